@@ -1,0 +1,29 @@
+"""The typer application object and helpers shared by the command modules."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="evalsum", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    help="Evaluate summarisers on multi-document news clusters.\n\nExample: evalsum run --system lead3",
+)
+
+REFERENCES = typer.Option(Path("references"), "--references", help="folder of clusters")
+RESULTS = typer.Option(Path("results"), "--results", help="folder for records, leaderboard, baseline and cache")
+
+
+def out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))

@@ -1,0 +1,30 @@
+"""`evalsum validate`: checks all gold data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from harness import validate as validation
+from harness.cli.app import REFERENCES, app, emit_json, err, out
+
+
+@app.command()
+def validate(
+    as_json: bool = typer.Option(False, "--json", help="print findings as JSON"),
+    references: Path = REFERENCES,
+) -> None:
+    """Check every cluster's gold data: schema, fact support, reference coverage, probes.
+
+    Example: evalsum validate
+    """
+    problems, summary = validation.validate_all(references)
+    if as_json:
+        emit_json({"problems": problems, "summary": summary})
+    else:
+        for line in summary:
+            out().print(line)
+        for p in problems:
+            err().print(f"error: {p}")
+    if problems:
+        raise typer.Exit(2)

@@ -1,0 +1,56 @@
+"""`evalsum inspect` and `evalsum leaderboard`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from harness import corpus, records, report, runner
+from harness.cli.app import REFERENCES, RESULTS, app, emit_json, out
+from harness.errors import DataError
+
+
+@app.command()
+def inspect(
+    cluster: str = typer.Argument(..., help="cluster id"),
+    as_json: bool = typer.Option(False, "--json", help="print as JSON"),
+    references: Path = REFERENCES,
+) -> None:
+    """Show each document's kept sentences and the dropped lines with their reasons.
+
+    Example: evalsum inspect balloon-2023-02
+    """
+    loaded = corpus.load_clusters(references, [cluster])[0]
+    prepared = runner.prepare_cluster(loaded)
+    if as_json:
+        emit_json(prepared.model_dump(mode="json"))
+        return
+    con = out()
+    con.print(f"# {prepared.cluster_id}: {prepared.title}")
+    for doc in prepared.documents:
+        con.print(f"\n## {doc.id}  (date: {doc.date or 'none'}; {len(doc.sentences)} sentences kept, {len(doc.dropped)} dropped)")
+        for s in doc.sentences:
+            con.print(f"  [{s.index:>2}] {s.text}")
+        for d in doc.dropped:
+            text = d.text if len(d.text) <= 90 else d.text[:87] + "..."
+            con.print(f"  DROP line {d.line}: {d.reason}: {text}")
+
+
+@app.command()
+def leaderboard(
+    as_json: bool = typer.Option(False, "--json", help="print leaderboard JSON"),
+    results: Path = RESULTS,
+) -> None:
+    """Rebuild results/LEADERBOARD.md and results/leaderboard.json from the records alone.
+
+    Example: evalsum leaderboard
+    """
+    paths = runner.Paths(results=results)
+    recs = records.load_records(paths.runs)
+    if not recs:
+        raise DataError(paths.runs, None, "no records yet: run `evalsum run --system lead3` first")
+    md = runner.refresh_leaderboard(paths)
+    if as_json:
+        emit_json(report.build(recs).model_dump(mode="json"))
+    else:
+        out().print(md.read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Metrics: each module is a pure function of (summary, gold) -> scores."""

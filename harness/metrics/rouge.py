@@ -1,0 +1,134 @@
+"""ROUGE-N, ROUGE-L and ROUGE-Lsum, numerically identical to rouge-score, with explicit
+multi-reference policies.
+
+Why not call `RougeScorer.score` per pair: it re-tokenises and re-stems both texts for every
+pair. We tokenise once (`tokens.py`) and count integer hits here, then apply rouge-score's exact
+arithmetic, so per-pair P/R/F are bit-identical (tests compare against RougeScorer).
+
+Multi-reference policies:
+- `max`: per ROUGE type, the reference with the highest F (rouge-score's `score_multi`).
+- `mean`: the mean of per-reference P, R and F.
+- `pooled`: hits summed over references, as ROUGE-1.5.5 `-f A`: R = sum(hits) / sum(ref
+  n-grams), P = sum(hits) / (n_refs * peer n-grams), F from those P and R. This is the default,
+  because it is what published DUC/TAC tables use; `max` inflates R-1 by several points.
+
+Deviations from ROUGE-1.5.5 (inherited from rouge-score, recorded in the signature): Porter
+stemming without WordNet exceptions; no stopword removal; a budget cuts only the system summary,
+never the references (1.5.5's `-l` cuts both).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from harness.metrics.tokens import Tokenized
+from harness.models import PRF
+
+Policy = Literal["pooled", "max", "mean"]
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+class RougeSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    policy: Policy = "pooled"
+    stemmer: bool = True
+
+
+def _f(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        ai, row, prev = a[i - 1], table[i], table[i - 1]
+        for j in range(1, len(b) + 1):
+            row[j] = prev[j - 1] + 1 if ai == b[j - 1] else max(prev[j], row[j - 1])
+    return table
+
+
+def _lcs_indices(ref: list[str], cand: list[str]) -> list[int]:
+    """Indices into `ref` of one LCS, read out exactly as rouge-score's backtrack does."""
+    t = _lcs_table(ref, cand)
+    i, j, out = len(ref), len(cand), []
+    while i > 0 and j > 0:
+        if ref[i - 1] == cand[j - 1]:
+            out.append(i - 1)
+            i, j = i - 1, j - 1
+        elif t[i][j - 1] > t[i - 1][j]:
+            j -= 1
+        else:
+            i -= 1
+    return out[::-1]
+
+
+def _lsum_hits(ref: list[list[str]], pred: list[list[str]]) -> int:
+    """Summary-level union-LCS hits, clipped by token counts (rouge-score's _summary_level_lcs)."""
+    ref_cnt = Counter(t for s in ref for t in s)
+    pred_cnt = Counter(t for s in pred for t in s)
+    hits = 0
+    for r in ref:
+        union = sorted(set().union(*(_lcs_indices(r, c) for c in pred)))
+        for tok in (r[i] for i in union):
+            if ref_cnt[tok] > 0 and pred_cnt[tok] > 0:
+                hits += 1
+                ref_cnt[tok] -= 1
+                pred_cnt[tok] -= 1
+    return hits
+
+
+def _counts(rtype: str, ref: Tokenized, pred: Tokenized) -> tuple[int, int, int]:
+    """(hits, reference size, prediction size) for one pair, with rouge-score's size conventions."""
+    if rtype in ("rouge1", "rouge2"):
+        n = int(rtype[-1])
+        r_ng, p_ng = ref.ngrams(n), pred.ngrams(n)
+        hits = sum(min(c, p_ng[g]) for g, c in r_ng.items())
+        return hits, sum(r_ng.values()), sum(p_ng.values())
+    if rtype == "rougeL":
+        if not ref.flat or not pred.flat:
+            return 0, 0, 0
+        return _lcs_table(ref.flat, pred.flat)[-1][-1], len(ref.flat), len(pred.flat)
+    if not ref.flat or not pred.flat:
+        return 0, 0, 0
+    return _lsum_hits(ref.sentences, pred.sentences), len(ref.flat), len(pred.flat)
+
+
+def _pair(rtype: str, hits: int, n_ref: int, n_pred: int) -> PRF:
+    if rtype in ("rougeL", "rougeLsum") and (n_ref == 0 or n_pred == 0):
+        return PRF(p=0.0, r=0.0, f=0.0)
+    p, r = hits / max(n_pred, 1), hits / max(n_ref, 1)
+    return PRF(p=p, r=r, f=_f(p, r))
+
+
+def score_pair(pred: Tokenized, ref: Tokenized, types: tuple[str, ...] = ROUGE_TYPES) -> dict[str, PRF]:
+    """One prediction against one reference: equals `RougeScorer(types).score(ref, pred)`."""
+    return {t: _pair(t, *_counts(t, ref, pred)) for t in types}
+
+
+def score(pred: Tokenized, refs: list[Tokenized], policy: Policy = "pooled",
+          types: tuple[str, ...] = ROUGE_TYPES) -> dict[str, PRF]:
+    """One prediction against several references under an explicit multi-reference policy."""
+    if not refs:
+        raise ValueError("ROUGE needs at least one reference")
+    out: dict[str, PRF] = {}
+    for t in types:
+        counts = [_counts(t, r, pred) for r in refs]
+        if policy == "pooled":
+            hits = sum(c[0] for c in counts)
+            n_ref = sum(c[1] for c in counts)
+            size = len(pred.flat) if t.startswith("rougeL") else sum(pred.ngrams(int(t[-1])).values())
+            n_pred = len(refs) * size
+            p = hits / n_pred if n_pred else 0.0
+            r = hits / n_ref if n_ref else 0.0
+            out[t] = PRF(p=p, r=r, f=_f(p, r))
+            continue
+        pairs = [_pair(t, *c) for c in counts]
+        if policy == "max":
+            # np.argmax semantics: the first reference with the highest F wins ties.
+            out[t] = pairs[max(range(len(pairs)), key=lambda i: (pairs[i].f, -i))]
+        else:
+            k = len(pairs)
+            out[t] = PRF(p=sum(s.p for s in pairs) / k, r=sum(s.r for s in pairs) / k, f=sum(s.f for s in pairs) / k)
+    return out

@@ -1,0 +1,228 @@
+"""Pydantic types shared by every module: the boundary between gold data, backends and records.
+
+Only types live here, so that every other module can import this one without cycles.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Strict(BaseModel):
+    """Base for every model read from disk: unknown fields are an error, not a silent drop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- gold data
+
+
+class Document(Strict):
+    id: str
+    path: str
+    text: str = Field(description="verbatim file content, decoded as UTF-8")
+    date: dt.date | None = None
+    sha256: str
+
+
+class Reference(Strict):
+    author: str
+    path: str
+    text: str
+    sha256: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+PatternGroup = list[str]
+
+
+class Fact(Strict):
+    id: str
+    statement: str
+    patterns: list[PatternGroup] = Field(min_length=1)
+    weight: float | None = Field(default=None, ge=0)
+    scope: Literal["sentence", "summary"] = "sentence"
+
+    @field_validator("patterns")
+    @classmethod
+    def _groups_not_empty(cls, groups: list[PatternGroup]) -> list[PatternGroup]:
+        for i, group in enumerate(groups):
+            if not group or any(not alt.strip() for alt in group):
+                raise ValueError(f"pattern group {i} is empty or holds an empty alternative")
+        return groups
+
+
+class Probe(Strict):
+    id: str
+    statement: str
+    patterns: list[PatternGroup] = Field(min_length=1)
+    external: bool = Field(default=False, description="true when no source states it (a tempting error)")
+    scope: Literal["sentence", "summary"] = "sentence"
+
+    _check = field_validator("patterns")(Fact._groups_not_empty.__func__)  # type: ignore[attr-defined]
+
+
+class Checklist(Strict):
+    facts: list[Fact] = Field(default_factory=list)
+    probes: list[Probe] = Field(default_factory=list)
+
+    @field_validator("facts", "probes")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+
+class Cluster(Strict):
+    id: str
+    title: str
+    path: str
+    documents: list[Document] = Field(min_length=1)
+    references: list[Reference] = Field(default_factory=list)
+    checklist: Checklist | None = None
+    sha256: str = Field(description="hash of sources, references and checklist: part of cache keys")
+
+
+# ---------------------------------------------------------------- prepared text
+
+
+class Sentence(Strict):
+    text: str
+    doc_id: str
+    index: int = Field(description="position among the document's kept sentences")
+    doc_date: dt.date | None = None
+
+
+class DroppedLine(Strict):
+    doc_id: str
+    line: int = Field(description="1-based line number in the source file")
+    text: str
+    reason: str
+
+
+class PreparedDocument(Strict):
+    id: str
+    date: dt.date | None
+    sentences: list[Sentence]
+    dropped: list[DroppedLine]
+
+
+class Prepared(Strict):
+    """A cluster after cleaning and sentence splitting: what every backend sees."""
+
+    cluster_id: str
+    title: str
+    documents: list[PreparedDocument]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for d in self.documents for s in d.sentences]
+
+
+# ---------------------------------------------------------------- systems and summaries
+
+
+class Budget(Strict):
+    words: int = Field(default=100, gt=0)
+
+
+class Summary(Strict):
+    """What a backend returns. Provenance is (doc_id, index) per sentence for extractive systems."""
+
+    sentences: list[str]
+    provenance: list[tuple[str, int] | None] | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class BudgetedSummary(Strict):
+    sentences: list[str]
+    words: int
+    original_words: int
+    truncated: bool
+    provenance: list[tuple[str, int] | None] | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class SystemInfo(Strict):
+    name: str
+    version: str
+    options: dict[str, Any]
+    uses_references: bool = False
+    description: str = ""
+
+
+# ---------------------------------------------------------------- scores
+
+
+class PRF(Strict):
+    p: float
+    r: float
+    f: float
+
+
+class FactHit(Strict):
+    id: str
+    weight: float
+    sentence: str
+
+
+class FactScore(Strict):
+    recall: float = Field(ge=0, le=1)
+    total_weight: float
+    hit_weight: float
+    weights: dict[str, float] = Field(description="weight used for every fact, after defaults")
+    hits: list[FactHit]
+    contradictions: list[FactHit]
+
+
+class ClusterScore(Strict):
+    rouge: dict[str, PRF]
+    facts: FactScore | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, description="faithfulness and style metrics")
+
+
+class ClusterResult(Strict):
+    cluster_id: str
+    status: Literal["ok", "failed"]
+    error: str | None = None
+    summary: BudgetedSummary | None = None
+    scores: ClusterScore | None = None
+    cached: bool = False
+    seconds: float = 0.0
+
+
+class SystemRun(Strict):
+    system: SystemInfo
+    results: list[ClusterResult]
+
+
+class Record(Strict):
+    """The JSON a run writes: the source of truth for every table."""
+
+    schema_version: int = 1
+    run_id: str
+    created: str
+    signature: str
+    settings: dict[str, Any]
+    packages: dict[str, str]
+    clusters: dict[str, dict[str, str]] = Field(description="cluster id -> file path -> sha256")
+    systems: list[SystemRun]
+    seconds: float = 0.0
+
+
+class Settings(Strict):
+    """Every setting that changes a score: all of it goes into the signature and the record."""
+
+    budget: int = Field(default=100, gt=0)
+    policy: Literal["pooled", "max", "mean"] = "pooled"
+    stemmer: bool = True
+    seed: int = 0

@@ -1,0 +1,88 @@
+"""One registry for built-in and plugin backends, resolved lazily by "module:Class" strings.
+
+Built-ins and third-party plugins (entry-point group `evalsum.systems`) go through the same
+path, so a plugin is never second-class. Nothing is imported until a system is asked for.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from pydantic import ValidationError
+
+from harness.contract import Summariser, SystemOptions
+from harness.errors import UsageError
+
+GROUP = "evalsum.systems"
+
+BUILTINS: dict[str, str] = {
+    "lead3": "systems.lead:Lead3",
+    "lead-k": "systems.lead:LeadK",
+    "textrank": "systems.extractive:TextRank",
+    "random": "systems.bounds:Random",
+    "oracle": "systems.bounds:Oracle",
+    "human": "systems.bounds:Human",
+    "files": "systems.files:Files",
+    "llm": "systems.llm:LLM",
+    "embed": "systems.embedding:Embed",
+}
+
+# Systems that `--all` and CI run: they need no extra package, no server and no input files.
+CORE = ("lead3", "textrank", "random", "oracle", "human")
+
+
+def specs() -> dict[str, str]:
+    """Every known system name -> "module:Class", plugins after built-ins (built-ins win)."""
+    out = dict(BUILTINS)
+    for ep in entry_points(group=GROUP):
+        out.setdefault(ep.name, ep.value)
+    return out
+
+
+def _import(spec: str) -> type[Summariser]:
+    module, _, attr = spec.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj  # type: ignore[no-any-return]
+
+
+def resolve(name: str) -> type[Summariser]:
+    """The class for a system name; an unknown name gets the list and a did-you-mean."""
+    table = specs()
+    if name not in table:
+        close = difflib.get_close_matches(name, table, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"unknown system {name!r}.{hint} Available: {', '.join(sorted(table))}")
+    try:
+        return _import(table[name])
+    except (ImportError, AttributeError) as e:
+        raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
+
+
+def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> SystemOptions:
+    """Validate `key=value` strings (or a dict) against the system's Options model."""
+    if isinstance(pairs, dict):
+        raw: dict[str, Any] = dict(pairs)
+    else:
+        raw = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            if not sep or not key.strip():
+                raise UsageError(f"option {pair!r} for {cls.name!r} is not key=value")
+            raw[key.strip()] = value
+    allowed = ", ".join(cls.Options.model_fields) or "(none)"
+    try:
+        return cls.Options.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        key = ".".join(str(x) for x in first["loc"])
+        kind = "unknown option" if first["type"] == "extra_forbidden" else "invalid option"
+        raise UsageError(f"{kind} {key!r} for system {cls.name!r}: {first['msg']}. Allowed: {allowed}") from None
+
+
+def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summariser:
+    cls = resolve(name)
+    return cls(parse_options(cls, options or []))

@@ -1,0 +1,27 @@
+"""Atomic file writes: a temp file in the same folder, fsync, then rename, so a reader (or a
+crash) never sees half a file."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from harness.errors import DataError
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise DataError(path.parent, None, f"cannot write results here: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise DataError(path, None, f"cannot write: {e.strerror}") from None

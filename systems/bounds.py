@@ -1,0 +1,90 @@
+"""Floors and ceilings: `random` (seeded floor), `oracle` (greedy ROUGE upper bound, reads the
+references) and `human` (each reference scored against the others, leave one out)."""
+from __future__ import annotations
+
+import random as _random
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from harness.contract import Summariser, SystemOptions
+from harness.metrics import rouge
+from harness.metrics.tokens import Stemmer, tokenize_sentences
+from harness.models import Budget, Prepared, Summary
+from harness.text import split_sentences, words
+
+
+class RandomOptions(SystemOptions):
+    seed: int = 0
+
+
+class Random(Summariser):
+    name: ClassVar[str] = "random"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = "floor: random prepared sentences up to the budget (seeded)"
+    Options = RandomOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        rng = _random.Random(self.options.seed)  # type: ignore[attr-defined]
+        pool = list(cluster.sentences)
+        rng.shuffle(pool)
+        chosen, used = [], 0
+        for s in pool:
+            if used >= budget.words:
+                break
+            chosen.append(s)
+            used += len(words(s.text))
+        return Summary(sentences=[s.text for s in chosen], provenance=[(s.doc_id, s.index) for s in chosen])
+
+
+class OracleOptions(SystemOptions):
+    metric: Literal["rouge1", "rouge2"] = "rouge2"
+    pool: int = Field(default=400, ge=1, description="only the first N sentences are considered (speed)")
+
+
+class Oracle(Summariser):
+    name: ClassVar[str] = "oracle"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = "ceiling: greedy extractive ROUGE upper bound (reads the references)"
+    Options = OracleOptions
+    uses_references: ClassVar[bool] = True
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        opts: OracleOptions = self.options  # type: ignore[assignment]
+        stem = Stemmer(True)
+        refs = [tokenize_sentences(split_sentences(r), stem) for r in references]
+        pool = cluster.sentences[: opts.pool]
+        chosen: list[int] = []
+        best = 0.0
+        used = 0
+        while used < budget.words:
+            gains = []
+            for i, s in enumerate(pool):
+                if i in chosen:
+                    continue
+                cand = tokenize_sentences([pool[j].text for j in sorted(chosen + [i])], stem)
+                gains.append((rouge.score(cand, refs, "pooled", (opts.metric,))[opts.metric].f, -i))
+            if not gains:
+                break
+            score, neg_i = max(gains)
+            if score <= best:
+                break
+            best = score
+            chosen.append(-neg_i)
+            used += len(words(pool[-neg_i].text))
+        picked = [pool[i] for i in sorted(chosen)]
+        return Summary(sentences=[s.text for s in picked], provenance=[(s.doc_id, s.index) for s in picked],
+                       metadata={"oracle_metric": opts.metric})
+
+
+class Human(Summariser):
+    name: ClassVar[str] = "human"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = "ceiling: each reference scored against the others (leave one out)"
+    uses_references: ClassVar[bool] = True
+    leave_one_out: ClassVar[bool] = True
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        return Summary(sentences=split_sentences(references[0]) if references else [],
+                       metadata={"note": "shows the first reference; scores are leave-one-out means"})
