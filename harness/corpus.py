@@ -116,6 +116,12 @@ def file_hashes(cluster: Cluster) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def cluster_id(directory: Path) -> str:
+    """A cluster's id from its cluster file, without loading its sources."""
+    meta_path = Path(directory) / CLUSTER_FILE
+    return parse_model(ClusterMeta, read_yaml(meta_path), meta_path).id
+
+
 def discover(root: Path) -> list[Path]:
     """Cluster folders under root, sorted by name."""
     root = Path(root)

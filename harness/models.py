@@ -205,8 +205,35 @@ class SystemRun(Strict):
     results: list[ClusterResult]
 
 
+class RecordHeader(Strict):
+    """First line of a record file. Records are JSONL so runs of any size stream to and from disk."""
+
+    kind: Literal["header"] = "header"
+    schema_version: int = 1
+    run_id: str
+    created: str
+    signature: str
+    settings: dict[str, Any]
+    packages: dict[str, str]
+    systems: list[SystemInfo]
+
+
+class ResultLine(Strict):
+    kind: Literal["result"] = "result"
+    system: str
+    cluster_files: dict[str, str] = Field(default_factory=dict, description="gold file path -> sha256")
+    result: ClusterResult
+
+
+class RecordFooter(Strict):
+    kind: Literal["footer"] = "footer"
+    results: int
+    seconds: float = 0.0
+
+
 class Record(Strict):
-    """The JSON a run writes: the source of truth for every table."""
+    """A whole run in memory (header, results grouped by system, footer): for notebooks and tests.
+    On disk a record is JSONL (RecordHeader, ResultLine..., RecordFooter) and is read streaming."""
 
     schema_version: int = 1
     run_id: str

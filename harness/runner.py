@@ -9,18 +9,19 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from harness import corpus, registry
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
-from harness.errors import BackendUnavailable, EvalsumError
-from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, Settings, Summary,
-                            SystemInfo, SystemRun)
+from harness.errors import BackendUnavailable, DataError, EvalsumError
+from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
+                            Summary, SystemInfo, SystemRun)
+from harness.records import RecordWriter
 from harness.scoring import Gold, Scorer
 from harness.signature import package_versions, signature
 from harness.store import write_atomic
@@ -107,52 +108,110 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
                          seconds=time.perf_counter() - t0)
 
 
-def run_id(created: dt.datetime, body: str) -> str:
-    """Sortable by time; the content hash tells apart runs started in the same second."""
-    return f"{created.strftime('%Y%m%dT%H%M%SZ')}-{hashlib.sha256(body.encode()).hexdigest()[:8]}"
+def run_id(created: dt.datetime, settings: Settings, systems: Sequence[SystemInfo], clusters: Sequence[str]) -> str:
+    """Sortable by time, then a hash of what was asked for: identical inputs give identical ids
+    apart from the timestamp (the writer adds -2, -3 if two runs collide)."""
+    what = json.dumps([settings.model_dump(mode="json"), [s.model_dump(mode="json") for s in systems], list(clusters)],
+                      sort_keys=True)
+    return f"{created.strftime('%Y%m%dT%H%M%SZ')}-{hashlib.sha256(what.encode()).hexdigest()[:8]}"
+
+
+class Sink(Protocol):
+    def add(self, line: ResultLine) -> None: ...
+
+
+class MemorySink:
+    def __init__(self) -> None:
+        self.lines: list[ResultLine] = []
+
+    def add(self, line: ResultLine) -> None:
+        self.lines.append(line)
+
+
+def iter_clusters(paths: Paths, only: Sequence[str] | None) -> Iterator[Cluster]:
+    """Clusters one at a time, so memory does not grow with the corpus."""
+    dirs = corpus.discover(paths.references)
+    wanted = set(only or ())
+    if wanted:
+        ids = {corpus.cluster_id(d): d for d in dirs}
+        missing = sorted(wanted - set(ids))
+        if missing:
+            raise DataError(paths.references, None, f"unknown cluster {missing[0]!r}; available: {', '.join(sorted(ids))}")
+        dirs = [ids[i] for i in sorted(wanted)]
+    for d in dirs:
+        yield corpus.load_cluster(d)
+
+
+def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Sequence[str]) -> RecordHeader:
+    packages = package_versions()
+    now = dt.datetime.now(dt.timezone.utc)
+    infos = [info(s) for s in built]
+    return RecordHeader(run_id=run_id(now, settings, infos, cluster_ids), created=now.isoformat(timespec="seconds"),
+                        signature=signature(settings, packages), settings=settings.model_dump(mode="json"),
+                        packages=packages, systems=infos)
+
+
+def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: Settings, paths: Paths,
+            sink: Sink, use_cache: bool = True, events: RunEvents | None = None) -> int:
+    """Cluster-major loop: each cluster is loaded and prepared once, then every system runs on it.
+    Results go to the sink as they are made; returns the number of results."""
+    events = events or RunEvents()
+    scorer = Scorer(settings)
+    cache = SummaryCache(paths.cache, enabled=use_cache)
+    n = 0
+    for c in clusters:
+        gold = scorer.gold(c)
+        prepared = prepare_cluster(c)
+        files = corpus.file_hashes(c)
+        for system in built:
+            res = run_one(system, c, prepared, gold, scorer, cache, events)
+            events.on_result(system.name, res)
+            sink.add(ResultLine(system=system.name, cluster_files=files, result=res))
+            n += 1
+    return n
 
 
 def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
              settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
              events: RunEvents | None = None) -> Record:
-    """Run systems over clusters and return the record (not yet written: see `write_record`)."""
+    """The whole run in memory, as a plain Python call (notebooks, other tools). Writes nothing
+    but cache entries; the CLI uses `run_to_disk` instead."""
     settings = settings or Settings()
     paths = paths or Paths()
-    events = events or RunEvents()
     built = build_systems(systems)
     loaded = corpus.load_clusters(paths.references, list(clusters) if clusters else None)
-    scorer = Scorer(settings)
-    cache = SummaryCache(paths.cache, enabled=use_cache)
+    header = header_for(built, settings, [c.id for c in loaded])
+    sink = MemorySink()
     t0 = time.perf_counter()
-    golds = {c.id: scorer.gold(c) for c in loaded}
-    prepared = {c.id: prepare_cluster(c) for c in loaded}
-    runs = []
-    for system in built:
-        results = []
-        for c in loaded:
-            res = run_one(system, c, prepared[c.id], golds[c.id], scorer, cache, events)
-            events.on_result(system.name, res)
-            results.append(res)
-        runs.append(SystemRun(system=info(system), results=results))
-    packages = package_versions()
-    now = dt.datetime.now(dt.timezone.utc)
-    created = now.isoformat(timespec="seconds")
-    body = json.dumps([r.model_dump(mode="json", exclude={"results": {"__all__": {"seconds", "cached"}}}) for r in runs],
-                      sort_keys=True)
-    return Record(run_id=run_id(now, body), created=created, signature=signature(settings, packages),
-                  settings=settings.model_dump(mode="json"), packages=packages,
-                  clusters={c.id: corpus.file_hashes(c) for c in loaded}, systems=runs,
+    execute(built, loaded, settings, paths, sink, use_cache, events)
+    by_system: dict[str, list[ClusterResult]] = {s.name: [] for s in header.systems}
+    clusters_files: dict[str, dict[str, str]] = {}
+    for line in sink.lines:
+        by_system[line.system].append(line.result)
+        clusters_files.setdefault(line.result.cluster_id, line.cluster_files)
+    return Record(run_id=header.run_id, created=header.created, signature=header.signature, settings=header.settings,
+                  packages=header.packages, clusters=clusters_files,
+                  systems=[SystemRun(system=s, results=by_system[s.name]) for s in header.systems],
                   seconds=time.perf_counter() - t0)
 
 
-def record_json(record: Record) -> str:
-    return json.dumps(record.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_record(record: Record, paths: Paths) -> Path:
-    path = paths.runs / f"{record.run_id}.json"
-    write_atomic(path, record_json(record))
-    return path
+def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
+                settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
+                events: RunEvents | None = None) -> Path:
+    """Run and stream the record to `results/runs/`; returns the published record path."""
+    settings = settings or Settings()
+    paths = paths or Paths()
+    built = build_systems(systems)
+    ids = [corpus.cluster_id(d) for d in corpus.discover(paths.references)]
+    chosen = sorted(set(clusters)) if clusters else ids
+    writer = RecordWriter(paths.runs, header_for(built, settings, chosen))
+    t0 = time.perf_counter()
+    try:
+        execute(built, iter_clusters(paths, clusters), settings, paths, writer, use_cache, events)
+    except BaseException:
+        writer.abandon()
+        raise
+    return writer.close(time.perf_counter() - t0)
 
 
 def unavailable_failures(record: Record) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
-from harness import registry, report, runner
+from harness import records, registry, report, runner
 from harness.errors import UsageError
 from harness.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from harness.models import Settings
@@ -62,9 +62,9 @@ def run(
     with Progress(transient=True, disable=not show, console=err()) as bar:
         task = bar.add_task("summarising", total=None)
         events.on_result = lambda s, r: bar.advance(task)
-        record = runner.evaluate(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events)
-    path = runner.write_record(record, paths)
+        path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events)
     board = runner.refresh_leaderboard(paths)
+    record = records.load_record(path)
     if as_json:
         emit_json(record.model_dump(mode="json"))
     else:
