@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from nltk.stem import porter
 
+from harness.metrics.lcs import Masks, masks
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VALID = re.compile(r"^[a-z0-9]+$")
 
@@ -48,9 +50,18 @@ class Tokenized:
     sentences: list[list[str]]
     flat: list[str] = field(init=False)
     _ngrams: dict[int, Counter[tuple[str, ...]]] = field(default_factory=dict, init=False, repr=False)
+    _masks: tuple[Masks, list[Masks]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.flat = [t for s in self.sentences for t in s]
+
+    @property
+    def masks(self) -> tuple[Masks, list[Masks]]:
+        """LCS bit masks of the whole text and of each sentence: built once, reused for every
+        prediction scored against this text (references are scored many times)."""
+        if self._masks is None:
+            self._masks = (masks(self.flat), [masks(s) for s in self.sentences])
+        return self._masks
 
     def ngrams(self, n: int) -> Counter[tuple[str, ...]]:
         got = self._ngrams.get(n)
