@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from harness.models import ClusterResult, Record, SystemRun
+from harness.errors import DataError
+from harness.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from harness.records import iter_record, read_header
 
 MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "facts": "Facts",
@@ -54,7 +57,10 @@ def cluster_metrics(res: ClusterResult) -> dict[str, float]:
 
 def mean_metrics(run: SystemRun) -> dict[str, float]:
     """Exact means of per-cluster scores over the clusters that succeeded."""
-    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    return _means([cluster_metrics(r) for r in run.results if r.status == "ok"])
+
+
+def _means(per: list[dict[str, float]]) -> dict[str, float]:
     keys = sorted({k for p in per for k in p})
     return {k: sum(p[k] for p in per if k in p) / sum(1 for p in per if k in p) for k in keys}
 
@@ -68,39 +74,97 @@ def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
     return [latest[k] for k in sorted(latest)]
 
 
-def build(records: Sequence[Record]) -> Leaderboard:
-    rows = []
-    for rec, run in latest_runs(records):
-        failed = [r for r in run.results if r.status == "failed"]
-        hits: dict[str, list[str]] = {}
-        for r in run.results:
-            if r.scores and r.scores.facts:
-                hits[r.cluster_id] = [h.id for h in r.scores.facts.hits]
-        rows.append(Row(
-            system=run.system.name, version=run.system.version, options=run.system.options,
-            uses_references=run.system.uses_references, run_id=rec.run_id, signature=rec.signature,
-            clusters=len(run.results), failed=len(failed), metrics=mean_metrics(run),
-            details={"fact_hits": hits, "failures": {r.cluster_id: r.error for r in failed},
-                     "contradictions": {r.cluster_id: [h.model_dump() for h in r.scores.facts.contradictions]
-                                        for r in run.results if r.scores and r.scores.facts and r.scores.facts.contradictions}},
-        ))
+class SystemAccumulator:
+    """One system's run, folded one result at a time: only per-cluster flat metrics and the small
+    audit details are kept, never summaries, so a leaderboard over 10,000 clusters stays small."""
+
+    def __init__(self, system: SystemInfo, run_id: str, signature: str) -> None:
+        self.system, self.run_id, self.signature = system, run_id, signature
+        self.per: list[dict[str, float]] = []
+        self.clusters = 0
+        self.failures: dict[str, str | None] = {}
+        self.hits: dict[str, list[str]] = {}
+        self.contradictions: dict[str, list[dict[str, Any]]] = {}
+        self.facts: list[tuple[str, str, float, bool]] = []  # (cluster, fact, weight, hit)
+
+    def add(self, r: ClusterResult) -> None:
+        self.clusters += 1
+        if r.status == "failed":
+            self.failures[r.cluster_id] = r.error
+        else:
+            self.per.append(cluster_metrics(r))
+        if r.scores and r.scores.facts:
+            f = r.scores.facts
+            self.hits[r.cluster_id] = [h.id for h in f.hits]
+            if f.contradictions:
+                self.contradictions[r.cluster_id] = [h.model_dump() for h in f.contradictions]
+            hit = {h.id for h in f.hits}
+            self.facts.extend((r.cluster_id, fid, w, fid in hit) for fid, w in f.weights.items())
+
+    def row(self) -> Row:
+        s = self.system
+        return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
+                   run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
+                   metrics=_means(self.per),
+                   details={"fact_hits": self.hits, "failures": self.failures, "contradictions": self.contradictions})
+
+
+def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
+    accs = sorted(accs, key=lambda a: a.system.name)
+    rows = [a.row() for a in accs]
     rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
-    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}), fact_matrix=fact_matrix(records))
+    matrix: dict[tuple[str, str], dict[str, Any]] = {}
+    for a in accs:
+        for cluster, fid, w, hit in a.facts:
+            row = matrix.setdefault((cluster, fid), {"cluster": cluster, "fact": fid, "weight": w, "systems": {}})
+            row["systems"][a.system.name] = hit
+    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}),
+                       fact_matrix=[matrix[k] for k in sorted(matrix)])
+
+
+def build(records: Sequence[Record]) -> Leaderboard:
+    accs = []
+    for rec, run in latest_runs(records):
+        acc = SystemAccumulator(run.system, rec.run_id, rec.signature)
+        for r in run.results:
+            acc.add(r)
+        accs.append(acc)
+    return _board(accs)
+
+
+def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
+    """The leaderboard from record files, streamed: headers first to find each system's latest
+    record, then one pass over each record that is still needed. Shard records are skipped:
+    they hold part of a run, and `evalsum merge` turns them into one that counts."""
+    latest: dict[str, Path] = {}
+    for p in paths:
+        header = read_header(p)
+        if header.shard is None:
+            for s in header.systems:
+                latest[s.name] = p
+    accs: list[SystemAccumulator] = []
+    for p in dict.fromkeys(latest.values()):
+        wanted: dict[str, SystemAccumulator] = {}
+        footer = False
+        for item in iter_record(p):
+            if isinstance(item, RecordHeader):
+                wanted = {s.name: SystemAccumulator(s, item.run_id, item.signature)
+                          for s in item.systems if latest.get(s.name) == p}
+            elif isinstance(item, ResultLine):
+                acc = wanted.get(item.system)
+                if acc is not None:
+                    acc.add(item.result)
+            else:
+                footer = True
+        if not footer:
+            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
+        accs.extend(wanted.values())
+    return _board(accs)
 
 
 def fact_matrix(records: Sequence[Record]) -> list[dict[str, Any]]:
     """One row per (cluster, fact): its weight, and whether each system's summary states it."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for _, run in latest_runs(records):
-        for res in run.results:
-            if not (res.scores and res.scores.facts):
-                continue
-            f = res.scores.facts
-            hit = {h.id for h in f.hits}
-            for fid, w in f.weights.items():
-                row = rows.setdefault((res.cluster_id, fid), {"cluster": res.cluster_id, "fact": fid, "weight": w, "systems": {}})
-                row["systems"][run.system.name] = fid in hit
-    return [rows[k] for k in sorted(rows)]
+    return build(records).fact_matrix
 
 
 def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:
