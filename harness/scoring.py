@@ -48,7 +48,8 @@ class Scorer:
                 compiled = factsm.compile_checklist(cluster.checklist, self.norm)
             except factsm.PatternError as e:
                 raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
-        ref_facts = [factsm.tokenise(s, self.norm) for s in sents]
+        # Fact tokens are only needed to match a checklist; without one, skip the work.
+        ref_facts = [factsm.tokenise(s, self.norm) for s in sents] if compiled is not None else []
         weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
         return Gold(cluster.id, [r.author for r in cluster.references], sents,
                     [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights)

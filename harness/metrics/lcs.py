@@ -39,7 +39,7 @@ def lcs_indices(ref: Sequence[str], ref_masks: Masks, cand: Sequence[str]) -> li
     """Indices into `ref` of the LCS that rouge-score's `lcs_ind(ref, cand)` returns."""
     m = len(ref)
     get = ref_masks.get
-    if not any(tok in ref_masks for tok in cand):
+    if ref_masks.keys().isdisjoint(cand):
         return []
     full = (1 << m) - 1
     v = full

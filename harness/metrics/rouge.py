@@ -18,7 +18,6 @@ never the references (1.5.5's `-l` cuts both).
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -43,8 +42,8 @@ def _f(p: float, r: float) -> float:
 
 def _lsum_hits(ref: Tokenized, pred: Tokenized) -> int:
     """Summary-level union-LCS hits, clipped by token counts (rouge-score's _summary_level_lcs)."""
-    ref_cnt = Counter(ref.flat)
-    pred_cnt = Counter(pred.flat)
+    ref_cnt = ref.counts.copy()
+    pred_cnt = pred.counts.copy()
     hits = 0
     for r, r_masks in zip(ref.sentences, ref.masks[1]):
         union: set[int] = set()
@@ -63,7 +62,7 @@ def _counts(rtype: str, ref: Tokenized, pred: Tokenized) -> tuple[int, int, int]
     if rtype in ("rouge1", "rouge2"):
         n = int(rtype[-1])
         r_ng, p_ng = ref.ngrams(n), pred.ngrams(n)
-        hits = sum(min(c, p_ng[g]) for g, c in r_ng.items() if g in p_ng)
+        hits = sum(min(r_ng[g], p_ng[g]) for g in r_ng.keys() & p_ng.keys())
         return hits, sum(r_ng.values()), sum(p_ng.values())
     if not ref.flat or not pred.flat:
         return 0, 0, 0
