@@ -18,6 +18,7 @@
 
 A CORE backend that cannot be loaded on this checkout (e.g. not merged yet) is listed as skipped.
 Wall times on a shared machine vary; CPU times and the load average are printed next to them.
+Exits 1 when any number differs from rouge-score or any result failed (CI runs a small one).
 """
 from __future__ import annotations
 
@@ -237,6 +238,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     tmp_ctx.cleanup()
+    if not all(v["identical"] for v in scoring.values() if isinstance(v, dict)) or run["failed"]:
+        raise SystemExit("FAILED: numbers differ from rouge-score, or results failed")
 
 
 if __name__ == "__main__":

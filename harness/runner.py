@@ -194,13 +194,9 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
     scorer = Scorer(settings, engine)
     cache = SummaryCache(paths.cache, enabled=use_cache)
     for c in clusters:
-        gold = scorer.gold(c)
-        prepared = prepare_cluster(c)
-        files = corpus.file_hashes(c)
-        for system in built:
-            res = run_one(system, c, prepared, gold, scorer, cache, events)
-            events.on_result(system.name, res)
-            sink.add(ResultLine(system=system.name, cluster_files=files, result=res))
+        for line in cluster_lines(built, c, scorer, cache, events):
+            events.on_result(line.system, line.result)
+            sink.add(line)
             n += 1
     return n
 
