@@ -214,7 +214,7 @@ def main() -> None:
     scoring: dict[str, object] = {"pairs": n_pairs, "clusters": len(groups), "naive_s": t_naive}
     print(f"\nscoring {n_pairs} (summary, reference) pairs from {len(groups)} sampled clusters:")
     print(f"  naive RougeScorer.score loop: {t_naive:.2f} s ({n_pairs / t_naive:.0f} pairs/s)")
-    engines = [("python", rouge.PYTHON)]
+    engines: list[tuple[str, rouge.Engine]] = [("python", rouge.PYTHON)]
     if fast.installed():
         engines.append(("rouge-score-rs", fast.select("rs")))
     else:

@@ -205,7 +205,8 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
              settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
              events: RunEvents | None = None, jobs: int = 1, engine: fast.EngineChoice = "auto") -> Record:
     """The whole run in memory, as a plain Python call (notebooks, other tools). Writes nothing
-    but cache entries; the CLI uses `run_to_disk` instead."""
+    but cache entries; the CLI uses `run_to_disk` instead. With jobs > 1, workers start as fresh
+    processes, so a script calling this needs the usual `if __name__ == "__main__":` guard."""
     settings = settings or Settings()
     paths = paths or Paths()
     built = build_systems(systems)
