@@ -91,7 +91,7 @@ class Verbose(Summariser):
         return Summary(sentences=[" ".join(f"w{i}" for i in range(j, j + 100)) + "." for j in range(0, 10_000, 100)])
 
 
-class HangOptions(SystemOptions):
+class HangOptions(FailOptions):
     seconds: float = 30.0
 
 
@@ -101,7 +101,9 @@ class Hangs(Summariser):
     Options = HangOptions
 
     def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        time.sleep(self.options.seconds)  # type: ignore[attr-defined]
+        opts: HangOptions = self.options  # type: ignore[assignment]
+        if not opts.only or opts.only == cluster.cluster_id:
+            time.sleep(opts.seconds)
         return _first(cluster)
 
 

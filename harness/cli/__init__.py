@@ -61,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"error: internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "
                    "traceback and report it", err=True)
         sys.exit(2)
-    # Without standalone mode, `raise typer.Exit(n)` inside a command comes back as a return value.
+    # Without standalone mode, `raise typer.Exit(n)` inside a command comes back as a return value,
+    # and typer turns Ctrl-C into Exit(130) before we see the KeyboardInterrupt.
     if isinstance(code, int) and not isinstance(code, bool) and code:
+        if code == 130:
+            typer.echo("interrupted: results written so far are kept; rerun to resume from the cache", err=True)
         sys.exit(code)
     return 0
 
