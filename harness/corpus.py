@@ -129,7 +129,8 @@ def cluster_index(root: Path) -> dict[str, Path]:
     for d in discover(root):
         cid = cluster_id(d)
         if cid in out:
-            raise DataError(d / CLUSTER_FILE, "field id", f"duplicate cluster id {cid!r} (also in {out[cid].as_posix()})")
+            raise DataError(d / CLUSTER_FILE, "field id",
+                            f"duplicate cluster id {cid!r} (also in {out[cid].as_posix()})")
         out[cid] = d
     return out
 

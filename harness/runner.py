@@ -18,7 +18,7 @@ from harness import corpus, registry
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
-from harness.errors import BackendUnavailable, DataError, EvalsumError
+from harness.errors import BackendError, BackendUnavailable, DataError, EvalsumError
 from harness.guard import DEFAULT_TIMEOUT, call_with_timeout
 from harness.lock import results_lock
 from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
@@ -70,9 +70,9 @@ def _summarise(system: Summariser, prepared: Prepared, budget: Budget, gold: Gol
     refs = ["\n".join(s) for s in gold.ref_sentences] if system.uses_references else ()
     out = system.summarise(prepared, budget, refs)
     if not isinstance(out, Summary):
-        raise TypeError(f"summarise() returned {type(out).__name__}, not a Summary")
+        raise BackendError(f"summarise() returned {type(out).__name__}, not a Summary")
     if not any(s.strip() for s in out.sentences):
-        raise ValueError("summarise() returned an empty summary")
+        raise BackendError("summarise() returned an empty summary")
     return out
 
 

@@ -102,7 +102,8 @@ def print_run(record: Any, path: Path, board: Path) -> None:
             m = report.cluster_metrics(res)
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
             words = f"{m['words']:.0f}" if "words" in m else "–"
-            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else f"FAILED: {' '.join((res.error or '').split())}"
+            failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
             lines.append(f"| {srun.system.name} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     con.print("\n".join(lines))
     con.print(f"signature: {record.signature}")
