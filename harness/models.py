@@ -180,6 +180,7 @@ class FactScore(Strict):
     total_weight: float
     hit_weight: float
     weights: dict[str, float] = Field(description="weight used for every fact, after defaults")
+    ref_counts: dict[str, int] = Field(default_factory=dict, description="references stating each fact")
     hits: list[FactHit]
     contradictions: list[FactHit]
 
