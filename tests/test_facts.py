@@ -7,13 +7,12 @@ import pytest
 import yaml
 
 from harness import corpus
-from harness.cli import main
 from harness.metrics import facts as fm
 from harness.models import Checklist, Settings
 from harness.normalise import Normaliser
 from harness.runner import evaluate
 from harness.scoring import Scorer
-from tests.conftest import CLUSTER, CLUSTER_DIR
+from tests.conftest import cli, CLUSTER, CLUSTER_DIR
 
 
 def compiled(facts: list[dict], probes: list[dict] | None = None) -> fm.CompiledChecklist:
@@ -88,12 +87,6 @@ def test_human_leave_one_out_and_lead3_below_it(paths) -> None:
     assert lead.facts.recall < human.facts.recall
 
 
-def cli(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
 
 
 def test_validate_passes_on_bundled_cluster(capsys) -> None:

@@ -4,17 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.cli import main
 from harness.records import load_record, record_paths
-from tests.conftest import CLUSTER, REFERENCES
+from tests.conftest import cli, CLUSTER, REFERENCES
 
 
-def cli(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
 
 
 def test_run_lead3_writes_record_and_leaderboard(tmp_path: Path, capsys) -> None:
