@@ -25,6 +25,7 @@ class Gold:
     ref_facts: list[factsm.Tokenised]
     checklist: factsm.CompiledChecklist | None
     weights: dict[str, float]
+    ref_counts: dict[str, int]
     sources: quality.SourceGold | None = None  # cleaned sources, for faithfulness and style
 
 
@@ -51,9 +52,10 @@ class Scorer:
                 raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
         ref_facts = [factsm.tokenise(s, self.norm) for s in sents]
         weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
+        counts = factsm.reference_counts(compiled, ref_facts) if compiled else {}
         prepared = prepared or prepare(cluster.id, cluster.title, cluster.documents)
         return Gold(cluster.id, [r.author for r in cluster.references], sents,
-                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights,
+                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights, counts,
                     quality.prepare_sources(prepared, self.norm))
 
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
@@ -61,7 +63,7 @@ class Scorer:
         scores = rouge.score(pred, gold.ref_rouge, self.settings.policy)
         fact = None
         if gold.checklist is not None:
-            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights)
+            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
         return ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences, gold))
 
     def _quality(self, sentences: Sequence[str], gold: Gold) -> dict[str, object]:
@@ -86,7 +88,7 @@ class Scorer:
         if gold.sources is not None:
             mean = mean.model_copy(update={"extra": quality.mean({a: s.extra for a, s in per.items()})})
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
-            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights})})
+            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
         return mean, per
 
 
