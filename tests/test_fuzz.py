@@ -35,7 +35,8 @@ anything = st.text(max_size=300)
 texts = st.one_of(structured, anything, st.lists(st.one_of(structured, anything), max_size=3).map("\n".join))
 
 
-def in_range(score: ClusterScore) -> None:
+def in_range(score: ClusterScore, n_sentences: int | None = None) -> None:
+    """ROUGE and fact recall in [0, 1]; counts whole and non-negative; style ratios in their ranges."""
     assert set(score.rouge) == {"rouge1", "rouge2", "rougeL", "rougeLsum"}
     for prf in score.rouge.values():
         assert 0.0 <= prf.p <= 1.0 and 0.0 <= prf.r <= 1.0 and 0.0 <= prf.f <= 1.0
@@ -45,6 +46,14 @@ def in_range(score: ClusterScore) -> None:
         assert 0.0 <= f.recall <= 1.0
         assert 0.0 <= f.hit_weight <= f.total_weight + 1e-9
         assert all(w >= 0 for w in f.weights.values())
+    x = score.extra
+    if "unsupported" in x:  # faithfulness and style (harness.metrics.quality)
+        assert 0 <= x["unsupported"] <= x["claims_checked"]
+        assert 0.0 <= x["redundancy"] <= 1.0 and 0.0 <= x["coverage"] <= 1.0 + 1e-12
+        assert x["density"] >= 0.0 and x["compression"] >= 0.0 and x["off_topic"] >= 0
+        assert x["density"] >= x["coverage"] - 1e-12  # every fragment is at least one word long
+        if n_sentences is not None:
+            assert x["off_topic"] <= n_sentences
 
 
 @FUZZ
@@ -131,8 +140,8 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
     cluster, words, policy = case
     budget = Budget(words=words)
     scorer = Scorer(Settings(budget=words, policy=policy))  # type: ignore[arg-type]
-    gold = scorer.gold(cluster)
     prepared = runner.prepare_cluster(cluster)
+    gold = scorer.gold(cluster, prepared)
     refs = ["\n".join(s) for s in gold.ref_sentences]
     assert {s.name for s in CORE} >= {"lead3", "random", "oracle", "human"}
     for system in CORE:
@@ -148,8 +157,9 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
                                                     for s in gold.ref_sentences])
             for s in (mean, *per.values()):
                 in_range(s)
+            assert "unsupported" in mean.extra
         else:
-            in_range(scorer.score(shown.sentences, gold))
+            in_range(scorer.score(shown.sentences, gold), len(shown.sentences))
 
     # The same cluster through the runner: every result is ok, or failed for a reason a user can act on.
     sink = runner.MemorySink()
@@ -163,7 +173,8 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
                                "fuzz:summaries/: the human row needs at least two references"), r.error
         else:
             assert r.scores is not None and r.summary is not None
-            in_range(r.scores)
+            loo = line.system in {s.name for s in CORE if s.leave_one_out}  # scores are means over references
+            in_range(r.scores, None if loo else len(r.summary.sentences))
 
 
 @FUZZ
