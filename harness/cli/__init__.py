@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args.remove("--debug")
     try:
-        app(args=args, prog_name="evalsum", standalone_mode=False)
+        # Outside standalone mode click returns (not raises) the code of a `typer.Exit(n)`.
+        code = app(args=args, prog_name="evalsum", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except EvalsumError as e:
         if debug:
             raise
