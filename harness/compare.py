@@ -119,7 +119,7 @@ def render_markdown(c: Comparison) -> str:
     lines.append(f"CI: {conf} percentile bootstrap of the mean difference over clusters, {stats.RESAMPLES} resamples, "
                  f"seed {c.seed}; no interval with n=1. p: two-sided paired sign-flip permutation test "
                  f"({', '.join(methods) or 'not run'}; exact up to {stats.EXACT_MAX_N} clusters, "
-                 f"else {stats.PERMUTATIONS} seeded permutations).")
+                 f"else {stats.PERMUTATIONS:,} seeded permutations).")
     for note in notes:
         lines.append(f"**{note[0].upper()}{note[1:]}.**")
     for w in c.warnings:

@@ -56,12 +56,16 @@ def make_clusters(root: Path, n: int) -> Path:
         (d / "summaries").mkdir()
         (d / "cluster.yaml").write_text(f"id: synthetic-{i:02d}\ntitle: A bridge opens in {town}\n", encoding="utf-8")
         (d / "sources" / "a.txt").write_text("\n".join(story + FILLER[: 3 + i % 3]) + "\n", encoding="utf-8")
-        (d / "summaries" / "ann-a.txt").write_text(
-            f"{town} opened its new {river} bridge on {day} after three years of building work.\n"
-            f"The four-lane bridge over the {river} cost {cost} million pounds.\n"
-            f"Mayor {mayor} said it would cut commuting times for residents.\n", encoding="utf-8")
-        (d / "summaries" / "ann-b.txt").write_text(
-            f"A {cost} million pound bridge across the {river} opened in {town} on {day}.\n"
-            f"Construction took three years, and Mayor {mayor} expects shorter commutes for thousands.\n",
-            encoding="utf-8")
+        # References vary a little from cluster to cluster, so scores (and intervals) do too.
+        ann_a = [f"{town} opened its new {river} bridge on {day} after three years of building work.",
+                 f"The four-lane bridge over the {river} cost {cost} million pounds.",
+                 f"Mayor {mayor} said it would cut commuting times for residents."]
+        ann_b = [f"A {cost} million pound bridge across the {river} opened in {town} on {day}.",
+                 f"Construction took three years, and Mayor {mayor} expects shorter commutes for thousands."]
+        if i % 2:
+            ann_a = ann_a[:2]
+        if i % 3 == 0:
+            ann_b.append("Drivers queued for hours to cross it on the first morning.")
+        (d / "summaries" / "ann-a.txt").write_text("\n".join(ann_a) + "\n", encoding="utf-8")
+        (d / "summaries" / "ann-b.txt").write_text("\n".join(ann_b) + "\n", encoding="utf-8")
     return refs
