@@ -364,3 +364,28 @@ def test_latest_run_is_the_last_written_even_within_one_second(tmp_path: Path) -
     write("20241231T235959Z-ffffffff", 0.4, 3_000_000_000)  # an older run id copied in later stays older
     [(_, run)] = latest_runs(load_records(tmp_path))
     assert run.results[0].scores is not None and run.results[0].scores.rouge["rouge2"].f == 0.3
+
+
+def test_committed_baseline_passes_on_a_fresh_run_of_its_systems(tmp_path: Path, capsys) -> None:
+    """What .ci/run checks, for the systems this checkout's baseline holds."""
+    committed = REFERENCES.parent / "results" / "baseline.json"
+    base = load_baseline(committed)
+    assert {"lead3", "random", "oracle", "human"} <= set(base.systems)
+    res = tmp_path / "results"
+    runnable = [s for s in base.systems if s in registry.specs()]
+    assert _run(res, *runnable) == 0
+    capsys.readouterr()
+    assert cli("check", "--baseline", str(committed), "--results", str(res)) == 0, capsys.readouterr().err
+
+
+def test_bless_all_takes_the_ci_systems_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setattr(registry, "CORE", ("lead3", "random"))
+    res = tmp_path / "results"
+    assert _run(res, "lead3", "random", "lead-k") == 0
+    capsys.readouterr()
+    assert cli("bless", "--all", "--results", str(res)) == 0
+    assert capsys.readouterr().out == f"blessed 2 systems (lead3, random) on 1 cluster: {res / 'baseline.json'}\n"
+    assert set(load_baseline(res / "baseline.json").systems) == {"lead3", "random"}
+    monkeypatch.setattr(registry, "CORE", ("lead3", "textrank"))
+    assert cli("bless", "--all", "--results", str(res)) == 2
+    assert "no record for system 'textrank'" in capsys.readouterr().err
