@@ -22,9 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args.remove("--debug")
     try:
-        # Outside standalone mode click returns (not raises) the code of a `typer.Exit(n)`.
         code = app(args=args, prog_name="evalsum", standalone_mode=False)
-        if isinstance(code, int) and code:
+        if isinstance(code, int) and code:  # click returns typer.Exit codes when not standalone
             sys.exit(code)
     except EvalsumError as e:
         if debug:
