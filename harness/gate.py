@@ -216,8 +216,9 @@ def render_markdown(result: GateResult, baseline_name: str) -> str:
     for r in result.rows:
         metric = f"{r.metric} {r.cluster}" if r.cluster else r.metric
         verdict = f"**{r.verdict}**" if r.failed else r.verdict
+        note = " ".join(r.note.replace("|", "\\|").split())  # a backend's error text must not break the table
         lines.append(f"| {r.system} | {metric} | {_num(r.baseline)} | {_num(r.current)} | {_num(r.delta, True)} | "
-                     f"{_num(r.tolerance)} | {verdict} | {r.note} |")
+                     f"{_num(r.tolerance)} | {verdict} | {note} |")
     if result.failed:
         names = ", ".join(dict.fromkeys(r.system for r in result.failures))
         lines += ["", f"Failed for: {names}. If the change is intended, re-bless: "

@@ -13,6 +13,8 @@ from harness.config import Config, GateConfig, MetricGate, load_config
 from harness.errors import DataError, UsageError
 from harness.models import (PRF, BudgetedSummary, ClusterResult, ClusterScore, FactScore, Record, Settings,
                             SystemInfo, SystemRun)
+from harness.records import load_records
+from harness.report import cluster_metrics, latest_runs
 from harness.scoring import Scorer
 from systems.lead import Lead3
 from tests.conftest import CLUSTER, REFERENCES
@@ -225,17 +227,23 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert cli("bless", "--results", str(res)) == 0
     baseline = res / "baseline.json"
     blessed = baseline.read_bytes()
+    base_r2 = load_baseline(baseline).systems["lead3"].means["rouge2_f"]
 
     # Unchanged backends: a fresh run passes.
     assert _run(res, "lead3", "random") == 0
     capsys.readouterr()
     assert cli("check", "--baseline", str(baseline), "--results", str(res)) == 0
     out = capsys.readouterr().out
-    assert "## evalsum check: passed" in out and "| lead3 | rouge2_f | 0.0673 | 0.0673 | +0.0000 |" in out
+    assert "## evalsum check: passed" in out
+    assert f"| lead3 | rouge2_f | {base_r2:.4f} | {base_r2:.4f} | +0.0000 | 0.0050 | unchanged |  |" in out
+    assert "regression" not in out and "missing" not in out
 
     # lead3 loses its best sentence: the gate fails and names it; random is untouched.
     monkeypatch.setitem(registry.BUILTINS, "lead3", DROP_BEST)
     assert _run(res, "lead3", "random") == 0
+    [(_, degraded)] = [(r, s) for r, s in latest_runs(load_records(res / "runs")) if s.system.name == "lead3"]
+    cur_r2 = round(cluster_metrics(degraded.results[0])["rouge2_f"], 6)
+    assert cur_r2 < base_r2 - 0.005
     md = tmp_path / "summary.md"
     capsys.readouterr()
     assert cli("check", "--baseline", str(baseline), "--results", str(res), "--markdown", str(md)) == 1
@@ -244,10 +252,10 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert table == captured.out
     assert "## evalsum check: FAILED" in table
     for metric in ("rouge1_f", "rouge2_f", "rougeLsum_f"):
-        assert f"| lead3 | {metric} |" in table
-        assert f"gate failed: lead3 {metric}: regression" in captured.err
+        assert f"gate failed: lead3 {metric}: regression (version 1 -> 1-dropbest)" in captured.err
         assert f"| random | {metric} |" in table
-    assert "| lead3 | rouge2_f | 0.0673 | 0.0309 | -0.0364 | 0.0050 | **regression** | version 1 -> 1-dropbest |" in table
+    assert (f"| lead3 | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | 0.0050 | "
+            "**regression** | version 1 -> 1-dropbest |") in table
     assert "random" not in captured.err
     assert "Failed for: lead3." in table
     assert baseline.read_bytes() == blessed  # check never rewrites the baseline
@@ -257,8 +265,9 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert cli("check", "--baseline", str(baseline), "--results", str(res), "--json") == 1
     data = json.loads(capsys.readouterr().out)
     assert data["failed"] is True
-    assert {(r["system"], r["metric"]) for r in data["rows"] if r["failed"]} == {
-        ("lead3", "rouge1_f"), ("lead3", "rouge2_f"), ("lead3", "rougeLsum_f")}
+    failing = {(r["system"], r["metric"]) for r in data["rows"] if r["failed"]}
+    assert {("lead3", "rouge1_f"), ("lead3", "rouge2_f"), ("lead3", "rougeLsum_f")} <= failing
+    assert {system for system, _ in failing} == {"lead3"}
 
 
 def test_exit_code_follows_the_verdict_rows(tmp_path: Path, capsys) -> None:
@@ -389,3 +398,11 @@ def test_bless_all_takes_the_ci_systems_only(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(registry, "CORE", ("lead3", "textrank"))
     assert cli("bless", "--all", "--results", str(res)) == 2
     assert "no record for system 'textrank'" in capsys.readouterr().err
+
+
+def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
+    base = gate.build_baseline([record({"s": [result("c1", 0.3)]})])
+    bad = result("c1", 0, status="failed").model_copy(update={"error": "HTTP 500 | upstream\nreset"})
+    md = gate.render_markdown(gate.check(base, [record({"s": [bad]})], R2_ONLY), "b.json")
+    assert "| s | cluster c1 | – | – | – | – | **missing** | failed: HTTP 500 \\| upstream reset |" in md
+    assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))
