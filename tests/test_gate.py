@@ -406,3 +406,16 @@ def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
     md = gate.render_markdown(gate.check(base, [record({"s": [bad]})], R2_ONLY), "b.json")
     assert "| s | cluster c1 | – | – | – | – | **missing** | failed: HTTP 500 \\| upstream reset |" in md
     assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))
+
+
+def test_leaderboard_intervals_cover_rouge_and_facts_of_ok_clusters() -> None:
+    from harness import report, stats
+
+    rec = record({"s": [result("c1", 0.1), result("c2", 0.3), result("c3", 0.0, status="failed"), result("c4", 0.2)]},
+                 seed=5)
+    [row] = report.build([rec]).rows
+    assert set(row.intervals) == {"rouge2_f", "facts"}  # rouge1/Lsum absent from these hand-made scores
+    assert row.intervals["rouge2_f"] == stats.bootstrap([0.1, 0.3, 0.2], seed=5)
+    assert row.intervals["facts"].low == row.intervals["facts"].high == 0.5
+    assert row.seed == 5
+    assert "| s | 3 (1 failed) | – | 20.0 [" in report.render_markdown(report.build([rec]))
