@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from harness import stats
 from harness.models import ClusterResult, Record, SystemRun
 from harness.report_detail import quality_details, render_details
 
@@ -16,6 +17,8 @@ LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsu
 # Faithfulness and style columns of the main table: (metric, scale, digits). Coverage, compression
 # and claims checked stay in leaderboard.json and the detail section.
 QUALITY_COLUMNS = (("unsupported", 1.0, 2), ("off_topic", 1.0, 2), ("redundancy", 1.0, 2), ("density", 1.0, 1))
+# Metrics that get a bootstrap interval on the leaderboard (when a system has n > 1 clusters).
+INTERVAL_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
 
 
 class Row(BaseModel):
@@ -30,6 +33,8 @@ class Row(BaseModel):
     failed: int
     metrics: dict[str, float]
     details: dict[str, Any]
+    seed: int = 0
+    intervals: dict[str, stats.Interval] = Field(default_factory=dict, description="only when n > 1 clusters")
 
 
 class Leaderboard(BaseModel):
@@ -64,6 +69,17 @@ def mean_metrics(run: SystemRun) -> dict[str, float]:
     return {k: sum(p[k] for p in per if k in p) / sum(1 for p in per if k in p) for k in keys}
 
 
+def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
+    """Seeded bootstrap intervals over the clusters that succeeded; none with a single cluster."""
+    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    out = {}
+    for k in INTERVAL_METRICS:
+        values = [p[k] for p in per if k in p]
+        if len(values) > 1:
+            out[k] = stats.bootstrap(values, seed)
+    return out
+
+
 def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
     """Each system's latest run: later records replace earlier ones."""
     latest: dict[str, tuple[Record, SystemRun]] = {}
@@ -77,6 +93,7 @@ def build(records: Sequence[Record]) -> Leaderboard:
     rows = []
     for rec, run in latest_runs(records):
         failed = [r for r in run.results if r.status == "failed"]
+        seed = int(rec.settings.get("seed", 0))
         hits: dict[str, list[str]] = {}
         for r in run.results:
             if r.scores and r.scores.facts:
@@ -89,6 +106,7 @@ def build(records: Sequence[Record]) -> Leaderboard:
                      "contradictions": {r.cluster_id: [h.model_dump() for h in r.scores.facts.contradictions]
                                         for r in run.results if r.scores and r.scores.facts and r.scores.facts.contradictions},
                      "quality": quality_details(run)},
+            seed=seed, intervals=intervals(run, seed),
         ))
     rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
     return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}), fact_matrix=fact_matrix(records))
@@ -114,14 +132,36 @@ def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:
     return "–" if v is None else f"{v * scale:.{digits}f}"
 
 
+def _with_interval(r: Row, key: str) -> str:
+    """`34.1 [32.1, 36.1]` when the row has an interval for this metric, else just the mean."""
+    cell = _fmt(r.metrics.get(key))
+    iv = r.intervals.get(key)
+    if iv is not None and iv.low is not None and iv.high is not None:
+        cell += f" [{_fmt(iv.low)}, {_fmt(iv.high)}]"
+    return cell
+
+
 def _row_cells(r: Row) -> list[str]:
     m = r.metrics
     n = r.clusters - r.failed
     name = f"{r.system} †" if r.uses_references else r.system
     fails = f" ({r.failed} failed)" if r.failed else ""
-    return [name, f"{n}{fails}", *(_fmt(m.get(f"{k}_f")) for k in MAIN_METRICS), _fmt(m.get("facts")),
+    return [name, f"{n}{fails}", *(_with_interval(r, f"{k}_f") for k in MAIN_METRICS), _with_interval(r, "facts"),
             _fmt(m.get("contradictions"), 1.0, 2), *(_fmt(m.get(k), sc, d) for k, sc, d in QUALITY_COLUMNS),
             _fmt(m.get("words"), 1.0, 0)]
+
+
+def interval_note(rows: Sequence[Row]) -> str:
+    """The line under the tables that says how intervals were made, or why a row has none."""
+    if not rows:
+        return ""
+    seeds = ", ".join(str(s) for s in sorted({r.seed for r in rows}))
+    singles = [r.system for r in rows if r.clusters - r.failed <= 1]
+    parts = [f"Intervals: {stats.CONFIDENCE:.0%} percentile bootstrap over clusters, {stats.RESAMPLES} resamples, "
+             f"seed {seeds}."]
+    if singles:
+        parts.append(f"n=1 (a single cluster), so no interval for: {', '.join(singles)}.")
+    return " ".join(parts)
 
 
 def _table(rows: Sequence[Row]) -> list[str]:
@@ -145,6 +185,8 @@ def render_markdown(board: Leaderboard) -> str:
     if bounds:
         out += ["", "## Ceilings (†: read the references, not comparable as systems)", ""]
         out += _table(bounds)
+    if board.rows:
+        out += ["", interval_note(board.rows)]
     out += ["", "Signature: " + (" ; ".join(f"`{s}`" for s in board.signatures) or "–")]
     if board.fact_matrix:
         names = [r.system for r in board.rows]
