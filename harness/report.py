@@ -98,7 +98,8 @@ def fact_matrix(records: Sequence[Record]) -> list[dict[str, Any]]:
             f = res.scores.facts
             hit = {h.id for h in f.hits}
             for fid, w in f.weights.items():
-                row = rows.setdefault((res.cluster_id, fid), {"cluster": res.cluster_id, "fact": fid, "weight": w, "systems": {}})
+                row = rows.setdefault((res.cluster_id, fid), {"cluster": res.cluster_id, "fact": fid, "weight": w,
+                                                              "refs": f.ref_counts.get(fid), "systems": {}})
                 row["systems"][run.system.name] = fid in hit
     return [rows[k] for k in sorted(rows)]
 
@@ -136,9 +137,13 @@ def render_markdown(board: Leaderboard) -> str:
     out += ["", "Signature: " + (" ; ".join(f"`{s}`" for s in board.signatures) or "–")]
     if board.fact_matrix:
         names = [r.system for r in board.rows]
-        out += ["", "## Fact matrix", "", "Weight = pyramid weight (references stating the fact, unless explicit).", "",
-                "| Cluster | Fact | Weight | " + " | ".join(names) + " |", "|---|---|---:|" + "|".join(":-:" for _ in names) + "|"]
+        out += ["", "## Fact matrix", "",
+                "Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set explicitly).",
+                "✓ = the summary states it, · = it does not.", "",
+                "| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
+                "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
         for fr in board.fact_matrix:
             marks = ["✓" if fr["systems"].get(n) else ("·" if n in fr["systems"] else " ") for n in names]
-            out.append(f"| {fr['cluster']} | {fr['fact']} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+            refs = "–" if fr["refs"] is None else str(fr["refs"])
+            out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
     return "\n".join(out) + "\n"

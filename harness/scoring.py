@@ -25,6 +25,7 @@ class Gold:
     ref_facts: list[factsm.Tokenised]
     checklist: factsm.CompiledChecklist | None
     weights: dict[str, float]
+    ref_counts: dict[str, int]
 
 
 @dataclass
@@ -49,15 +50,16 @@ class Scorer:
                 raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
         ref_facts = [factsm.tokenise(s, self.norm) for s in sents]
         weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
+        counts = factsm.reference_counts(compiled, ref_facts) if compiled else {}
         return Gold(cluster.id, [r.author for r in cluster.references], sents,
-                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights)
+                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights, counts)
 
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
         pred = tokenize_sentences(list(sentences), self.stemmer)
         scores = rouge.score(pred, gold.ref_rouge, self.settings.policy)
         fact = None
         if gold.checklist is not None:
-            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights)
+            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
         return ClusterScore(rouge=scores, facts=fact)
 
     def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> tuple[ClusterScore, dict[str, ClusterScore]]:
@@ -77,7 +79,7 @@ class Scorer:
             per[author] = ClusterScore(rouge=scores, facts=fact)
         mean = _mean_scores(list(per.values()))
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
-            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights})})
+            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
         return mean, per
 
 

@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args.remove("--debug")
     try:
-        app(args=args, prog_name="evalsum", standalone_mode=False)
+        code = app(args=args, prog_name="evalsum", standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns typer.Exit codes when not standalone
+            sys.exit(code)
     except EvalsumError as e:
         if debug:
             raise
