@@ -93,6 +93,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="textrank vs sumy LexRank/TextRank on the bundled clusters")
     ap.add_argument("--references", type=Path, default=ROOT / "references")
     ap.add_argument("--budget", type=int, default=100)
+    ap.add_argument("--digits", type=int, default=1, help="decimals in the table")
     ap.add_argument("--show", action="store_true", help="print each summary")
     args = ap.parse_args()
     try:
@@ -121,7 +122,7 @@ def main() -> int:
     for name, rows in per.items():
         def mean(key: str, scale: float = 100.0) -> str:
             vals = [r[key] for r in rows if key in r]
-            return f"{sum(vals) / len(vals) * scale:.1f}" if vals else "–"
+            return f"{sum(vals) / len(vals) * scale:.{args.digits}f}" if vals else "–"
         print(f"| {name} | {mean('rouge1_f')} | {mean('rouge2_f')} | {mean('rougeLsum_f')} | {mean('facts')} | {mean('words', 1.0)} |")
     return 0
 
