@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -28,6 +29,9 @@ BUILTINS: dict[str, str] = {
     "llm": "systems.llm:LLM",
     "embed": "systems.embedding:Embed",
 }
+
+# Built-ins whose dependencies come with an extra: what `evalsum systems` tells a user to install.
+EXTRAS: dict[str, str] = {"llm": "llm", "embed": "embed"}
 
 # Systems that `--all` and CI run: they need no extra package, no server and no input files.
 CORE = ("lead3", "textrank", "random", "oracle", "human")
@@ -79,10 +83,50 @@ def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> S
     except ValidationError as e:
         first = e.errors()[0]
         key = ".".join(str(x) for x in first["loc"])
-        kind = "unknown option" if first["type"] == "extra_forbidden" else "invalid option"
-        raise UsageError(f"{kind} {key!r} for system {cls.name!r}: {first['msg']}. Allowed: {allowed}") from None
+        kind = {"extra_forbidden": "unknown option", "missing": "missing option"}.get(first["type"], "invalid option")
+        close = difflib.get_close_matches(key, cls.Options.model_fields, n=1) if kind == "unknown option" else []
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"{kind} {key!r} for system {cls.name!r}: {first['msg']}.{hint} Allowed: {allowed}") from None
 
 
 def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summariser:
     cls = resolve(name)
     return cls(parse_options(cls, options or []))
+
+
+@dataclass(frozen=True)
+class Status:
+    """Whether a system can run here and, if not, what to do about it (for `evalsum systems`)."""
+
+    name: str
+    source: str
+    builtin: bool
+    version: str = "?"
+    description: str = ""
+    available: bool = False
+    hint: str = ""
+
+
+def status(name: str) -> Status:
+    """Load a system's class without running it, and ask it whether it can run here.
+
+    A missing module is reported as "not installed" with the install command, never a traceback:
+    listing systems must work on a base install without any optional extra."""
+    spec = specs()[name]
+    builtin = BUILTINS.get(name) == spec
+    install = f"pip install 'evalsum[{EXTRAS[name]}]'" if builtin and name in EXTRAS else (
+        "reinstall evalsum" if builtin else "reinstall the package that provides this plugin")
+    try:
+        cls = _import(spec)
+    except ModuleNotFoundError as e:
+        module = spec.partition(":")[0]
+        what = f"module {module} not found" if e.name and module.startswith(e.name) else f"needs package {e.name!r}"
+        return Status(name, spec, builtin, hint=f"not installed: {what}; {install}")
+    except Exception as e:  # noqa: BLE001 - a broken plugin must not break the listing
+        return Status(name, spec, builtin, hint=f"cannot load {spec}: {type(e).__name__}: {e}")
+    try:
+        why = cls.unavailable()
+    except Exception as e:  # noqa: BLE001
+        why = f"unavailable() failed: {type(e).__name__}: {e}"
+    return Status(name, spec, builtin, version=str(getattr(cls, "version", "?")),
+                  description=str(getattr(cls, "description", "")), available=why is None, hint=why or "")

@@ -66,16 +66,21 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
     """(cluster, system) -> (line number, entry), and the file's sha256."""
     text, sha = _read(path)
     out: dict[tuple[str, str], tuple[int, ExternalSummary]] = {}
-    for no, line in enumerate(text.splitlines(), start=1):
+    # split on "\n" only: str.splitlines() would also break at U+2028, which JSON allows inside strings
+    for no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            entry = ExternalSummary.model_validate(json.loads(line))
+            obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise DataError(path, f"line {no}", f"not valid JSON ({e.msg} at column {e.colno})") from None
+        if not isinstance(obj, dict):
+            raise DataError(path, f"line {no}", 'expected an object {"cluster", "system", "summary"}')
+        try:
+            entry = ExternalSummary.model_validate(obj)
         except ValidationError as e:
             err = e.errors()[0]
-            field = ".".join(str(x) for x in err["loc"]) or "line"
+            field = ".".join(str(x) for x in err["loc"])
             raise DataError(path, f"line {no}", f"field {field!r}: {err['msg']}") from None
         key = (entry.cluster, entry.system)
         if key in out:

@@ -13,7 +13,7 @@ import typer
 
 from harness.errors import EvalsumError
 from harness.cli.app import app
-from harness.cli import gold, run, view  # noqa: F401  (registers commands)
+from harness.cli import gold, run, score, view  # noqa: F401  (registers commands)
 
 
 def main(argv: list[str] | None = None) -> int:
