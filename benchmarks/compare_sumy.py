@@ -117,13 +117,14 @@ def main() -> int:
         per[line.system].append(report.cluster_metrics(line.result))
         if args.show and line.result.summary is not None:
             print(f"## {line.system} / {line.result.cluster_id}\n" + "\n".join(line.result.summary.sentences) + "\n")
-    print(f"{len(clusters)} cluster(s), budget {args.budget} words, pooled multi-reference ROUGE F x100, fact recall x100\n")
-    print("| System | R-1 | R-2 | R-Lsum | Facts | Words |\n|---|---:|---:|---:|---:|---:|")
+    print(f"{len(clusters)} cluster(s), budget {args.budget} words, pooled multi-reference ROUGE F x100, fact recall x100, "
+          "Contra. = contradiction probes hit per summary\n")
+    print("| System | R-1 | R-2 | R-Lsum | Facts | Contra. | Words |\n|---|---:|---:|---:|---:|---:|---:|")
     for name, rows in per.items():
         def mean(key: str, scale: float = 100.0) -> str:
             vals = [r[key] for r in rows if key in r]
             return f"{sum(vals) / len(vals) * scale:.{args.digits}f}" if vals else "–"
-        print(f"| {name} | {mean('rouge1_f')} | {mean('rouge2_f')} | {mean('rougeLsum_f')} | {mean('facts')} | {mean('words', 1.0)} |")
+        print(f"| {name} | {mean('rouge1_f')} | {mean('rouge2_f')} | {mean('rougeLsum_f')} | {mean('facts')} | {mean('contradictions', 1.0)} | {mean('words', 1.0)} |")
     return 0
 
 

@@ -73,12 +73,17 @@ def test_stopwords_and_stemming_in_terms() -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("Short fragment of a quote.", "fragment"),
     ("China urges 'calm' as Pentagon says second spy balloon spotted over Latin America", "headline or caption (no final punctuation)"),
-    ("“The first step is getting the surveillance asset out of our airspace.", "half of a multi-sentence quotation"),
+    ("“The first step is getting the surveillance asset out of our airspace.", "direct quotation"),
+    ("“We now assess it is another Chinese surveillance balloon,” said Pentagon spokesman Pat Ryder.", "direct quotation"),
+    ("That is what we are focused on right now,” he told reporters.", "half of a multi-sentence quotation"),
     ("Canada said it was monitoring a “potential second incident.\"", None),  # mixed quote styles still balance
     ("The Pentagon said on Thursday it was tracking a Chinese balloon over Montana.", None),
 ])
 def test_candidate_rules(text: str, reason: str | None) -> None:
     assert why_not_candidate(text, 8) == reason
+    if reason == "direct quotation":  # without skip_quotes, only an unbalanced quotation is refused
+        balanced = text.count("“") == text.count("”")
+        assert why_not_candidate(text, 8, skip_quotes=False) == (None if balanced else "half of a multi-sentence quotation")
 
 
 def test_never_picks_boilerplate_even_when_it_is_central() -> None:

@@ -130,7 +130,7 @@ def test_bad_option_exits_2_naming_it_and_the_allowed_ones(tmp_path: Path, capsy
     assert code == 2
     assert err.count("\n") == 1 and "Traceback" not in err
     assert message in err
-    assert "Allowed: damping, position_weight, mmr_lambda, redundancy, min_words, tol, max_iter" in err
+    assert "Allowed: damping, position_weight, mmr_lambda, redundancy, min_words, skip_quotes, tol, max_iter" in err
     assert not (tmp_path / "runs").exists()  # nothing ran
 
 
