@@ -137,10 +137,10 @@ def term_matrix(texts: Sequence[str], analyser: Analyser) -> TermMatrix:
     tfs: list[float] = []
     for i, text in enumerate(texts):
         counts = Counter(analyser.terms(text))
-        for term, c in counts.items():
+        for term, count in counts.items():
             rows.append(i)
             cols.append(vocab.setdefault(term, len(vocab)))
-            tfs.append(1.0 + math.log(c))
+            tfs.append(1.0 + math.log(count))
     n, v = len(texts), len(vocab)
     r = np.asarray(rows, dtype=np.int64)
     c = np.asarray(cols, dtype=np.int64)

@@ -3,6 +3,7 @@ order, determinism, and the quality bar against lead3 on the bundled cluster."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from harness.text import is_boilerplate, words
 from systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
 
 
-def cluster_of(docs: list[list[str]], dates: list[dt.date | None] | None = None) -> Prepared:
+def cluster_of(docs: list[list[str]], dates: Sequence[dt.date | None] | None = None) -> Prepared:
     dates = dates or [None] * len(docs)
     documents = [
         PreparedDocument(id=f"d{k}", date=dates[k], dropped=[],
@@ -112,7 +113,7 @@ def test_readable_order_budget_and_determinism() -> None:
     assert a == b
     assert sum(len(words(s)) for s in a.sentences) <= 40  # whole sentences only: nothing for the harness to cut
     # d1 is dated earlier, so its sentences come first, then by position
-    order = [(dates[int(d[1:])], i) for d, i in a.provenance or []]
+    order = [(dates[int(p[0][1:])], p[1]) for p in a.provenance or [] if p is not None]
     assert order == sorted(order) and len(order) >= 2
 
 
