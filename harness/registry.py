@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from harness.contract import Summariser, SystemOptions
-from harness.errors import UsageError
+from harness.errors import BackendUnavailable, UsageError
 
 GROUP = "evalsum.systems"
 
@@ -62,6 +62,8 @@ def resolve(name: str) -> type[Summariser]:
         raise UsageError(f"unknown system {name!r}.{hint} Available: {', '.join(sorted(table))}")
     try:
         return _import(table[name])
+    except ModuleNotFoundError as e:
+        raise BackendUnavailable(f"system {name!r} is {_not_installed(name, table[name], e)}") from None
     except (ImportError, AttributeError) as e:
         raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
 
@@ -94,6 +96,16 @@ def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summa
     return cls(parse_options(cls, options or []))
 
 
+def _not_installed(name: str, spec: str, e: ModuleNotFoundError) -> str:
+    """One line for a backend whose module or one of its packages is missing, with what to install."""
+    builtin = BUILTINS.get(name) == spec
+    install = f"pip install 'evalsum[{EXTRAS[name]}]'" if builtin and name in EXTRAS else (
+        "reinstall evalsum" if builtin else "reinstall the package that provides this plugin")
+    module = spec.partition(":")[0]
+    what = f"module {module} not found" if e.name and module.startswith(e.name) else f"needs package {e.name!r}"
+    return f"not installed: {what}; {install}"
+
+
 @dataclass(frozen=True)
 class Status:
     """Whether a system can run here and, if not, what to do about it (for `evalsum systems`)."""
@@ -114,14 +126,10 @@ def status(name: str) -> Status:
     listing systems must work on a base install without any optional extra."""
     spec = specs()[name]
     builtin = BUILTINS.get(name) == spec
-    install = f"pip install 'evalsum[{EXTRAS[name]}]'" if builtin and name in EXTRAS else (
-        "reinstall evalsum" if builtin else "reinstall the package that provides this plugin")
     try:
         cls = _import(spec)
     except ModuleNotFoundError as e:
-        module = spec.partition(":")[0]
-        what = f"module {module} not found" if e.name and module.startswith(e.name) else f"needs package {e.name!r}"
-        return Status(name, spec, builtin, hint=f"not installed: {what}; {install}")
+        return Status(name, spec, builtin, hint=_not_installed(name, spec, e))
     except Exception as e:  # noqa: BLE001 - a broken plugin must not break the listing
         return Status(name, spec, builtin, hint=f"cannot load {spec}: {type(e).__name__}: {e}")
     try:

@@ -110,12 +110,17 @@ def test_systems_lists_plugins_and_says_what_to_install(plugin: Path, capsys: py
     assert f"(plugin {PLUGIN}:FirstN)" in text
 
 
-def test_systems_reports_a_missing_builtin_module_as_not_installed(monkeypatch: pytest.MonkeyPatch,
+def test_systems_reports_a_missing_builtin_module_as_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setitem(registry.BUILTINS, "embed", "systems.no_such_module:Embed")
     assert cli("systems") == 0
     line = next(ln for ln in capsys.readouterr().out.splitlines() if "systems.no_such_module" in ln)
     assert line.strip() == "-> not installed: module systems.no_such_module not found; pip install 'evalsum[embed]'"
+    # running it is "backend unavailable" (exit 3), with the same hint, and nothing is written
+    code = cli("run", "-s", "embed", "--references", str(REFERENCES), "--results", str(tmp_path))
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1
+    assert "system 'embed' is not installed: module systems.no_such_module not found; pip install 'evalsum[embed]'" in err
 
 
 @pytest.mark.parametrize(("option", "message"), [
