@@ -18,7 +18,9 @@ from harness import corpus, registry
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
-from harness.errors import BackendUnavailable, DataError, EvalsumError
+from harness.errors import BackendError, BackendUnavailable, DataError, EvalsumError
+from harness.guard import DEFAULT_TIMEOUT, call_with_timeout
+from harness.lock import results_lock
 from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
                             Summary, SystemInfo, SystemRun)
 from harness.records import RecordWriter
@@ -68,15 +70,16 @@ def _summarise(system: Summariser, prepared: Prepared, budget: Budget, gold: Gol
     refs = ["\n".join(s) for s in gold.ref_sentences] if system.uses_references else ()
     out = system.summarise(prepared, budget, refs)
     if not isinstance(out, Summary):
-        raise TypeError(f"summarise() returned {type(out).__name__}, not a Summary")
+        raise BackendError(f"summarise() returned {type(out).__name__}, not a Summary")
     if not any(s.strip() for s in out.sentences):
-        raise ValueError("summarise() returned an empty summary")
+        raise BackendError("summarise() returned an empty summary")
     return out
 
 
 def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold, scorer: Scorer,
-            cache: SummaryCache, events: RunEvents) -> ClusterResult:
-    """Summarise and score one cluster; any backend exception becomes a failed result."""
+            cache: SummaryCache, events: RunEvents, timeout: float | None = DEFAULT_TIMEOUT) -> ClusterResult:
+    """Summarise and score one cluster; any backend exception, or a call that overruns `timeout`
+    seconds (see harness.guard), becomes a failed result."""
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
     key = cache_key(system.name, system.version, system.options.model_dump(mode="json"), cluster.sha256, budget.words)
@@ -85,7 +88,7 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
     try:
         if summary is None:
             events.calls[system.name] = events.calls.get(system.name, 0) + 1
-            summary = _summarise(system, prepared, budget, gold)
+            summary = call_with_timeout(_summarise, timeout, system, prepared, budget, gold)
             if system.cacheable:
                 cache.put(key, summary)
         if system.leave_one_out:
@@ -134,7 +137,7 @@ def iter_clusters(paths: Paths, only: Sequence[str] | None) -> Iterator[Cluster]
     dirs = corpus.discover(paths.references)
     wanted = set(only or ())
     if wanted:
-        ids = {corpus.cluster_id(d): d for d in dirs}
+        ids = corpus.cluster_index(paths.references)
         missing = sorted(wanted - set(ids))
         if missing:
             raise DataError(paths.references, None, f"unknown cluster {missing[0]!r}; available: {', '.join(sorted(ids))}")
@@ -153,7 +156,8 @@ def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Seq
 
 
 def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: Settings, paths: Paths,
-            sink: Sink, use_cache: bool = True, events: RunEvents | None = None) -> int:
+            sink: Sink, use_cache: bool = True, events: RunEvents | None = None,
+            timeout: float | None = DEFAULT_TIMEOUT) -> int:
     """Cluster-major loop: each cluster is loaded and prepared once, then every system runs on it.
     Results go to the sink as they are made; returns the number of results."""
     events = events or RunEvents()
@@ -165,7 +169,7 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
         gold = scorer.gold(c, prepared)
         files = corpus.file_hashes(c)
         for system in built:
-            res = run_one(system, c, prepared, gold, scorer, cache, events)
+            res = run_one(system, c, prepared, gold, scorer, cache, events, timeout)
             events.on_result(system.name, res)
             sink.add(ResultLine(system=system.name, cluster_files=files, result=res))
             n += 1
@@ -174,7 +178,7 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
 
 def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
              settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-             events: RunEvents | None = None) -> Record:
+             events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Record:
     """The whole run in memory, as a plain Python call (notebooks, other tools). Writes nothing
     but cache entries; the CLI uses `run_to_disk` instead."""
     settings = settings or Settings()
@@ -184,7 +188,7 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
     header = header_for(built, settings, [c.id for c in loaded])
     sink = MemorySink()
     t0 = time.perf_counter()
-    execute(built, loaded, settings, paths, sink, use_cache, events)
+    execute(built, loaded, settings, paths, sink, use_cache, events, timeout)
     by_system: dict[str, list[ClusterResult]] = {s.name: [] for s in header.systems}
     clusters_files: dict[str, dict[str, str]] = {}
     for line in sink.lines:
@@ -198,17 +202,17 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
 
 def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
                 settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-                events: RunEvents | None = None) -> Path:
+                events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Path:
     """Run and stream the record to `results/runs/`; returns the published record path."""
     settings = settings or Settings()
     paths = paths or Paths()
     built = build_systems(systems)
-    ids = [corpus.cluster_id(d) for d in corpus.discover(paths.references)]
+    ids = list(corpus.cluster_index(paths.references))
     chosen = sorted(set(clusters)) if clusters else ids
     writer = RecordWriter(paths.runs, header_for(built, settings, chosen))
     t0 = time.perf_counter()
     try:
-        execute(built, iter_clusters(paths, clusters), settings, paths, writer, use_cache, events)
+        execute(built, iter_clusters(paths, clusters), settings, paths, writer, use_cache, events, timeout)
     except BaseException:
         writer.abandon()
         raise
@@ -222,11 +226,13 @@ def unavailable_failures(record: Record) -> list[str]:
 
 
 def refresh_leaderboard(paths: Paths) -> Path:
-    """Rebuild LEADERBOARD.md and leaderboard.json from the records alone."""
+    """Rebuild LEADERBOARD.md and leaderboard.json from the records alone, under the results
+    lock so two runs finishing together cannot leave the older view last."""
     from harness import records, report
 
-    board = report.build(records.load_records(paths.runs))
-    write_atomic(paths.results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
     md = paths.results / "LEADERBOARD.md"
-    write_atomic(md, report.render_markdown(board))
+    with results_lock(paths.results):
+        board = report.build(records.load_records(paths.runs))
+        write_atomic(paths.results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
+        write_atomic(md, report.render_markdown(board))
     return md

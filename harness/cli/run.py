@@ -9,7 +9,8 @@ import typer
 from rich.progress import Progress
 
 from harness import records, registry, report, runner
-from harness.errors import UsageError
+from harness.errors import BackendError, BackendUnavailable, UsageError
+from harness.guard import DEFAULT_TIMEOUT
 from harness.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from harness.models import Settings
 
@@ -38,6 +39,8 @@ def run(
     policy: str = typer.Option("pooled", help="multi-reference ROUGE policy: pooled, max or mean"),
     seed: int = typer.Option(0, help="seed for bootstrap intervals"),
     no_cache: bool = typer.Option(False, "--no-cache", help="regenerate summaries instead of reusing cached ones"),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
+                                  "is recorded as failed (0: no limit)"),
     as_json: bool = typer.Option(False, "--json", help="print the record as JSON"),
     references: Path = REFERENCES,
     results: Path = RESULTS,
@@ -53,6 +56,8 @@ def run(
         raise UsageError(f"--budget must be a positive number of words, got {budget}")
     if policy not in ("pooled", "max", "mean"):
         raise UsageError(f"--policy must be pooled, max or mean, got {policy!r}")
+    if not timeout >= 0:
+        raise UsageError(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout}")
     per = split_options(names, option)
     specs: list[tuple[str, Any]] = [(n, per[n]) for n in names]
     paths = runner.Paths(references=references, results=results)
@@ -62,17 +67,29 @@ def run(
     with Progress(transient=True, disable=not show, console=err()) as bar:
         task = bar.add_task("summarising", total=None)
         events.on_result = lambda s, r: bar.advance(task)
-        path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events)
+        path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events,
+                                  timeout=timeout or None)
     board = runner.refresh_leaderboard(paths)
     record = records.load_record(path)
     if as_json:
         emit_json(record.model_dump(mode="json"))
     else:
         print_run(record, path, board)
+    raise_for_failures(record, path)
+
+
+def raise_for_failures(record: Any, path: Path) -> None:
+    """After the record and leaderboard are written: exit 3 if a backend could not run at all, 2 if
+    any cluster failed, naming the record, the system, the cluster and the first error."""
     failures = runner.unavailable_failures(record)
     if failures:
-        err().print(f"error: backend unavailable: {failures[0]}")
-        raise typer.Exit(3)
+        raise BackendUnavailable(f"{path}: backend unavailable: {failures[0]}")
+    failed = [(s.system.name, r) for s in record.systems for r in s.results if r.status == "failed"]
+    if failed:
+        name, first = failed[0]
+        total = sum(len(s.results) for s in record.systems)
+        raise BackendError(f"{path}: {len(failed)} of {total} results failed (recorded; other clusters went on); "
+                           f"first: {name} on {first.cluster_id}: {first.error}")
 
 
 def print_run(record: Any, path: Path, board: Path) -> None:
@@ -85,7 +102,8 @@ def print_run(record: Any, path: Path, board: Path) -> None:
             m = report.cluster_metrics(res)
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
             words = f"{m['words']:.0f}" if "words" in m else "–"
-            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else f"FAILED: {res.error}"
+            failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
             lines.append(f"| {srun.system.name} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     con.print("\n".join(lines))
     con.print(f"signature: {record.signature}")

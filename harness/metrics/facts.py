@@ -54,7 +54,7 @@ def compile_item(item: Fact | Probe, norm: Normaliser) -> CompiledItem:
             if alt.startswith("re:"):
                 try:
                     alts.append(Alternative(regex=re.compile(alt[3:])))
-                except re.error as e:
+                except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
                     raise PatternError(item.id, alt, f"invalid regular expression ({e})") from None
             else:
                 toks = tuple(norm.tokens(alt))
