@@ -63,7 +63,10 @@ def resolve(name: str) -> type[Summariser]:
     try:
         return _import(table[name])
     except ModuleNotFoundError as e:
-        raise BackendUnavailable(f"system {name!r} is {_not_installed(name, table[name], e)}") from None
+        if not _own_module_missing(table[name], e):  # the backend is there, a package it needs is not
+            raise BackendUnavailable(f"system {name!r} is {_not_installed(name, table[name], e)}") from None
+        raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: "
+                         f"{_not_installed(name, table[name], e)}") from None
     except (ImportError, AttributeError) as e:
         raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
 
@@ -96,13 +99,19 @@ def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summa
     return cls(parse_options(cls, options or []))
 
 
+def _own_module_missing(spec: str, e: ModuleNotFoundError) -> bool:
+    """True when the backend's own module (or a parent package) is missing, not a dependency."""
+    module = spec.partition(":")[0]
+    return bool(e.name) and (module == e.name or module.startswith(f"{e.name}."))
+
+
 def _not_installed(name: str, spec: str, e: ModuleNotFoundError) -> str:
     """One line for a backend whose module or one of its packages is missing, with what to install."""
     builtin = BUILTINS.get(name) == spec
     install = f"pip install 'evalsum[{EXTRAS[name]}]'" if builtin and name in EXTRAS else (
         "reinstall evalsum" if builtin else "reinstall the package that provides this plugin")
     module = spec.partition(":")[0]
-    what = f"module {module} not found" if e.name and module.startswith(e.name) else f"needs package {e.name!r}"
+    what = f"module {module} not found" if _own_module_missing(spec, e) else f"needs package {e.name!r}"
     return f"not installed: {what}; {install}"
 
 

@@ -160,7 +160,7 @@ def centrality(x: TermMatrix, prior: np.ndarray, damping: float, tol: float, max
     degree = x.dot(x.tdot(np.ones(x.n))) - self_sim
     linked = degree > 1e-12
     inv = np.where(linked, 1.0 / np.where(linked, degree, 1.0), 0.0)
-    p = prior.copy()
+    p = np.array(prior, dtype=float)  # a fresh vector: the caller keeps its prior
     for it in range(1, max_iter + 1):
         q = p * inv
         walk = x.dot(x.tdot(q)) - self_sim * q
@@ -196,7 +196,7 @@ def mmr_select(x: TermMatrix, score: np.ndarray, candidates: np.ndarray, lengths
     """Greedy MMR under a word budget: best marginal relevance among candidates that still fit."""
     rel = score / score.max() if score.max() > 0 else score
     max_sim = np.zeros(x.n)
-    open_ = candidates.copy()
+    open_ = np.array(candidates, dtype=bool)
     chosen: list[int] = []
     left = budget
     while True:

@@ -52,6 +52,7 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     site = tmp_path / "site"
     (site / PLUGIN).mkdir(parents=True)
     (site / PLUGIN / "__init__.py").write_text(PLUGIN_CODE)
+    (site / PLUGIN / "heavy.py").write_text("import evalsum_no_such_dependency  # an optional package not installed\n")
     info = site / "evalsum_demo_plugin-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: evalsum-demo-plugin\nVersion: 0.1\n")
@@ -60,6 +61,7 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         demo-first = {PLUGIN}:FirstN
         demo-gpu = {PLUGIN}:NeedsGpu
         demo-broken = {PLUGIN}_missing:Nothing
+        demo-heavy = {PLUGIN}.heavy:Heavy
         lead3 = {PLUGIN}:FirstN
 
         [console_scripts]
@@ -67,7 +69,8 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         """))
     monkeypatch.syspath_prepend(str(site))
     yield site
-    sys.modules.pop(PLUGIN, None)
+    for mod in (PLUGIN, f"{PLUGIN}.heavy"):
+        sys.modules.pop(mod, None)
 
 
 def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths: runner.Paths) -> None:
@@ -116,11 +119,24 @@ def test_systems_reports_a_missing_builtin_module_as_not_installed(monkeypatch: 
     assert cli("systems") == 0
     line = next(ln for ln in capsys.readouterr().out.splitlines() if "systems.no_such_module" in ln)
     assert line.strip() == "-> not installed: module systems.no_such_module not found; pip install 'evalsum[embed]'"
-    # running it is "backend unavailable" (exit 3), with the same hint, and nothing is written
+    # running it is a broken installation (exit 2), with the same hint, and nothing is written
     code = cli("run", "-s", "embed", "--references", str(REFERENCES), "--results", str(tmp_path))
     err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err == ("error: system 'embed' could not be loaded from 'systems.no_such_module:Embed': not installed: "
+                   "module systems.no_such_module not found; pip install 'evalsum[embed]'\n")
+    assert not (tmp_path / "runs").exists()
+
+
+def test_missing_dependency_is_backend_unavailable(plugin: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("systems") == 0
+    assert "-> not installed: needs package 'evalsum_no_such_dependency'; reinstall the package that provides " \
+           "this plugin" in capsys.readouterr().out
+    code = cli("run", "-s", "demo-heavy", "--references", str(REFERENCES), "--results", str(tmp_path / "r"))
+    err = capsys.readouterr().err
     assert code == 3 and err.count("\n") == 1
-    assert "system 'embed' is not installed: module systems.no_such_module not found; pip install 'evalsum[embed]'" in err
+    assert "system 'demo-heavy' is not installed: needs package 'evalsum_no_such_dependency'" in err
 
 
 @pytest.mark.parametrize(("option", "message"), [
