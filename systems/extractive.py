@@ -41,9 +41,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field
-
 from nltk.stem.porter import PorterStemmer
+from pydantic import Field
 
 from harness.contract import Summariser, SystemOptions
 from harness.models import Budget, Prepared, Sentence, Summary
@@ -130,7 +129,8 @@ class TermMatrix:
 
 
 def term_matrix(texts: Sequence[str], analyser: Analyser) -> TermMatrix:
-    """TF-IDF with sublinear tf (1 + log tf) and smoothed sentence-level idf log(1 + n / df)."""
+    """TF-IDF with sublinear tf (1 + log tf), so a repeated word does not swamp a sentence, and smoothed
+    sentence-level idf log(1 + n / df), so a word found in every sentence still counts a little."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -235,8 +235,8 @@ class TextRank(Summariser):
         candidates = np.asarray([why_not_candidate(s.text, opts.min_words, opts.skip_quotes) is None for s in sents])
         lengths = np.asarray([len(words(s.text)) for s in sents])
         chosen = mmr_select(x, score, candidates, lengths, budget.words, opts.mmr_lambda, opts.redundancy)
-        if not chosen:  # nothing can stand alone and fit: fall back to the most central sentence
-            chosen = [int(np.argmax(score))]
+        if not chosen:  # nothing fits whole (a tiny budget): the most central candidate, cut by the harness
+            chosen = [int(np.argmax(np.where(candidates, score, -1.0) if candidates.any() else score))]
 
         def reading_order(i: int) -> tuple[bool, dt.date, int, int]:
             s = sents[i]

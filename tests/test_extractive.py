@@ -145,3 +145,10 @@ def test_wire_copy_is_picked_once() -> None:
     out = TextRank().summarise(cluster_of(docs), Budget(words=100))
     assert out.sentences.count(wire) == 1
     assert len(out.sentences) == 4
+
+
+def test_tiny_budget_falls_back_to_the_most_central_candidate() -> None:
+    docs = [["Balloon news", "The Pentagon said it was tracking a Chinese spy balloon over Montana on Thursday."],
+            ["Balloon update", "China said the balloon was a civilian weather airship that had strayed off course."]]
+    out = TextRank().summarise(cluster_of(docs), Budget(words=5))
+    assert len(out.sentences) == 1 and out.sentences[0] not in ("Balloon news", "Balloon update")
