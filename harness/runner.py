@@ -83,13 +83,14 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
     key = cache_key(system.name, system.version, system.options.model_dump(mode="json"), cluster.sha256, budget.words)
-    summary = cache.get(key)
+    summary = cache.get(key) if system.cacheable else None
     cached = summary is not None
     try:
         if summary is None:
             events.calls[system.name] = events.calls.get(system.name, 0) + 1
             summary = call_with_timeout(_summarise, timeout, system, prepared, budget, gold)
-            cache.put(key, summary)
+            if system.cacheable:
+                cache.put(key, summary)
         if system.leave_one_out:
             budgeted = [enforce_budget(Summary(sentences=s), budget) for s in gold.ref_sentences]
             mean, per = scorer.leave_one_out(gold, [b.sentences for b in budgeted])

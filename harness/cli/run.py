@@ -116,19 +116,15 @@ def systems(as_json: bool = typer.Option(False, "--json", help="print as JSON"))
 
     Example: evalsum systems
     """
-    rows = []
-    for name, spec in sorted(registry.specs().items()):
-        try:
-            cls = registry.resolve(name)
-            why = cls.unavailable()
-            rows.append({"name": name, "version": cls.version, "description": cls.description,
-                         "available": why is None, "hint": why or "", "source": spec})
-        except UsageError as e:
-            rows.append({"name": name, "version": "?", "description": "", "available": False, "hint": str(e), "source": spec})
+    rows = [registry.status(name) for name in sorted(registry.specs())]
     if as_json:
-        emit_json(rows)
+        emit_json([{"name": r.name, "version": r.version, "description": r.description, "available": r.available,
+                    "hint": r.hint, "source": r.source, "builtin": r.builtin} for r in rows])
         return
     con = out()
     for r in rows:
-        state = "ready" if r["available"] else f"unavailable: {r['hint']}"
-        con.print(f"{r['name']:<10} v{r['version']:<4} {r['description']}  [{state}]")
+        state = "ready" if r.available else "unavailable"
+        origin = "" if r.builtin else f" (plugin {r.source})"
+        con.print(f"{r.name:<10} v{r.version:<4} {state:<12} {r.description}{origin}", markup=False)
+        if not r.available:
+            con.print(f"{'':<10} {'':<5} {'':<12} -> {r.hint}", markup=False)
