@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args.remove("--debug")
     try:
-        app(args=args, prog_name="evalsum", standalone_mode=False)
+        code = app(args=args, prog_name="evalsum", standalone_mode=False)
+        # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except EvalsumError as e:
         if debug:
             raise
