@@ -113,4 +113,4 @@ def systems(as_json: bool = typer.Option(False, "--json", help="print as JSON"))
     con = out()
     for r in rows:
         state = "ready" if r["available"] else f"unavailable: {r['hint']}"
-        con.print(f"{r['name']:<10} v{r['version']:<4} {r['description']}  [{state}]")
+        con.print(f"{r['name']:<10} v{r['version']:<4} {r['description']}  [{state}]", markup=False)
