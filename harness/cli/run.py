@@ -71,7 +71,7 @@ def run(
         print_run(record, path, board)
     failures = runner.unavailable_failures(record)
     if failures:
-        err().print(f"error: backend unavailable: {failures[0]}")
+        err().print(f"error: backend unavailable: {failures[0]}", markup=False)
         raise typer.Exit(3)
 
 
