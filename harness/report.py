@@ -7,10 +7,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from harness.models import ClusterResult, Record, SystemRun
+from harness.report_detail import quality_details, render_details
 
 MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "facts": "Facts",
-          "contradictions": "Contra.", "words": "Words"}
+          "contradictions": "Contra.", "words": "Words", "unsupported": "Unsupp.", "off_topic": "Off-topic",
+          "redundancy": "Redund.", "density": "Density"}
+# Faithfulness and style columns of the main table: (metric, scale, digits). Coverage, compression
+# and claims checked stay in leaderboard.json and the detail section.
+QUALITY_COLUMNS = (("unsupported", 1.0, 2), ("off_topic", 1.0, 2), ("redundancy", 1.0, 2), ("density", 1.0, 1))
 
 
 class Row(BaseModel):
@@ -82,7 +87,8 @@ def build(records: Sequence[Record]) -> Leaderboard:
             clusters=len(run.results), failed=len(failed), metrics=mean_metrics(run),
             details={"fact_hits": hits, "failures": {r.cluster_id: r.error for r in failed},
                      "contradictions": {r.cluster_id: [h.model_dump() for h in r.scores.facts.contradictions]
-                                        for r in run.results if r.scores and r.scores.facts and r.scores.facts.contradictions}},
+                                        for r in run.results if r.scores and r.scores.facts and r.scores.facts.contradictions},
+                     "quality": quality_details(run)},
         ))
     rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
     return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}), fact_matrix=fact_matrix(records))
@@ -114,11 +120,13 @@ def _row_cells(r: Row) -> list[str]:
     name = f"{r.system} †" if r.uses_references else r.system
     fails = f" ({r.failed} failed)" if r.failed else ""
     return [name, f"{n}{fails}", *(_fmt(m.get(f"{k}_f")) for k in MAIN_METRICS), _fmt(m.get("facts")),
-            _fmt(m.get("contradictions"), 1.0, 2), _fmt(m.get("words"), 1.0, 0)]
+            _fmt(m.get("contradictions"), 1.0, 2), *(_fmt(m.get(k), sc, d) for k, sc, d in QUALITY_COLUMNS),
+            _fmt(m.get("words"), 1.0, 0)]
 
 
 def _table(rows: Sequence[Row]) -> list[str]:
-    head = ["System", "Clusters", "R-1", "R-2", "R-Lsum", "Facts", "Contra.", "Words"]
+    head = ["System", "Clusters", "R-1", "R-2", "R-Lsum", "Facts", "Contra.", *(LABELS[k] for k, _, _ in QUALITY_COLUMNS),
+            "Words"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
     lines += ["| " + " | ".join(_row_cells(r)) + " |" for r in rows]
     return lines
@@ -128,7 +136,10 @@ def render_markdown(board: Leaderboard) -> str:
     systems = [r for r in board.rows if not r.uses_references]
     bounds = [r for r in board.rows if r.uses_references]
     out = ["# Leaderboard", "", "ROUGE F and fact recall x100, exact means over clusters; Contra. = contradiction",
-           "probe hits per summary; Words = mean words after the budget. Derived from `results/runs/` by",
+           "probe hits per summary; Unsupp. = numbers, dates and names no source states; Off-topic = page",
+           "furniture or off-subject sentences; Redund. = highest overlap of two sentences (0-1); Density =",
+           "mean squared copied-fragment length (Newsroom; ~1-3 abstractive, tens when copying); Words =",
+           "mean words after the budget. Details per system below. Derived from `results/runs/` by",
            "`evalsum leaderboard`; do not edit by hand.", ""]
     out += _table(systems)
     if bounds:
@@ -146,4 +157,5 @@ def render_markdown(board: Leaderboard) -> str:
             marks = ["✓" if fr["systems"].get(n) else ("·" if n in fr["systems"] else " ") for n in names]
             refs = "–" if fr["refs"] is None else str(fr["refs"])
             out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+    out += render_details(board.rows)
     return "\n".join(out) + "\n"

@@ -91,7 +91,7 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
             budgeted = [enforce_budget(Summary(sentences=s), budget) for s in gold.ref_sentences]
             mean, per = scorer.leave_one_out(gold, [b.sentences for b in budgeted])
             shown = enforce_budget(summary, budget)
-            scores = mean.model_copy(update={"extra": {"leave_one_out": {a: s.model_dump(mode="json") for a, s in per.items()}}})
+            scores = mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": {a: s.model_dump(mode="json") for a, s in per.items()}}})
         else:
             shown = enforce_budget(summary, budget)
             scores = scorer.score(shown.sentences, gold)
@@ -160,8 +160,8 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
     cache = SummaryCache(paths.cache, enabled=use_cache)
     n = 0
     for c in clusters:
-        gold = scorer.gold(c)
         prepared = prepare_cluster(c)
+        gold = scorer.gold(c, prepared)
         files = corpus.file_hashes(c)
         for system in built:
             res = run_one(system, c, prepared, gold, scorer, cache, events)

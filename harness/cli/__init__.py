@@ -23,8 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         args.remove("--debug")
     try:
         code = app(args=args, prog_name="evalsum", standalone_mode=False)
-        # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
-        if isinstance(code, int) and code:
+        if isinstance(code, int) and code:  # click returns typer.Exit codes when not standalone
             sys.exit(code)
     except EvalsumError as e:
         if debug:

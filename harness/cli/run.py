@@ -30,10 +30,10 @@ def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
 
 @app.command()
 def run(
-    system: list[str] = typer.Option([], "--system", "-s", help="system to run (repeatable)"),
+    system: list[str] = typer.Option([], "--system", "-s", metavar="NAME", help="system to run (repeatable)"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
-    option: list[str] = typer.Option([], "--option", "-o", help="key=value, or system.key=value"),
-    cluster: list[str] = typer.Option([], "--cluster", "-c", help="only these cluster ids (repeatable)"),
+    option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE", help="key=value, or system.key=value"),
+    cluster: list[str] = typer.Option([], "--cluster", "-c", metavar="ID", help="only these cluster ids (repeatable)"),
     budget: int = typer.Option(100, help="word budget enforced on every summary"),
     policy: str = typer.Option("pooled", help="multi-reference ROUGE policy: pooled, max or mean"),
     seed: int = typer.Option(0, help="seed for bootstrap intervals"),
