@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -99,11 +98,11 @@ class ChatClient:
                 if e.code not in RETRY_STATUSES:
                     raise self.fail(last) from None
                 continue
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 last = f"no answer from {self.url} within timeout={self.timeout:g}s"
                 continue
             except urllib.error.URLError as e:
-                if isinstance(e.reason, (TimeoutError, socket.timeout)):
+                if isinstance(e.reason, TimeoutError):
                     last = f"no answer from {self.url} within timeout={self.timeout:g}s"
                     continue
                 last = f"cannot reach {self.url}: {_reason(e.reason)}"

@@ -16,10 +16,10 @@ directory. torch and sentence_transformers are imported only when a summary is a
 from __future__ import annotations
 
 import importlib.util
-from importlib import metadata
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 

@@ -18,14 +18,13 @@ from typing import Any
 import pytest
 
 from harness import registry, runner
-from harness.errors import BackendUnavailable, UsageError
+from harness.errors import UsageError
 from harness.models import Budget
 from harness.records import load_record, record_paths
 from systems.chat_http import ChatClient
 from systems.llm import LLM, LLMOptions, render_documents
 from systems.markdown import strip_markdown
-from tests.conftest import CLUSTER, REFERENCES
-from tests.test_smoke_cli import cli
+from tests.conftest import CLUSTER, REFERENCES, cli
 
 KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
 
@@ -66,7 +65,7 @@ def make_handler(srv: FakeServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: Any) -> None:  # keep test output clean
             pass
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             raw = self.rfile.read(length)
             with srv.lock:
@@ -162,7 +161,7 @@ def test_budget_reaches_the_prompt(server: FakeServer, paths: runner.Paths) -> N
 
 def test_render_documents_cuts_at_max_words(paths: runner.Paths) -> None:
     prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
-    full, n_full, cut_full = render_documents(prepared, 10**6)
+    _, n_full, cut_full = render_documents(prepared, 10**6)
     total = sum(len(s.text.split()) for s in prepared.sentences)
     assert (n_full, cut_full) == (total, False)
     first = prepared.documents[0].sentences
