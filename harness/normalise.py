@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from harness.metrics.tokens import Stemmer
+from harness.text import FUNCTION_WORDS
 
 # (case-sensitive pattern, canonical token). Case matters: "US" is the country, "us" a pronoun.
 ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -73,15 +74,9 @@ class Normaliser:
 
 # Function words and very common verbs: dropped before measuring topical overlap and redundancy,
 # and never taken for a named entity when they open a sentence. Compared before stemming.
-STOPWORDS = frozenset(
-    """a about above after again against all also an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say according however meanwhile later earlier
-    yet still already even though although since whether upon amid despite""".split()
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """said says say according however meanwhile later earlier yet still already even though although
+    since whether upon amid despite""".split()
 )
 
 MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(

@@ -46,19 +46,11 @@ from pydantic import Field
 
 from harness.contract import Summariser, SystemOptions
 from harness.models import Budget, Prepared, Sentence, Summary
-from harness.text import is_boilerplate, words
+from harness.text import FUNCTION_WORDS, is_boilerplate, words
 
 # English function words (the usual IR list). They carry no topic, and on sentences of twenty
 # words they would otherwise dominate cosine similarity.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say according told""".split()
-)
+STOPWORDS = FUNCTION_WORDS | {"said", "says", "say", "according", "told"}
 
 # Sentence-final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’)\]]*$")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness import registry
-from harness.cli import main
+from tests.conftest import cli  # noqa: F401  (re-exported for the gate tests)
 from tests import gate_plugins as plugins
 
 TOWNS = ["Alderford", "Brackley", "Corrin", "Dunmore", "Elsworth", "Farleigh", "Glenroy", "Hadley", "Ivybridge", "Jarrow"]
@@ -25,13 +25,6 @@ FILLER = [
 ]
 
 
-def cli(*args: str) -> int:
-    """Run `evalsum ARGS` in-process; the exit code it would give."""
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
 
 
 def register(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
