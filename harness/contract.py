@@ -28,6 +28,9 @@ class Summariser:
     Options: ClassVar[type[SystemOptions]] = SystemOptions
     uses_references: ClassVar[bool] = False
     leave_one_out: ClassVar[bool] = False
+    # False when output depends on more than the options and the cluster (e.g. a file's content,
+    # which the cache key cannot see): the runner then never reuses a cached summary.
+    cacheable: ClassVar[bool] = True
 
     def __init__(self, options: SystemOptions | None = None) -> None:
         self.options = options if options is not None else self.Options()

@@ -122,6 +122,19 @@ def cluster_id(directory: Path) -> str:
     return parse_model(ClusterMeta, read_yaml(meta_path), meta_path).id
 
 
+def cluster_index(root: Path) -> dict[str, Path]:
+    """Cluster id -> folder, from the cluster files alone; two folders with one id is an error,
+    because their results would be mixed up in records and means."""
+    out: dict[str, Path] = {}
+    for d in discover(root):
+        cid = cluster_id(d)
+        if cid in out:
+            raise DataError(d / CLUSTER_FILE, "field id",
+                            f"duplicate cluster id {cid!r} (also in {out[cid].as_posix()})")
+        out[cid] = d
+    return out
+
+
 def discover(root: Path) -> list[Path]:
     """Cluster folders under root, sorted by name."""
     root = Path(root)

@@ -180,6 +180,7 @@ class FactScore(Strict):
     total_weight: float
     hit_weight: float
     weights: dict[str, float] = Field(description="weight used for every fact, after defaults")
+    ref_counts: dict[str, int] = Field(default_factory=dict, description="references stating each fact")
     hits: list[FactHit]
     contradictions: list[FactHit]
 
@@ -205,16 +206,21 @@ class SystemRun(Strict):
     results: list[ClusterResult]
 
 
-class RecordHeader(Strict):
-    """First line of a record file. Records are JSONL so runs of any size stream to and from disk."""
+class RunMeta(Strict):
+    """What identifies a run and pins its settings: shared by the header line and the whole record."""
 
-    kind: Literal["header"] = "header"
     schema_version: int = 1
     run_id: str
     created: str
     signature: str
     settings: dict[str, Any]
     packages: dict[str, str]
+
+
+class RecordHeader(RunMeta):
+    """First line of a record file. Records are JSONL so runs of any size stream to and from disk."""
+
+    kind: Literal["header"] = "header"
     systems: list[SystemInfo]
     shard: str | None = Field(default=None, description="i/n when this record is one shard of a run")
     cluster_order: list[str] | None = Field(default=None, description="a shard's whole run, in order: what merge rebuilds")
@@ -233,16 +239,10 @@ class RecordFooter(Strict):
     seconds: float = 0.0
 
 
-class Record(Strict):
+class Record(RunMeta):
     """A whole run in memory (header, results grouped by system, footer): for notebooks and tests.
     On disk a record is JSONL (RecordHeader, ResultLine..., RecordFooter) and is read streaming."""
 
-    schema_version: int = 1
-    run_id: str
-    created: str
-    signature: str
-    settings: dict[str, Any]
-    packages: dict[str, str]
     clusters: dict[str, dict[str, str]] = Field(description="cluster id -> file path -> sha256")
     systems: list[SystemRun]
     seconds: float = 0.0

@@ -7,8 +7,10 @@ so inflections match ("postponed" = "postpones").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from harness.metrics.tokens import Stemmer
+from harness.text import FUNCTION_WORDS
 
 # (case-sensitive pattern, canonical token). Case matters: "US" is the country, "us" a pronoun.
 ALIASES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -59,6 +61,78 @@ class Normaliser:
     def tokens(self, text: str) -> list[str]:
         return [self._stem(w) for w in canonical_words(text)]
 
+    def content_tokens(self, text: str) -> list[str]:
+        """Stemmed canonical tokens without stopwords: what a sentence is about."""
+        return [self._stem(w) for w in canonical_words(text) if w not in STOPWORDS]
+
     def _stem(self, w: str) -> str:
         toks = self._stemmer.tokens(w)
         return toks[0] if toks else w
+
+
+# ---------------------------------------------------------------- content words and dates
+
+# Function words and very common verbs: dropped before measuring topical overlap and redundancy,
+# and never taken for a named entity when they open a sentence. Compared before stemming.
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """said says say according however meanwhile later earlier yet still already even though although
+    since whether upon amid despite""".split()
+)
+
+MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Capitalised month names and their abbreviations ("May" only with a day or a year, since the
+# modal verb opens sentences). Case-sensitive on purpose: "march" is a verb.
+_MON = (r"(?P<m>January|February|March|April|May|June|July|August|September|October|November|December"
+        r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_DATE_PATTERNS = (
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?![A-Za-z])(?:,?\s+(?P<y>\d{{4}})\b)?"),
+    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])\b(?:,?\s+(?P<y>\d{{4}})\b)?"),
+    re.compile(rf"\b{_MON}\s+(?P<y>\d{{4}})\b"),
+    re.compile(r"\b(?P<m>January|February|March|April|June|July|August|September|October|November|December)\b"),
+    re.compile(r"\b(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date as written, with the fields it states; None means the text leaves it open."""
+
+    text: str
+    start: int
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: str | None = None
+
+    def supported_by(self, other: DateMention) -> bool:
+        """True when `other` states every field this mention states, with the same value."""
+        return all(mine is None or mine == theirs for mine, theirs in
+                   ((self.year, other.year), (self.month, other.month), (self.day, other.day),
+                    (self.weekday, other.weekday)))
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTH_NUMBERS[MONTHS.get(key, key)]
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Date mentions in text order: "Feb. 3" = "3 February" = "February 3rd" (month 2, day 3)."""
+    found: list[DateMention] = []
+    masked = text
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(masked):
+            g = m.groupdict()
+            day = int(g["d"]) if g.get("d") else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            found.append(DateMention(
+                text=text[m.start():m.end()], start=m.start(), end=m.end(),
+                year=int(g["y"]) if g.get("y") else None, month=_month(g["m"]) if g.get("m") else None,
+                day=day, weekday=g["w"].lower() if g.get("w") else None))
+            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+    return sorted(found, key=lambda d: d.start)

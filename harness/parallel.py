@@ -32,6 +32,7 @@ class WorkerSpec:
     cache_dir: Path
     use_cache: bool
     engine: str  # "python" or "rs": the engine the parent resolved and put in the signature
+    timeout: float | None = None
 
 
 # Process-local state of one worker process, set once by the pool initializer; never used in
@@ -48,13 +49,14 @@ def _init(spec: WorkerSpec) -> None:
     _WORKER["built"] = [registry.build(name, opts) for name, opts in spec.systems]
     _WORKER["scorer"] = Scorer(spec.settings, fast.select(spec.engine))  # type: ignore[arg-type]
     _WORKER["cache"] = SummaryCache(spec.cache_dir, enabled=spec.use_cache)
+    _WORKER["timeout"] = spec.timeout
 
 
 def _work(cluster: Cluster) -> tuple[list[ResultLine], dict[str, int]]:
     from harness.runner import RunEvents, cluster_lines
 
     events = RunEvents()
-    lines = cluster_lines(_WORKER["built"], cluster, _WORKER["scorer"], _WORKER["cache"], events)
+    lines = cluster_lines(_WORKER["built"], cluster, _WORKER["scorer"], _WORKER["cache"], events, _WORKER["timeout"])
     return lines, events.calls
 
 

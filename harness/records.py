@@ -136,12 +136,26 @@ def load_record(path: Path) -> Record:
                   seconds=footer.seconds)
 
 
+def _age(path: Path) -> tuple[str, int, int, str]:
+    """Sort key, oldest first: the run id's UTC timestamp (whole seconds), then the time the file
+    was finished, then the writer's collision suffix. Names alone misorder two runs in one second:
+    their hashes are arbitrary, and `X-2.jsonl` sorts before `X.jsonl`."""
+    stem = path.name[: -len(SUFFIX)]
+    head, dash, tail = stem.rpartition("-")
+    collision = int(tail) if dash and tail.isdigit() and "-" in head else 1
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return stem.split("-", 1)[0], mtime, collision, path.name
+
+
 def record_paths(runs_dir: Path) -> list[Path]:
     """Published record files, oldest first (run ids start with a UTC timestamp)."""
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         return []
-    return sorted(runs_dir.glob(f"*{SUFFIX}"))
+    return sorted(runs_dir.glob(f"*{SUFFIX}"), key=_age)
 
 
 def load_records(runs_dir: Path) -> list[Record]:

@@ -18,7 +18,9 @@ from harness import corpus, registry, sources
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
-from harness.errors import BackendUnavailable, DataError, EvalsumError
+from harness.errors import BackendError, BackendUnavailable, DataError, EvalsumError
+from harness.guard import DEFAULT_TIMEOUT, call_with_timeout
+from harness.lock import results_lock
 from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
                             Summary, SystemInfo, SystemRun)
 from harness.metrics import fast
@@ -71,30 +73,32 @@ def _summarise(system: Summariser, prepared: Prepared, budget: Budget, gold: Gol
     refs = ["\n".join(s) for s in gold.ref_sentences] if system.uses_references else ()
     out = system.summarise(prepared, budget, refs)
     if not isinstance(out, Summary):
-        raise TypeError(f"summarise() returned {type(out).__name__}, not a Summary")
+        raise BackendError(f"summarise() returned {type(out).__name__}, not a Summary")
     if not any(s.strip() for s in out.sentences):
-        raise ValueError("summarise() returned an empty summary")
+        raise BackendError("summarise() returned an empty summary")
     return out
 
 
 def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold, scorer: Scorer,
-            cache: SummaryCache, events: RunEvents) -> ClusterResult:
-    """Summarise and score one cluster; any backend exception becomes a failed result."""
+            cache: SummaryCache, events: RunEvents, timeout: float | None = DEFAULT_TIMEOUT) -> ClusterResult:
+    """Summarise and score one cluster; any backend exception, or a call that overruns `timeout`
+    seconds (see harness.guard), becomes a failed result."""
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
     key = cache_key(system.name, system.version, system.options.model_dump(mode="json"), cluster.sha256, budget.words)
-    summary = cache.get(key)
+    summary = cache.get(key) if system.cacheable else None
     cached = summary is not None
     try:
         if summary is None:
             events.calls[system.name] = events.calls.get(system.name, 0) + 1
-            summary = _summarise(system, prepared, budget, gold)
-            cache.put(key, summary)
+            summary = call_with_timeout(_summarise, timeout, system, prepared, budget, gold)
+            if system.cacheable:
+                cache.put(key, summary)
         if system.leave_one_out:
             budgeted = [enforce_budget(Summary(sentences=s), budget) for s in gold.ref_sentences]
             mean, per = scorer.leave_one_out(gold, [b.sentences for b in budgeted])
             shown = enforce_budget(summary, budget)
-            scores = mean.model_copy(update={"extra": {"leave_one_out": {a: s.model_dump(mode="json") for a, s in per.items()}}})
+            scores = mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": {a: s.model_dump(mode="json") for a, s in per.items()}}})
         else:
             shown = enforce_budget(summary, budget)
             scores = scorer.score(shown.sentences, gold)
@@ -136,7 +140,7 @@ def iter_clusters(paths: Paths, only: Sequence[str] | None) -> Iterator[Cluster]
     dirs = corpus.discover(paths.references)
     wanted = set(only or ())
     if wanted:
-        ids = {corpus.cluster_id(d): d for d in dirs}
+        ids = corpus.cluster_index(paths.references)
         missing = sorted(wanted - set(ids))
         if missing:
             raise DataError(paths.references, None, f"unknown cluster {missing[0]!r}; available: {', '.join(sorted(ids))}")
@@ -160,18 +164,18 @@ def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Seq
 
 
 def cluster_lines(built: Sequence[Summariser], c: Cluster, scorer: Scorer, cache: SummaryCache,
-                  events: RunEvents) -> list[ResultLine]:
+                  events: RunEvents, timeout: float | None = DEFAULT_TIMEOUT) -> list[ResultLine]:
     """Every system on one cluster: gold tokenised and the cluster prepared once for all of them."""
-    gold = scorer.gold(c)
     prepared = prepare_cluster(c)
+    gold = scorer.gold(c, prepared)
     files = corpus.file_hashes(c)
-    return [ResultLine(system=s.name, cluster_files=files, result=run_one(s, c, prepared, gold, scorer, cache, events))
-            for s in built]
+    return [ResultLine(system=s.name, cluster_files=files,
+                       result=run_one(s, c, prepared, gold, scorer, cache, events, timeout)) for s in built]
 
 
 def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: Settings, paths: Paths,
             sink: Sink, use_cache: bool = True, events: RunEvents | None = None, jobs: int = 1,
-            engine: Engine = PYTHON) -> int:
+            engine: Engine = PYTHON, timeout: float | None = DEFAULT_TIMEOUT) -> int:
     """Cluster-major loop: each cluster is loaded and prepared once, then every system runs on it.
     Results go to the sink as they are made; returns the number of results. With jobs > 1 the
     clusters go to worker processes and come back in the same order."""
@@ -182,7 +186,7 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
 
         spec = parallel.WorkerSpec(systems=tuple((s.name, s.options.model_dump()) for s in built), settings=settings,
                                    cache_dir=paths.cache, use_cache=use_cache,
-                                   engine="python" if engine is PYTHON else "rs")
+                                   engine="python" if engine is PYTHON else "rs", timeout=timeout)
         for lines, calls in parallel.run(spec, clusters, jobs):
             for name, k in calls.items():
                 events.calls[name] = events.calls.get(name, 0) + k
@@ -194,7 +198,7 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
     scorer = Scorer(settings, engine)
     cache = SummaryCache(paths.cache, enabled=use_cache)
     for c in clusters:
-        for line in cluster_lines(built, c, scorer, cache, events):
+        for line in cluster_lines(built, c, scorer, cache, events, timeout):
             events.on_result(line.system, line.result)
             sink.add(line)
             n += 1
@@ -203,7 +207,8 @@ def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: 
 
 def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
              settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-             events: RunEvents | None = None, jobs: int = 1, engine: fast.EngineChoice = "auto") -> Record:
+             events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT, jobs: int = 1,
+             engine: fast.EngineChoice = "auto") -> Record:
     """The whole run in memory, as a plain Python call (notebooks, other tools). Writes nothing
     but cache entries; the CLI uses `run_to_disk` instead. With jobs > 1, workers start as fresh
     processes, so a script calling this needs the usual `if __name__ == "__main__":` guard."""
@@ -215,7 +220,7 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
     header = header_for(built, settings, [c.id for c in loaded], rouge_engine)
     sink = MemorySink()
     t0 = time.perf_counter()
-    execute(built, loaded, settings, paths, sink, use_cache, events, jobs, rouge_engine)
+    execute(built, loaded, settings, paths, sink, use_cache, events, jobs, rouge_engine, timeout)
     by_system: dict[str, list[ClusterResult]] = {s.name: [] for s in header.systems}
     clusters_files: dict[str, dict[str, str]] = {}
     for line in sink.lines:
@@ -229,8 +234,9 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
 
 def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
                 settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-                events: RunEvents | None = None, jobs: int = 1, shard: Shard | None = None,
-                source: sources.ClusterSource | None = None, engine: fast.EngineChoice = "auto") -> Path:
+                events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT, jobs: int = 1,
+                shard: Shard | None = None, source: sources.ClusterSource | None = None,
+                engine: fast.EngineChoice = "auto") -> Path:
     """Run and stream the record to `results/runs/`; returns the published record path.
     `source` defaults to the `references/` folder; `shard` keeps only that shard's clusters."""
     settings = settings or Settings()
@@ -243,7 +249,7 @@ def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clust
     writer = RecordWriter(paths.runs, header_for(built, settings, chosen, rouge_engine, shard, everything))
     t0 = time.perf_counter()
     try:
-        execute(built, source.load(chosen), settings, paths, writer, use_cache, events, jobs, rouge_engine)
+        execute(built, source.load(chosen), settings, paths, writer, use_cache, events, jobs, rouge_engine, timeout)
     except BaseException:
         writer.abandon()
         raise
@@ -266,12 +272,14 @@ def unavailable_in(path: Path) -> list[str]:
 
 
 def refresh_leaderboard(paths: Paths) -> Path:
-    """Rebuild LEADERBOARD.md and leaderboard.json from the records alone (streamed, so memory
-    does not grow with the number of clusters)."""
+    """Rebuild LEADERBOARD.md and leaderboard.json from the records alone, under the results
+    lock so two runs finishing together cannot leave the older view last. Records are streamed,
+    so memory does not grow with the number of clusters."""
     from harness import records, report
 
-    board = report.build_from_paths(records.record_paths(paths.runs))
-    write_atomic(paths.results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
     md = paths.results / "LEADERBOARD.md"
-    write_atomic(md, report.render_markdown(board))
+    with results_lock(paths.results):
+        board = report.build_from_paths(records.record_paths(paths.runs))
+        write_atomic(paths.results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
+        write_atomic(md, report.render_markdown(board))
     return md

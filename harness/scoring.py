@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from harness.errors import DataError
 from harness.metrics import facts as factsm
-from harness.metrics import rouge
+from harness.metrics import quality, rouge
 from harness.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
-from harness.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Settings
+from harness.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Prepared, Settings
 from harness.normalise import Normaliser
-from harness.text import split_sentences
+from harness.text import prepare, split_sentences
 
 
 @dataclass
@@ -25,6 +25,8 @@ class Gold:
     ref_facts: list[factsm.Tokenised]
     checklist: factsm.CompiledChecklist | None
     weights: dict[str, float]
+    ref_counts: dict[str, int]
+    sources: quality.SourceGold | None = None  # cleaned sources, for faithfulness and style
 
 
 @dataclass
@@ -38,7 +40,8 @@ class Scorer:
         self.stemmer = Stemmer(self.settings.stemmer)
         self.norm = Normaliser()
 
-    def gold(self, cluster: Cluster) -> Gold:
+    def gold(self, cluster: Cluster, prepared: Prepared | None = None) -> Gold:
+        """Everything scoring needs from a cluster, built once; pass `prepared` to reuse its cleaning."""
         if not cluster.references:
             raise DataError(cluster.path, "summaries/", "cluster has no reference summaries")
         sents = [split_sentences(r.text) for r in cluster.references]
@@ -51,16 +54,22 @@ class Scorer:
         # Fact tokens are only needed to match a checklist; without one, skip the work.
         ref_facts = [factsm.tokenise(s, self.norm) for s in sents] if compiled is not None else []
         weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
+        counts = factsm.reference_counts(compiled, ref_facts) if compiled else {}
+        prepared = prepared or prepare(cluster.id, cluster.title, cluster.documents)
         return Gold(cluster.id, [r.author for r in cluster.references], sents,
-                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights)
+                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights, counts,
+                    quality.prepare_sources(prepared, self.norm))
 
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
         pred = tokenize_sentences(list(sentences), self.stemmer)
         scores = rouge.score(pred, gold.ref_rouge, self.settings.policy, engine=self.engine)
         fact = None
         if gold.checklist is not None:
-            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights)
-        return ClusterScore(rouge=scores, facts=fact)
+            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
+        return ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences, gold))
+
+    def _quality(self, sentences: Sequence[str], gold: Gold) -> dict[str, object]:
+        return quality.score(sentences, gold.sources, self.norm) if gold.sources is not None else {}
 
     def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> tuple[ClusterScore, dict[str, ClusterScore]]:
         """Each reference (budgeted as given) against the others; pyramid weights from the others."""
@@ -76,10 +85,12 @@ class Scorer:
             if gold.checklist is not None:
                 w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others])
                 fact = factsm.score_facts(factsm.tokenise(sentences_of[i], self.norm), gold.checklist, w)
-            per[author] = ClusterScore(rouge=scores, facts=fact)
+            per[author] = ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences_of[i], gold))
         mean = _mean_scores(list(per.values()))
+        if gold.sources is not None:
+            mean = mean.model_copy(update={"extra": quality.mean({a: s.extra for a, s in per.items()})})
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
-            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights})})
+            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
         return mean, per
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from harness.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
 from harness.models import Settings
 
 PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
-METRICS_VERSION = "1"
+METRICS_VERSION = "2"  # 2: faithfulness and style metrics in ClusterScore.extra
 
 
 def package_versions() -> dict[str, str]:
@@ -34,6 +35,7 @@ def signature(settings: Settings, packages: dict[str, str] | None = None, engine
         "split:punkt-noparams+newline",
         f"budget:{settings.budget}w-system-only",
         "facts:lexical-stem-sentence",
+        QUALITY_SIGNATURE,
         f"seed:{settings.seed}",
     ]
     return "|".join(parts)

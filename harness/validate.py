@@ -62,8 +62,11 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
             hit = factsm.match(p, t)
             if hit is not None:
                 problems.append(f"{ck_path}: probe {p.id} is triggered by reference {author}: {hit!r}")
-        if p.id not in externals and factsm.match(p, src) is None:
+        grounded = factsm.match(p, src)
+        if p.id not in externals and grounded is None:
             problems.append(f"{ck_path}: probe {p.id} matches no source sentence; mark it `external: true` if intended")
+        if p.id in externals and grounded is not None:
+            problems.append(f"{ck_path}: probe {p.id} is marked external but matches a source sentence: {grounded!r}")
     info.append(f"  checklist: {len(compiled.facts)} facts, {len(compiled.probes)} probes")
     return problems, info
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.cli import main
 from harness.runner import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +27,12 @@ def refs_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "references"
     shutil.copytree(REFERENCES, dst, ignore=shutil.ignore_patterns("README.md"))
     return dst
+
+
+def cli(*args: str) -> int:
+    """Run the CLI in-process as a user would; returns the exit code."""
+    try:
+        main(list(args))
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0

@@ -13,7 +13,12 @@ import typer
 
 from harness.errors import EvalsumError
 from harness.cli.app import app
-from harness.cli import gold, run, scale, view  # noqa: F401  (registers commands)
+from harness.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
+
+# typer >= 0.20 vendors its own click: catch both its exceptions and click's.
+CLI_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)
+EXITS: tuple[type[BaseException], ...] = (click.exceptions.Exit, typer.Exit)
+ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,23 +27,49 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         args.remove("--debug")
     try:
-        app(args=args, prog_name="evalsum", standalone_mode=False)
+        code = app(args=args, prog_name="evalsum", standalone_mode=False)
     except EvalsumError as e:
         if debug:
             raise
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"error: {one_line(e)}", err=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
-    except click.ClickException as e:
-        if debug:
-            raise
-        typer.echo(f"error: {e.format_message()}", err=True)
-        sys.exit(2)
-    except click.exceptions.Abort:
+    except EXITS as e:
+        sys.exit(e.exit_code)  # type: ignore[union-attr]
+    except ABORTS:
         typer.echo("aborted", err=True)
         sys.exit(130)
     except KeyboardInterrupt:
         typer.echo("interrupted: results written so far are kept; rerun to resume from the cache", err=True)
         sys.exit(130)
+    except CLI_ERRORS as e:
+        if debug:
+            raise
+        if type(e).__name__ == "NoArgsIsHelpError":  # bare `evalsum`: the help, as click shows it
+            typer.echo(e.format_message(), err=True)  # type: ignore[union-attr]
+            sys.exit(2)
+        typer.echo(f"error: {one_line(e.format_message())}", err=True)  # type: ignore[union-attr]
+        sys.exit(2)
+    except OSError as e:  # a file problem no library call turned into a DataError
+        if debug:
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        typer.echo(f"error: {where}{e.strerror or one_line(e)}", err=True)
+        sys.exit(2)
+    except Exception as e:  # noqa: BLE001 - a bug: still one line, the traceback is behind --debug
+        if debug:
+            raise
+        typer.echo(f"error: internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "
+                   "traceback and report it", err=True)
+        sys.exit(2)
+    # Without standalone mode, `raise typer.Exit(n)` inside a command comes back as a return value,
+    # and typer turns Ctrl-C into Exit(130) before we see the KeyboardInterrupt.
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        if code == 130:
+            typer.echo("interrupted: results written so far are kept; rerun to resume from the cache", err=True)
+        sys.exit(code)
     return 0
+
+
+def one_line(e: BaseException | str) -> str:
+    """The message on one line, whatever a backend or library put in it."""
+    return " ".join(str(e).replace("\r", "\n").split("\n"))

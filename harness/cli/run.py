@@ -9,7 +9,8 @@ import typer
 from rich.progress import Progress
 
 from harness import records, registry, report, runner, shard as sharding, sources
-from harness.errors import UsageError
+from harness.errors import BackendError, BackendUnavailable, UsageError
+from harness.guard import DEFAULT_TIMEOUT
 from harness.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from harness.models import RecordHeader, ResultLine, Settings
 
@@ -33,14 +34,16 @@ def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
 
 @app.command()
 def run(
-    system: list[str] = typer.Option([], "--system", "-s", help="system to run (repeatable)"),
+    system: list[str] = typer.Option([], "--system", "-s", metavar="NAME", help="system to run (repeatable)"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
-    option: list[str] = typer.Option([], "--option", "-o", help="key=value, or system.key=value"),
-    cluster: list[str] = typer.Option([], "--cluster", "-c", help="only these cluster ids (repeatable)"),
+    option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE", help="key=value, or system.key=value"),
+    cluster: list[str] = typer.Option([], "--cluster", "-c", metavar="ID", help="only these cluster ids (repeatable)"),
     budget: int = typer.Option(100, help="word budget enforced on every summary"),
     policy: str = typer.Option("pooled", help="multi-reference ROUGE policy: pooled, max or mean"),
     seed: int = typer.Option(0, help="seed for bootstrap intervals"),
     no_cache: bool = typer.Option(False, "--no-cache", help="regenerate summaries instead of reusing cached ones"),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
+                                  "is recorded as failed (0: no limit)"),
     as_json: bool = typer.Option(False, "--json", help="print the record as JSON"),
     dataset: Path | None = typer.Option(None, "--dataset", help="evaluate a JSONL dataset file instead of --references"),
     jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (results identical to --jobs 1)"),
@@ -61,6 +64,8 @@ def run(
         raise UsageError(f"--budget must be a positive number of words, got {budget}")
     if policy not in ("pooled", "max", "mean"):
         raise UsageError(f"--policy must be pooled, max or mean, got {policy!r}")
+    if not timeout >= 0:
+        raise UsageError(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout}")
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if rouge_engine not in ("auto", "python", "rs"):
@@ -77,33 +82,33 @@ def run(
         events.on_result = lambda s, r: bar.advance(task)
         source = sources.DatasetSource(dataset) if dataset else sources.FolderSource(references)
         path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events,
-                                  jobs=jobs, shard=part, source=source, engine=rouge_engine)  # type: ignore[arg-type]
+                                  timeout=timeout or None, jobs=jobs, shard=part, source=source,
+                                  engine=rouge_engine)  # type: ignore[arg-type]
     board = runner.refresh_leaderboard(paths)
     if as_json:
         emit_json(records.load_record(path).model_dump(mode="json"))
     else:
         print_streamed(path, board)
+    raise_for_failures(path)
+
+
+def raise_for_failures(path: Path) -> None:
+    """After the record and leaderboard are written: exit 3 if a backend could not run at all, 2 if
+    any cluster failed, naming the record, the system, the cluster and the first error. Reads the
+    record streaming, however many clusters it holds."""
     failures = runner.unavailable_in(path)
     if failures:
-        err().print(f"error: backend unavailable: {failures[0]}")
-        raise typer.Exit(3)
-
-
-def print_run(record: Any, path: Path, board: Path) -> None:
-    con = out()
-    lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |", "|---|---|---:|---:|---:|---:|---:|---|"]
-    hits = 0
-    for srun in record.systems:
-        for res in srun.results:
-            hits += res.cached
-            m = report.cluster_metrics(res)
-            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
-            words = f"{m['words']:.0f}" if "words" in m else "–"
-            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else f"FAILED: {res.error}"
-            lines.append(f"| {srun.system.name} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
-    con.print("\n".join(lines))
-    con.print(f"signature: {record.signature}")
-    con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}")
+        raise BackendUnavailable(f"{path}: backend unavailable: {failures[0]}")
+    failed, total, first = 0, 0, None
+    for item in records.iter_record(path):
+        if isinstance(item, ResultLine):
+            total += 1
+            if item.result.status == "failed":
+                failed += 1
+                first = first or item
+    if first is not None:
+        raise BackendError(f"{path}: {failed} of {total} results failed (recorded; other clusters went on); "
+                           f"first: {first.system} on {first.result.cluster_id}: {first.result.error}")
 
 
 def print_streamed(path: Path, board: Path) -> None:
@@ -127,7 +132,8 @@ def print_streamed(path: Path, board: Path) -> None:
                 m = report.cluster_metrics(res)
                 cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
                 words = f"{m['words']:.0f}" if "words" in m else "–"
-                status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else f"FAILED: {res.error}"
+                failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+                status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:
         lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -150,19 +156,15 @@ def systems(as_json: bool = typer.Option(False, "--json", help="print as JSON"))
 
     Example: evalsum systems
     """
-    rows = []
-    for name, spec in sorted(registry.specs().items()):
-        try:
-            cls = registry.resolve(name)
-            why = cls.unavailable()
-            rows.append({"name": name, "version": cls.version, "description": cls.description,
-                         "available": why is None, "hint": why or "", "source": spec})
-        except UsageError as e:
-            rows.append({"name": name, "version": "?", "description": "", "available": False, "hint": str(e), "source": spec})
+    rows = [registry.status(name) for name in sorted(registry.specs())]
     if as_json:
-        emit_json(rows)
+        emit_json([{"name": r.name, "version": r.version, "description": r.description, "available": r.available,
+                    "hint": r.hint, "source": r.source, "builtin": r.builtin} for r in rows])
         return
     con = out()
     for r in rows:
-        state = "ready" if r["available"] else f"unavailable: {r['hint']}"
-        con.print(f"{r['name']:<10} v{r['version']:<4} {r['description']}  [{state}]")
+        state = "ready" if r.available else "unavailable"
+        origin = "" if r.builtin else f" (plugin {r.source})"
+        con.print(f"{r.name:<10} v{r.version:<4} {state:<12} {r.description}{origin}", markup=False)
+        if not r.available:
+            con.print(f"{'':<10} {'':<5} {'':<12} -> {r.hint}", markup=False)

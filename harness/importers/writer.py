@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.dataset import DatasetCluster, render
 from harness.errors import DataError
+from harness.store import replace_dir, write_atomic
 
 Items = Callable[[], Iterator[tuple[str, DatasetCluster]]]
 
@@ -47,12 +48,7 @@ def check(items: Items, out: Path, force: bool) -> tuple[int, list[str]]:
 
 def _write_files(folder: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_atomic(folder / rel, data.decode("utf-8"))  # rendered from str: decodes to the same bytes
 
 
 def write_clusters(items: Items, out: Path, force: bool = False) -> ImportReport:
@@ -68,17 +64,8 @@ def write_clusters(items: Items, out: Path, force: bool = False) -> ImportReport
         for _, cluster in items():
             tmp = staging / cluster.id
             _write_files(tmp, render(cluster))
-            target = out / cluster.id
-            if target.exists():
-                old = staging / f"{cluster.id}.old"
-                os.rename(target, old)
-                os.rename(tmp, target)
-                shutil.rmtree(old)
-            else:
-                os.rename(tmp, target)
+            replace_dir(tmp, out / cluster.id)
             report.written.append(cluster.id)
-    except OSError as e:
-        raise DataError(getattr(e, "filename", None) or out, None, f"cannot write: {e.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -54,7 +54,7 @@ def compile_item(item: Fact | Probe, norm: Normaliser) -> CompiledItem:
             if alt.startswith("re:"):
                 try:
                     alts.append(Alternative(regex=re.compile(alt[3:])))
-                except re.error as e:
+                except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
                     raise PatternError(item.id, alt, f"invalid regular expression ({e})") from None
             else:
                 toks = tuple(norm.tokens(alt))
@@ -108,16 +108,23 @@ def match(item: CompiledItem, text: Tokenised) -> str | None:
     return " / ".join(dict.fromkeys(found))
 
 
+def reference_counts(checklist: CompiledChecklist, references: Sequence[Tokenised]) -> dict[str, int]:
+    """How many references state each fact."""
+    return {f.id: sum(match(f, r) is not None for r in references) for f in checklist.facts}
+
+
 def default_weights(checklist: CompiledChecklist, references: Sequence[Tokenised]) -> dict[str, float]:
     """Pyramid weights: the number of references stating each fact, unless a weight is explicit."""
+    counts = reference_counts(checklist, references)
     out = {}
     for f in checklist.facts:
         explicit = checklist.explicit_weights.get(f.id)
-        out[f.id] = float(explicit) if explicit is not None else float(sum(match(f, r) is not None for r in references))
+        out[f.id] = float(explicit) if explicit is not None else float(counts[f.id])
     return out
 
 
-def score_facts(summary: Tokenised, checklist: CompiledChecklist, weights: dict[str, float]) -> FactScore:
+def score_facts(summary: Tokenised, checklist: CompiledChecklist, weights: dict[str, float],
+                ref_counts: dict[str, int] | None = None) -> FactScore:
     hits = []
     for f in checklist.facts:
         sent = match(f, summary)
@@ -131,4 +138,4 @@ def score_facts(summary: Tokenised, checklist: CompiledChecklist, weights: dict[
     total = sum(weights.values())
     got = sum(h.weight for h in hits)
     return FactScore(recall=got / total if total > 0 else 0.0, total_weight=total, hit_weight=got,
-                     weights=weights, hits=hits, contradictions=contradictions)
+                     weights=weights, ref_counts=ref_counts or {}, hits=hits, contradictions=contradictions)

@@ -42,15 +42,15 @@ def _f(p: float, r: float) -> float:
 
 def _lsum_hits(ref: Tokenized, pred: Tokenized) -> int:
     """Summary-level union-LCS hits, clipped by token counts (rouge-score's _summary_level_lcs)."""
-    ref_cnt = ref.counts.copy()
-    pred_cnt = pred.counts.copy()
+    ref_cnt = dict(ref.counts)  # fresh counts to clip against (the cached ones stay intact)
+    pred_cnt = dict(pred.counts)
     hits = 0
     for r, r_masks in zip(ref.sentences, ref.masks[1]):
         union: set[int] = set()
         for c in pred.sentences:
             union.update(lcs.lcs_indices(r, r_masks, c))
         for tok in (r[i] for i in sorted(union)):
-            if ref_cnt[tok] > 0 and pred_cnt[tok] > 0:
+            if ref_cnt.get(tok, 0) > 0 and pred_cnt.get(tok, 0) > 0:
                 hits += 1
                 ref_cnt[tok] -= 1
                 pred_cnt[tok] -= 1

@@ -1,0 +1,96 @@
+"""`evalsum compare`, `evalsum bless` and `evalsum check`: comparing backends and the CI gate."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from harness.store import write_atomic
+
+from harness import baseline as baseline_io
+from harness import compare as comparison
+from harness import config as configuration
+from harness import gate, records, registry, runner
+from harness.cli.app import RESULTS, app, emit_json
+from harness.errors import DataError
+from harness.models import Record
+
+
+def _records(results: Path) -> list[Record]:
+    paths = runner.Paths(results=results)
+    recs = records.load_records(paths.runs)
+    if not recs:
+        raise DataError(paths.runs, None, "no records yet: run `evalsum run --all` first")
+    return recs
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="system A"),
+    b: str = typer.Argument(..., help="system B"),
+    metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare (repeatable); default R-1, R-2, R-Lsum, facts, contradictions"),
+    seed: Optional[int] = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
+    as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    results: Path = RESULTS,
+) -> None:
+    """Compare two systems' latest runs cluster by cluster: differences, interval, paired p-value.
+
+    Example: evalsum compare textrank lead3
+    """
+    result = comparison.compare(_records(results), a, b, metric or None, seed)
+    if as_json:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(comparison.render_markdown(result), nl=False)
+
+
+@app.command()
+def bless(
+    system: list[str] = typer.Option([], "--system", "-s", help="only these systems (repeatable); default every recorded system"),
+    all_: bool = typer.Option(False, "--all", help=f"the built-in systems CI runs: {', '.join(registry.CORE)}"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="where to write (default: RESULTS/baseline.json)"),
+    results: Path = RESULTS,
+) -> None:
+    """Write the baseline the CI gate compares against, from each system's latest record.
+
+    Example: evalsum run --all && evalsum bless --all
+    """
+    names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
+    made = gate.build_baseline(_records(results), names or None)
+    target = baseline or results / "baseline.json"
+    baseline_io.save_baseline(target, made)
+    clusters = sorted({c for s in made.systems.values() for c in s.clusters})
+    typer.echo(f"blessed {len(made.systems)} systems ({', '.join(made.systems)}) on {len(clusters)} "
+                f"cluster{'s' if len(clusters) != 1 else ''}: {target}")
+
+
+@app.command()
+def check(
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="baseline file (default: RESULTS/baseline.json)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="TOML file with the gate settings (default: [tool.evalsum] of ./pyproject.toml)"),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="also write the verdict table here, e.g. \"$GITHUB_STEP_SUMMARY\""),
+    as_json: bool = typer.Option(False, "--json", help="print the verdicts as JSON"),
+    results: Path = RESULTS,
+) -> None:
+    """Compare the latest records with the baseline; exit 1 when a gated metric regresses or a
+    baseline system or cluster is missing.
+
+    Example: evalsum check --baseline results/baseline.json --markdown "$GITHUB_STEP_SUMMARY"
+    """
+    path = baseline or results / "baseline.json"
+    base = baseline_io.load_baseline(path)
+    settings = configuration.load_config(config)
+    result = gate.check(base, _records(results), settings.gate)
+    table = gate.render_markdown(result, str(path))
+    if markdown is not None:
+        write_atomic(markdown, table)  # GITHUB_STEP_SUMMARY is a fresh file per step: replacing is right
+    if as_json:
+        emit_json({"failed": result.failed, "rows": [r.model_dump(mode="json") | {"failed": r.failed} for r in result.rows]})
+    else:
+        typer.echo(table, nl=False)
+    if result.failed:
+        for r in result.failures:
+            where = f" {r.cluster}" if r.cluster else ""
+            typer.echo(f"gate failed: {r.system} {r.metric}{where}: {r.verdict}" + (f" ({r.note})" if r.note else ""), err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,100 @@
+"""Project configuration: the `[tool.evalsum]` table of pyproject.toml, or a TOML file given with
+`--config`. Today it holds the CI gate's metrics and tolerances; everything has a default, so a
+project without the table gets the gate described in the README.
+
+    [tool.evalsum.gate.metrics]
+    rouge2_f = { tolerance = 0.005 }
+    contradictions = { tolerance = 0.0, better = "lower" }
+
+A `metrics` table replaces the default set, so a metric can be dropped from the gate.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness.errors import DataError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+PYPROJECT = Path("pyproject.toml")
+
+
+class MetricGate(BaseModel):
+    """How far one metric's mean may move the wrong way before the gate fails."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tolerance: float = Field(default=0.005, ge=0, description="absolute, in the metric's own units (ROUGE F is 0-1)")
+    better: Literal["higher", "lower"] = "higher"
+
+
+def default_metrics() -> dict[str, MetricGate]:
+    return {
+        "rouge1_f": MetricGate(),
+        "rouge2_f": MetricGate(),
+        "rougeLsum_f": MetricGate(),
+        "facts": MetricGate(),
+        "contradictions": MetricGate(tolerance=0.0, better="lower"),
+    }
+
+
+class GateConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metrics: dict[str, MetricGate] = Field(default_factory=default_metrics)
+
+
+class Config(BaseModel):
+    """Everything under `[tool.evalsum]`; unknown keys are errors so a typo cannot switch a gate off."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    gate: GateConfig = Field(default_factory=GateConfig)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise DataError(path, None, f"cannot read config: {e.strerror}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DataError(path, None, "config is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise DataError(path, None, f"TOML syntax error: {e}") from None
+
+
+def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:
+    """Validate one `[tool.evalsum]`-shaped table; errors name the file and the dotted field."""
+    if not isinstance(data, dict):
+        raise DataError(path, f"field {prefix}" if prefix else None, "expected a table")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join([prefix, *(str(x) for x in first["loc"])] if prefix else [str(x) for x in first["loc"]])
+        raise DataError(path, f"field {loc or '(top level)'}", first["msg"]) from None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """`path` if given (a pyproject.toml, or a plain TOML file holding the evalsum table itself);
+    otherwise ./pyproject.toml when it exists; otherwise the defaults."""
+    if path is None:
+        if not PYPROJECT.is_file():
+            return Config()
+        path = PYPROJECT
+    else:
+        path = Path(path)
+        if not path.is_file():
+            raise DataError(path, None, "config file not found")
+    data = _read_toml(path)
+    if "tool" in data or path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        section = tool.get("evalsum", {}) if isinstance(tool, dict) else {}
+        return parse_config(section, path, "tool.evalsum")
+    return parse_config(data, path, "")

@@ -1,0 +1,150 @@
+"""`files`: summaries produced elsewhere (a production LLM, another team's system), scored by the
+same budget and metrics as every built-in.
+
+Two layouts:
+
+- a folder with one UTF-8 file per cluster, `<cluster-id>.txt`, split into sentences by
+  `harness.text.split_sentences` (a line break always ends a sentence);
+- a JSONL file, one object per line: `{"cluster": ID, "system": NAME, "summary": TEXT or
+  [SENTENCES], "metadata": {...}}` (`metadata` optional). One file may hold several systems;
+  `-o system=NAME` picks one, and is required when there are several.
+
+A JSONL file is read and validated completely when the backend is built, so a bad line stops the
+run before any work (exit 2, naming file and line). A cluster with no summary fails on its own and
+the run goes on. The row is named `files:<label>` (the JSONL system, the folder's name, or
+`-o label=...`), so two external systems never overwrite each other on the leaderboard; each
+summary's metadata records the file, line and sha256 that were scored. Summaries are never cached:
+the cache key cannot see a file's content, and reading it again costs nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness.contract import Summariser, SystemOptions
+from harness.errors import BackendError, DataError, UsageError
+from harness.models import Budget, Prepared, Summary
+from harness.text import split_sentences
+
+
+class FilesOptions(SystemOptions):
+    path: Path = Field(description="folder of <cluster-id>.txt files, or a .jsonl file")
+    system: str | None = Field(default=None, description="JSONL only: which `system` to score")
+    label: str | None = Field(default=None, description="leaderboard name suffix (default: system or folder name)")
+
+
+class ExternalSummary(BaseModel):
+    """One JSONL line. Unknown keys are errors, so a misspelt `summary` is caught, not skipped."""
+
+    model_config = ConfigDict(extra="forbid")
+    cluster: str = Field(min_length=1)
+    system: str = Field(min_length=1)
+    summary: str | list[str]
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+def _read(path: Path) -> tuple[str, str]:
+    """Strict UTF-8 text (BOM allowed) and its sha256; errors name the file and line."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(path, f"line {line}", "not valid UTF-8") from None
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSummary]], str]:
+    """(cluster, system) -> (line number, entry), and the file's sha256."""
+    text, sha = _read(path)
+    out: dict[tuple[str, str], tuple[int, ExternalSummary]] = {}
+    # split on "\n" only: str.splitlines() would also break at U+2028, which JSON allows inside strings
+    for no, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(path, f"line {no}", f"not valid JSON ({e.msg} at column {e.colno})") from None
+        if not isinstance(obj, dict):
+            raise DataError(path, f"line {no}", 'expected an object {"cluster", "system", "summary"}')
+        try:
+            entry = ExternalSummary.model_validate(obj)
+        except ValidationError as e:
+            err = e.errors()[0]
+            field = ".".join(str(x) for x in err["loc"])
+            raise DataError(path, f"line {no}", f"field {field!r}: {err['msg']}") from None
+        key = (entry.cluster, entry.system)
+        if key in out:
+            raise DataError(path, f"line {no}", f"second summary for cluster {entry.cluster!r} and system "
+                                                f"{entry.system!r} (first on line {out[key][0]})")
+        out[key] = (no, entry)
+    if not out:
+        raise DataError(path, None, "no summaries in file")
+    return out, sha
+
+
+class Files(Summariser):
+    name: ClassVar[str] = "files"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = "external summaries from a folder (<cluster-id>.txt) or JSONL; needs -o path=..."
+    Options = FilesOptions
+    cacheable: ClassVar[bool] = False
+
+    def __init__(self, options: SystemOptions | None = None) -> None:
+        super().__init__(options)
+        opts: FilesOptions = self.options  # type: ignore[assignment]
+        self.entries: dict[tuple[str, str], tuple[int, ExternalSummary]] = {}
+        self.sha = ""
+        if opts.path.is_dir():
+            if opts.system is not None:
+                raise UsageError(f"option 'system' for system 'files' applies to JSONL files only; {opts.path} is a folder")
+            picked = opts.path.resolve().name
+        elif opts.path.is_file():
+            self.entries, self.sha = load_jsonl(opts.path)
+            found = sorted({s for _, s in self.entries})
+            if opts.system is not None and opts.system not in found:
+                raise UsageError(f"option 'system' for system 'files': {opts.system!r} is not in {opts.path}; "
+                                 f"it holds: {', '.join(found)}")
+            if opts.system is None and len(found) > 1:
+                raise UsageError(f"{opts.path} holds several systems ({', '.join(found)}): pick one with -o system=NAME")
+            picked = opts.system or found[0]
+        else:
+            raise DataError(opts.path, None, "not found (give a folder of <cluster-id>.txt files or a .jsonl file)")
+        self.picked = picked
+        # The instance's name is what the record and leaderboard show: the class name plus the label.
+        self.name = f"files:{opts.label or picked}"  # type: ignore[misc]
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        opts: FilesOptions = self.options  # type: ignore[assignment]
+        if not self.entries:
+            return self._from_folder(opts.path, cluster.cluster_id)
+        got = self.entries.get((cluster.cluster_id, self.picked))
+        if got is None:
+            raise BackendError(f"no summary for cluster {cluster.cluster_id!r} and system {self.picked!r} in {opts.path}")
+        no, entry = got
+        sentences = split_sentences(entry.summary) if isinstance(entry.summary, str) else [
+            " ".join(s.split()) for s in entry.summary if s.strip()]
+        if not sentences:
+            raise BackendError(f"{opts.path}:line {no}: empty summary for cluster {cluster.cluster_id!r}")
+        meta = {**entry.metadata, "source": str(opts.path), "line": no, "system": entry.system, "sha256": self.sha}
+        return Summary(sentences=sentences, metadata=meta)
+
+    @staticmethod
+    def _from_folder(folder: Path, cluster_id: str) -> Summary:
+        path = folder / f"{cluster_id}.txt"
+        if not path.is_file():
+            raise BackendError(f"no summary for cluster {cluster_id!r}: expected {path}")
+        text, sha = _read(path)
+        sentences = split_sentences(text)
+        if not sentences:
+            raise BackendError(f"{path}: empty summary")
+        return Summary(sentences=sentences, metadata={"source": str(path), "sha256": sha})

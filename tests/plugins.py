@@ -1,0 +1,136 @@
+"""Misbehaving backends for the reliability tests, registered by name through `register()` (in
+process) or a throwaway entry point (`plugin_site()`, for subprocesses)."""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from harness.contract import Summariser, SystemOptions
+from harness.errors import BackendUnavailable
+from harness.models import Budget, Prepared, Summary
+
+SPECS = {
+    "raises": "tests.plugins:Raises",
+    "empty": "tests.plugins:Empty",
+    "not-summary": "tests.plugins:NotSummary",
+    "verbose": "tests.plugins:Verbose",
+    "hangs": "tests.plugins:Hangs",
+    "down": "tests.plugins:Down",
+    "slow": "tests.plugins:Slow",
+    "slow-b": "tests.plugins:SlowB",
+    "broken-import": "tests.no_such_module:Nothing",
+}
+
+
+def register(monkeypatch: Any) -> None:
+    """Make every test backend resolvable by name for this test only."""
+    from harness import registry
+
+    for name, spec in SPECS.items():
+        monkeypatch.setitem(registry.BUILTINS, name, spec)
+
+
+def plugin_site(root: Path) -> Path:
+    """A folder holding a dist-info with `evalsum.systems` entry points for the test backends: put
+    it on PYTHONPATH and `python -m harness` finds them through the real plugin path."""
+    dist = root / "evalsum_test_plugins-0.0.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: evalsum-test-plugins\nVersion: 0.0\n")
+    eps = "".join(f"{n} = {s}\n" for n, s in SPECS.items())
+    (dist / "entry_points.txt").write_text(f"[evalsum.systems]\n{eps}")
+    return root
+
+
+class FailOptions(SystemOptions):
+    only: str = Field(default="", description="fail only on this cluster id (empty: every cluster)")
+
+
+def _first(cluster: Prepared, k: int = 2) -> Summary:
+    sents = cluster.sentences[:k]
+    return Summary(sentences=[s.text for s in sents], provenance=[(s.doc_id, s.index) for s in sents])
+
+
+class Raises(Summariser):
+    name: ClassVar[str] = "raises"
+    version: ClassVar[str] = "1"
+    Options = FailOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        only = self.options.only  # type: ignore[attr-defined]
+        if not only or only == cluster.cluster_id:
+            raise RuntimeError("backend exploded\non two lines")
+        return _first(cluster)
+
+
+class Empty(Summariser):
+    name: ClassVar[str] = "empty"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        return Summary(sentences=["", "   "])
+
+
+class NotSummary(Summariser):
+    name: ClassVar[str] = "not-summary"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        return "a plain string is not a Summary"  # type: ignore[return-value]
+
+
+class Verbose(Summariser):
+    name: ClassVar[str] = "verbose"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        return Summary(sentences=[" ".join(f"w{i}" for i in range(j, j + 100)) + "." for j in range(0, 10_000, 100)])
+
+
+class HangOptions(FailOptions):
+    seconds: float = 30.0
+
+
+class Hangs(Summariser):
+    name: ClassVar[str] = "hangs"
+    version: ClassVar[str] = "1"
+    Options = HangOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        opts: HangOptions = self.options  # type: ignore[assignment]
+        if not opts.only or opts.only == cluster.cluster_id:
+            time.sleep(opts.seconds)
+        return _first(cluster)
+
+
+class Down(Summariser):
+    name: ClassVar[str] = "down"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        raise BackendUnavailable("endpoint http://127.0.0.1:9/v1 refused the connection")
+
+
+class Slow(Summariser):
+    """Sleeps EVALSUM_TEST_DELAY seconds per cluster and appends one line per call to
+    EVALSUM_TEST_LOG, so a test can count summariser calls across processes. Both come from the
+    environment so they do not change the cache key."""
+
+    name: ClassVar[str] = "slow"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+        time.sleep(float(os.environ.get("EVALSUM_TEST_DELAY", "0")))
+        log = os.environ.get("EVALSUM_TEST_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{os.getpid()} {self.name} {cluster.cluster_id}\n")
+        return _first(cluster)
+
+
+class SlowB(Slow):
+    name: ClassVar[str] = "slow-b"

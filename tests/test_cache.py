@@ -1,0 +1,81 @@
+"""The generation cache: a warm second run makes no summariser call, --no-cache makes them all,
+re-scoring under other metric settings and re-rendering never regenerate, and the key covers
+every input that can change a backend's output."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness import runner
+from harness.cache import cache_key
+from harness.models import Settings
+from harness.records import load_record
+from tests.gatekit import cli, make_clusters, register
+from tests.gate_plugins import calls
+
+CORE_HERE = [("lead3", {}), ("random", {}), ("oracle", {}), ("human", {})]
+
+
+def test_warm_cache_makes_no_summariser_call(paths: runner.Paths) -> None:
+    cold = runner.RunEvents()
+    first = runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths, events=cold)
+    assert cold.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
+    warm = runner.RunEvents()
+    second = runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths, events=warm)
+    assert warm.calls == {}
+    a, b = load_record(first), load_record(second)
+    assert [r.cached for s in b.systems for r in s.results] == [True] * 4
+    assert [r.summary for s in a.systems for r in s.results] == [r.summary for s in b.systems for r in s.results]
+    assert [r.scores for s in a.systems for r in s.results] == [r.scores for s in b.systems for r in s.results]
+
+
+def test_rescoring_with_other_metric_settings_reuses_summaries(paths: runner.Paths) -> None:
+    runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths)
+    events = runner.RunEvents()
+    rec = runner.evaluate(CORE_HERE, settings=Settings(policy="max", stemmer=False, seed=3), paths=paths, events=events)
+    assert events.calls == {}
+    assert all(r.cached for s in rec.systems for r in s.results)
+    # A different budget is a different generation request: each backend runs again.
+    events = runner.RunEvents()
+    runner.evaluate([("lead3", {})], settings=Settings(budget=50), paths=paths, events=events)
+    assert events.calls == {"lead3": 1}
+
+
+def test_cli_second_run_makes_no_call_and_prints_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys) -> None:
+    """Counted by the backend itself (a line per call in a log file), across separate CLI runs."""
+    register(monkeypatch)
+    refs = make_clusters(tmp_path, 3)
+    res, log = tmp_path / "results", tmp_path / "calls.log"
+    args = ["run", "-s", "counting", "-s", "lead3", "-o", f"counting.log={log}", "--references", str(refs),
+            "--results", str(res)]
+    assert cli(*args) == 0
+    assert calls(log) == ["synthetic-00", "synthetic-01", "synthetic-02"]
+    assert "cache hits: 0;" in capsys.readouterr().out
+    assert cli(*args) == 0
+    assert len(calls(log)) == 3
+    assert "cache hits: 6;" in capsys.readouterr().out
+    assert cli("leaderboard", "--results", str(res)) == 0
+    assert len(calls(log)) == 3
+    assert cli(*args, "--no-cache") == 0
+    assert len(calls(log)) == 6
+    assert "cache hits: 0;" in capsys.readouterr().out
+    # A changed source is a new cluster hash: only that cluster is regenerated.
+    src = refs / "synthetic-01" / "sources" / "a.txt"
+    src.write_text(src.read_text() + "Officials said more bridges are planned.\n")
+    assert cli(*args) == 0
+    assert calls(log)[6:] == ["synthetic-01"]
+    assert "cache hits: 4;" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("change", ["system", "version", "options", "cluster", "budget"])
+def test_cache_key_covers_every_generation_input(change: str) -> None:
+    base = dict(system="lead-k", version="1", options={"k": 3}, cluster_sha="ab" * 32, budget=100)
+    other = dict(base, **{
+        "system": {"system": "lead3"}, "version": {"version": "2"}, "options": {"options": {"k": 4}},
+        "cluster": {"cluster_sha": "cd" * 32}, "budget": {"budget": 50},
+    }[change])
+    assert cache_key(**base) == cache_key(**dict(base))
+    assert cache_key(**other) != cache_key(**base)
+    assert cache_key("s", "1", {"a": 1, "b": 2}, "x", 1) == cache_key("s", "1", {"b": 2, "a": 1}, "x", 1)

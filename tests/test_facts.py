@@ -1,0 +1,111 @@
+"""Fact checklist matching, pyramid weights, probes, the human ceiling and `evalsum validate`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness import corpus
+from harness.metrics import facts as fm
+from harness.models import Checklist, Settings
+from harness.normalise import Normaliser
+from harness.runner import evaluate
+from harness.scoring import Scorer
+from tests.conftest import cli, CLUSTER, CLUSTER_DIR
+
+
+def compiled(facts: list[dict], probes: list[dict] | None = None) -> fm.CompiledChecklist:
+    return fm.compile_checklist(Checklist.model_validate({"facts": facts, "probes": probes or []}), Normaliser())
+
+
+def sents(*s: str) -> fm.Tokenised:
+    return fm.tokenise(list(s), Normaliser())
+
+
+POSTPONE = {"id": "postpone", "statement": "Blinken postponed his trip", "patterns": [["Blinken"], ["postponed"], ["trip", "visit"]]}
+
+
+@pytest.mark.parametrize("verb", ["postponed", "postpones", "postponing", "postpone"])
+def test_inflection(verb: str) -> None:
+    ck = compiled([POSTPONE])
+    assert fm.match(ck.facts[0], sents(f"Blinken {verb} the trip to Beijing.")) is not None
+
+
+def test_sentence_scope() -> None:
+    ck = compiled([POSTPONE])
+    split = sents("Blinken spoke in Seoul.", "The trip was postponed.")
+    assert fm.match(ck.facts[0], split) is None
+    summary_scope = compiled([{**POSTPONE, "scope": "summary"}])
+    assert fm.match(summary_scope.facts[0], split) == "Blinken spoke in Seoul. / The trip was postponed."
+
+
+def test_aliases_and_numbers() -> None:
+    ck = compiled([{"id": "us", "statement": "s", "patterns": [["United States"], ["two balloons"], ["February"]]}])
+    assert fm.match(ck.facts[0], sents("The U.S. saw 2 balloons on Feb. 3.")) is not None
+    assert fm.match(ck.facts[0], sents("Let us count two balloons in February.")) is None  # "us" is a pronoun
+
+
+def test_secretary_of_defense_probe_on_the_source_sentence() -> None:
+    cluster = corpus.load_cluster(CLUSTER_DIR)
+    gold = Scorer(Settings()).gold(cluster)
+    assert gold.checklist is not None
+    sentence = ("Meanwhile, US Secretary of Defense Antony Blinken postponed his visit to Beijing in response to a "
+                "separate high-altitude Chinese balloon intruding into US airspace.")
+    score = fm.score_facts(sents(sentence), gold.checklist, gold.weights)
+    assert [(c.id, c.sentence) for c in score.contradictions] == [("blinken-secretary-of-defense", sentence)]
+    assert "blinken-postponed" in {h.id for h in score.hits}
+    clean = fm.score_facts(sents(sentence.replace("Defense", "State")), gold.checklist, gold.weights)
+    assert clean.contradictions == []
+
+
+def test_weighted_recall_and_explicit_weight() -> None:
+    ck = compiled([
+        {"id": "a", "statement": "a", "patterns": [["alpha"]]},
+        {"id": "b", "statement": "b", "patterns": [["beta"]]},
+        {"id": "c", "statement": "c", "patterns": [["gamma"]], "weight": 5},
+    ])
+    refs = [sents("alpha beta."), sents("alpha.")]
+    weights = fm.default_weights(ck, refs)
+    assert weights == {"a": 2.0, "b": 1.0, "c": 5.0}
+    score = fm.score_facts(sents("Beta here.", "And gamma."), ck, weights)
+    assert score.recall == pytest.approx(6 / 8)
+    assert [(h.id, h.weight, h.sentence) for h in score.hits] == [("b", 1.0, "Beta here."), ("c", 5.0, "And gamma.")]
+
+
+def test_human_leave_one_out_and_lead3_below_it(paths) -> None:
+    record = evaluate([("lead3", {}), ("human", {})], paths=paths)
+    lead, human = (r.results[0].scores for r in record.systems)
+    assert lead is not None and human is not None and lead.facts and human.facts
+    per = human.extra["leave_one_out"]
+    assert len(per) >= 4
+    for author, s in per.items():
+        assert s["facts"]["recall"] >= 0.6, author
+        # each fold's weights come from the other references only
+        assert max(s["facts"]["weights"].values()) <= len(per) - 1
+    assert human.facts.recall == pytest.approx(sum(s["facts"]["recall"] for s in per.values()) / len(per))
+    assert lead.facts.recall < human.facts.recall
+
+
+
+
+def test_validate_passes_on_bundled_cluster(capsys) -> None:
+    assert cli("validate") == 0
+
+
+def test_validate_names_a_fact_that_cannot_match(refs_copy: Path, capsys) -> None:
+    path = refs_copy / CLUSTER / "checklist.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["facts"][1]["patterns"] = [["Saskatchewan"]]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert cli("validate", "--references", str(refs_copy)) == 2
+    err = capsys.readouterr().err
+    assert f"fact {data['facts'][1]['id']} matches no source sentence" in err
+    assert "stated by no reference" in err
+
+
+def test_validate_catches_a_reference_that_trips_a_probe(refs_copy: Path, capsys) -> None:
+    ref = refs_copy / CLUSTER / "summaries" / "annotator-a.txt"
+    ref.write_text(ref.read_text(encoding="utf-8") + "Secretary of Defense Antony Blinken stayed home.\n", encoding="utf-8")
+    assert cli("validate", "--references", str(refs_copy)) == 2
+    assert "probe blinken-secretary-of-defense is triggered by reference annotator-a" in capsys.readouterr().err

@@ -1,0 +1,437 @@
+"""The `llm` backend against a real HTTP server started here on 127.0.0.1.
+
+The server speaks the chat-completions route, records every request it gets (path, headers,
+JSON body) and answers from a script, so each test states exactly what the model "said".
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import registry, runner
+from harness.errors import UsageError
+from harness.models import Budget
+from harness.records import load_record, record_paths
+from systems.chat_http import ChatClient
+from systems.llm import LLM, LLMOptions, render_documents
+from systems.markdown import strip_markdown
+from tests.conftest import CLUSTER, REFERENCES, cli
+
+KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
+
+
+def completion(content: Any, **extra: Any) -> bytes:
+    body = {"id": "cmpl-1", "object": "chat.completion", "model": "x-served",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}, **extra}
+    return json.dumps(body).encode()
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    delay: float = 0.0
+
+
+@dataclass
+class FakeServer:
+    base_url: str
+    script: list[Answer]
+    default: Answer
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+    barrier: threading.Barrier | None = None
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_answer(self) -> Answer:
+        with self.lock:
+            return self.script.pop(0) if self.script else self.default
+
+
+def make_handler(srv: FakeServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            raw = self.rfile.read(length)
+            with srv.lock:
+                srv.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(raw)})
+                srv.in_flight += 1
+                srv.max_in_flight = max(srv.max_in_flight, srv.in_flight)
+            try:
+                if srv.barrier is not None:
+                    srv.barrier.wait()
+                ans = srv.next_answer()
+                if ans.delay:
+                    srv.release.wait(ans.delay)
+                if self.path != "/v1/chat/completions":
+                    ans = Answer(404, b'{"error": "no such route"}')
+                self.send_response(ans.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(ans.body)))
+                self.end_headers()
+                self.wfile.write(ans.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout test)
+            finally:
+                with srv.lock:
+                    srv.in_flight -= 1
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    srv = FakeServer(base_url="", script=[], default=Answer(200, completion("The balloon was shot down.")))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(srv))
+    httpd.daemon_threads = True
+    srv.base_url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield srv
+    srv.release.set()
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+def opts(srv: FakeServer, **extra: Any) -> dict[str, Any]:
+    return {"base_url": srv.base_url, "model": "x", "backoff": 0, **extra}
+
+
+def only_result(record: Any) -> Any:
+    [run] = record.systems
+    [res] = run.results
+    return res
+
+
+# ---------------------------------------------------------------- success and what is recorded
+
+
+def test_success_records_summary_model_usage_latency(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(200, completion("China's balloon crossed the US. A fighter shot it down off South Carolina.",
+                                            system_fingerprint="fp_abc123"))
+    rec = runner.evaluate([("llm", opts(server))], paths=paths)
+    res = only_result(rec)
+    assert res.status == "ok", res.error
+    assert res.summary.sentences == ["China's balloon crossed the US.", "A fighter shot it down off South Carolina."]
+    assert res.summary.words == 13 and not res.summary.truncated
+    meta = res.summary.metadata
+    assert meta["model"] == "x-served" and meta["requested_model"] == "x"
+    assert meta["system_fingerprint"] == "fp_abc123"
+    assert meta["usage"] == {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}
+    assert meta["finish_reason"] == "stop" and meta["attempts"] == 1
+    assert isinstance(meta["latency_seconds"], float) and 0 <= meta["latency_seconds"] < 5
+    assert meta["markdown_stripped"] == {}
+    assert res.scores.rouge["rouge2"].f > 0
+
+    [req] = server.requests
+    assert req["path"] == "/v1/chat/completions"
+    body = req["body"]
+    assert (body["model"], body["temperature"], body["seed"], body["max_tokens"], body["stream"]) == ("x", 0.0, 0, 400, False)
+    [msg] = body["messages"]
+    assert msg["role"] == "user"
+    assert "Use at most 100 words." in msg["content"]
+    assert "Chinese surveillance balloons over the US and Latin America" in msg["content"]
+    assert "Article 1, " in msg["content"] and "Article 5" in msg["content"]
+    assert "$" not in msg["content"].split("Article 1")[0]  # every placeholder was filled
+    assert "Authorization" not in req["headers"]  # no key set in this test's environment
+
+
+def test_budget_reaches_the_prompt(server: FakeServer, paths: runner.Paths) -> None:
+    llm = registry.build("llm", opts(server))
+    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    llm.summarise(prepared, Budget(words=42))
+    assert "Use at most 42 words. Longer output is cut at word 42." in server.requests[0]["body"]["messages"][0]["content"]
+
+
+def test_render_documents_cuts_at_max_words(paths: runner.Paths) -> None:
+    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    _, n_full, cut_full = render_documents(prepared, 10**6)
+    total = sum(len(s.text.split()) for s in prepared.sentences)
+    assert (n_full, cut_full) == (total, False)
+    first = prepared.documents[0].sentences
+    limit = len(first[0].text.split()) + len(first[1].text.split())
+    text, n, cut = render_documents(prepared, limit)
+    assert (n, cut) == (limit, True)
+    assert text.endswith(first[0].text + " " + first[1].text)
+
+
+# ---------------------------------------------------------------- failures
+
+
+def test_retry_after_500_then_success(server: FakeServer, paths: runner.Paths) -> None:
+    server.script = [Answer(500, b'{"error": "overloaded"}')]
+    res = only_result(runner.evaluate([("llm", opts(server, retries=1))], paths=paths))
+    assert res.status == "ok", res.error
+    assert len(server.requests) == 2
+    assert res.summary.metadata["attempts"] == 2
+
+
+def test_500_every_time_fails_after_all_attempts(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(503, b'{"error": "loading model"}')
+    res = only_result(runner.evaluate([("llm", opts(server, retries=2))], paths=paths))
+    assert len(server.requests) == 3
+    assert res.status == "failed"
+    assert res.error == (f"unavailable: HTTP 503 Service Unavailable from {server.base_url}/chat/completions: "
+                         '{"error": "loading model"} after 3 attempts')
+
+
+def test_backoff_schedule_is_fixed_and_doubles(server: FakeServer) -> None:
+    server.script = [Answer(500), Answer(502), Answer(429)]
+    waits: list[float] = []
+    client = ChatClient(server.base_url, timeout=5, retries=3, backoff=0.25, sleep=waits.append)
+    reply = client.post({"model": "x", "messages": []})
+    assert waits == [0.25, 0.5, 1.0]
+    assert reply.attempts == 4 and len(server.requests) == 4
+
+
+def test_http_400_is_not_retried(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(400, b'{"error": {"message": "model \'x\' not found"}}')
+    res = only_result(runner.evaluate([("llm", opts(server, retries=3))], paths=paths))
+    assert len(server.requests) == 1
+    assert res.error.startswith(f"unavailable: HTTP 400 Bad Request from {server.base_url}/chat/completions: ")
+    assert "not found" in res.error
+
+
+def test_timeout(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(200, completion("late"), delay=3.0)
+    res = only_result(runner.evaluate([("llm", opts(server, timeout=0.2, retries=0))], paths=paths))
+    assert res.status == "failed"
+    assert res.error == f"unavailable: no answer from {server.base_url}/chat/completions within timeout=0.2s (retries=0)"
+
+
+def test_malformed_json(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(200, b'{"choices": [ this is not json')
+    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    assert len(server.requests) == 1
+    assert res.error.startswith(f"unavailable: malformed response from {server.base_url}/chat/completions: not JSON")
+    assert "\n" not in res.error
+
+
+@pytest.mark.parametrize("body, why", [
+    (b'{"object": "chat.completion"}', "no choices"),
+    (b'{"error": {"message": "context length exceeded"}}', "error context length exceeded"),
+    (b'[1, 2]', "expected a JSON object, got list"),
+    (json.dumps({"choices": [{"message": {"content": ["a"]}}]}).encode(), "message content is list"),
+])
+def test_malformed_shapes(server: FakeServer, paths: runner.Paths, body: bytes, why: str) -> None:
+    server.default = Answer(200, body)
+    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    assert res.error == f"unavailable: malformed response from {server.base_url}/chat/completions: {why}"
+
+
+@pytest.mark.parametrize("content", ["", "   \n ", None])
+def test_empty_content(server: FakeServer, paths: runner.Paths, content: Any) -> None:
+    server.default = Answer(200, completion(content))
+    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    assert res.status == "failed"
+    assert res.error == (f"unavailable: model 'x' at {server.base_url}/chat/completions returned empty content "
+                         "(finish_reason='stop')")
+
+
+def test_markup_only_content_fails(server: FakeServer, paths: runner.Paths) -> None:
+    server.default = Answer(200, completion("## Summary\n\n---\n"))
+    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    assert res.error.startswith("unavailable: model 'x' at ") and "returned only markup" in res.error
+
+
+# ---------------------------------------------------------------- the API key never leaks
+
+
+def test_api_key_sent_but_never_recorded(server: FakeServer, paths: runner.Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVALSUM_API_KEY", KEY)
+    path = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
+    text = path.read_text()
+    assert load_record(path).systems[0].results[0].status == "ok"
+    assert KEY not in text and "EVALSUM_API_KEY" in text  # the variable's name is recorded, never its value
+    for f in paths.cache.rglob("*.json"):
+        assert KEY not in f.read_text()
+
+
+def test_api_key_from_named_variable(server: FakeServer, paths: runner.Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-fallback")
+    monkeypatch.setenv("MY_VLLM_KEY", KEY)
+    runner.evaluate([("llm", opts(server, api_key_env="MY_VLLM_KEY"))], paths=paths)
+    assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
+
+
+def test_api_key_echoed_by_server_is_redacted(server: FakeServer, paths: runner.Paths,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVALSUM_API_KEY", KEY)
+    server.default = Answer(401, json.dumps({"error": f"Incorrect API key provided: {KEY}"}).encode())
+    path = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    res = load_record(path).systems[0].results[0]
+    assert res.error == (f"unavailable: HTTP 401 Unauthorized from {server.base_url}/chat/completions: "
+                         '{"error": "Incorrect API key provided: ***"}')
+    assert KEY not in path.read_text()
+
+
+def test_key_pasted_as_option_is_refused_without_echo() -> None:
+    with pytest.raises(UsageError) as e:
+        registry.build("llm", {"api_key_env": KEY})
+    assert KEY not in str(e.value) and "api_key_env" in str(e.value)
+    with pytest.raises(UsageError) as e2:
+        registry.build("llm", {"api_key": KEY})
+    assert KEY not in str(e2.value) and "unknown option 'api_key'" in str(e2.value)
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def test_markdown_is_stripped_and_recorded(server: FakeServer, paths: runner.Paths) -> None:
+    content = ("Here is a 100-word summary of the articles:\n\n**Summary:**\n\n"
+               "- **China** flew a _surveillance_ balloon over Montana.\n"
+               "- It was shot down on 4 February.\n\n"
+               "1. A second balloon crossed *Latin America*.\n"
+               "## Reaction\n"
+               "Blinken postponed his trip to Beijing.")
+    server.default = Answer(200, completion(content))
+    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    assert res.summary.sentences == [
+        "China flew a surveillance balloon over Montana.", "It was shot down on 4 February.",
+        "A second balloon crossed Latin America.", "Reaction", "Blinken postponed his trip to Beijing."]
+    assert res.summary.metadata["markdown_stripped"] == {
+        "bold": 1, "bullet": 2, "heading": 1, "italics": 2, "numbering": 1, "preamble": 1, "summary label": 1}
+    assert res.summary.metadata["raw_output"] == content
+
+
+@pytest.mark.parametrize("text, lines, kinds", [
+    ("Summary: The balloon fell.", ["The balloon fell."], {"summary label": 1}),
+    ("**TL;DR:** It fell.", ["It fell."], {"summary label": 1}),
+    ("* one\n+ two\n• three", ["one", "two", "three"], {"bullet": 3}),
+    ("2) second\n(3) third", ["second", "third"], {"numbering": 2}),
+    ("> quoted __strong__ `code` [link](http://x.org/a)", ["quoted strong code link"],
+     {"blockquote": 1, "bold": 1, "inline code": 1, "link": 1}),
+    ("```\nThe F-22 fired an AIM-9X.\n```\n***", ["The F-22 fired an AIM-9X."], {"code fence": 2, "horizontal rule": 1}),
+    ("snake_case_name and 5 * 3 * 2 stay", ["snake_case_name and 5 * 3 * 2 stay"], {}),
+    ("The U.S. said 60,000 feet.", ["The U.S. said 60,000 feet."], {}),
+])
+def test_strip_markdown_cases(text: str, lines: list[str], kinds: dict[str, int]) -> None:
+    assert strip_markdown(text) == (lines, kinds)
+
+
+# ---------------------------------------------------------------- cache and prompt template
+
+
+def test_second_run_is_served_from_cache(server: FakeServer, paths: runner.Paths) -> None:
+    first = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    second = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    assert len(server.requests) == 1
+    a, b = (only_result(load_record(p)) for p in (first, second))
+    assert (a.cached, b.cached) == (False, True)
+    assert a.summary == b.summary
+
+
+def test_prompt_template_is_part_of_the_cache_key(server: FakeServer, paths: runner.Paths, tmp_path: Path) -> None:
+    tpl = tmp_path / "mine.txt"
+    tpl.write_text("Summarise in $words words.\n$documents\n")
+    rec = runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    assert rec.systems[0].system.options["prompt_sha256"] == hashlib.sha256(tpl.read_bytes()).hexdigest()
+    runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    assert len(server.requests) == 1
+    tpl.write_text("Summarise briefly in $words words.\n$documents\n")
+    runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    assert len(server.requests) == 2
+    assert server.requests[1]["body"]["messages"][0]["content"].startswith("Summarise briefly in 100 words.\nArticle 1")
+
+
+def test_shipped_template_hash_is_recorded() -> None:
+    shipped = Path(__file__).resolve().parent.parent / "systems" / "prompts" / "summarise-v1.txt"
+    assert LLMOptions().prompt_sha256 == hashlib.sha256(shipped.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("text, why", [
+    ("Summarise $text\n", "found $text"),
+    ("Summarise in $words words.\n", "found no $documents"),
+    ("Costs $5: $documents", "found a stray $ (write $$)"),
+])
+def test_bad_template_is_a_usage_error(tmp_path: Path, text: str, why: str) -> None:
+    tpl = tmp_path / "bad.txt"
+    tpl.write_text(text)
+    with pytest.raises(UsageError) as e:
+        registry.build("llm", {"prompt": str(tpl)})
+    assert str(e.value).startswith("invalid option 'prompt' for system 'llm'") and why in str(e.value)
+
+
+def test_unknown_template_name_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="summarise-v9.txt' cannot be read"):
+        registry.build("llm", {"prompt": "summarise-v9"})
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeServer, paths: runner.Paths) -> None:
+    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    server.barrier = threading.Barrier(2, timeout=5)  # passes only if two requests really overlap
+    server.script = [Answer(200, completion(f"Summary number {i}.")) for i in range(4)]
+    llm = registry.build("llm", opts(server, concurrency=2))
+    assert isinstance(llm, LLM)
+    out = llm.summarise_many([prepared] * 4, Budget(words=100))
+    assert server.max_in_flight == 2 and len(server.requests) == 4
+    assert sorted(s.sentences[0] for s in out) == [f"Summary number {i}." for i in range(4)]
+
+
+def test_concurrency_one_sends_one_request_at_a_time(server: FakeServer, paths: runner.Paths) -> None:
+    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    server.default = Answer(200, completion("One."), delay=0.05)
+    llm = registry.build("llm", opts(server))
+    out = llm.summarise_many([prepared] * 3, Budget(words=100))
+    assert server.max_in_flight == 1 and [s.sentences for s in out] == [["One."]] * 3
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_cli_no_server_exits_3_with_one_line_and_still_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    res = tmp_path / "results"
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    code = cli("run", "--system", "lead3", "--system", "llm", "-o", f"llm.base_url={url}", "-o", "llm.model=x",
+               "--references", str(REFERENCES), "--results", str(res))
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: ") and f": backend unavailable: llm on {CLUSTER}: unavailable: cannot reach {url}/chat/completions: " in err
+    assert err.rstrip().endswith("(is the server running?)")
+    [path] = record_paths(res / "runs")
+    rec = load_record(path)
+    assert [(r.system.name, r.results[0].status) for r in rec.systems] == [("lead3", "ok"), ("llm", "failed")]
+    board = json.loads((res / "leaderboard.json").read_text())
+    assert {r["system"]: r["failed"] for r in board["rows"]} == {"lead3": 0, "llm": 1}
+
+
+def test_cli_against_local_server_writes_record(server: FakeServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    res = tmp_path / "results"
+    code = cli("run", "--system", "llm", "-o", f"base_url={server.base_url}", "-o", "model=x",
+               "--references", str(REFERENCES), "--results", str(res))
+    assert code == 0, capsys.readouterr().err
+    assert "| llm | balloon-2023-02 |" in capsys.readouterr().out
+    [path] = record_paths(res / "runs")
+    assert only_result(load_record(path)).summary.sentences == ["The balloon was shot down."]
+    assert "| llm |" in (res / "LEADERBOARD.md").read_text()
+
+
+def test_llm_needs_no_extra_package() -> None:
+    assert LLM.unavailable() is None
