@@ -98,19 +98,28 @@ def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
     return [latest[k] for k in sorted(latest)]
 
 
-class SystemAccumulator:
-    """One system's run, folded one result at a time: per-cluster flat metrics and the small audit
-    details are kept, never summaries, so the leaderboard of a 10,000-cluster run is built without
-    holding its records in memory."""
+# Per system, the leaderboard's "why" details (unsupported claims, off-topic sentences) cover at
+# most this many clusters; the rest are counted, and the records keep everything.
+DETAIL_CLUSTERS = 50
 
-    def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0) -> None:
-        self.system, self.run_id, self.signature, self.seed = system, run_id, signature, seed
-        self.per: list[dict[str, float]] = []
+
+class SystemAccumulator:
+    """One system's run, folded one result at a time, so the leaderboard of a 10,000-cluster run is
+    built without holding its records: running sums for the exact means (added in record order,
+    so the floats equal the materialised means), per-cluster values only of the metrics that get
+    a bootstrap interval, and small audit details (those of the "why" section capped)."""
+
+    def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
+        self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
+        self.sums: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+        self.values: dict[str, list[float]] = {k: [] for k in INTERVAL_METRICS}
         self.clusters = 0
         self.failures: dict[str, str | None] = {}
         self.hits: dict[str, list[str]] = {}
         self.contradictions: dict[str, list[dict[str, Any]]] = {}
         self.quality: dict[str, dict[str, Any]] = {}
+        self.quality_omitted = 0
         self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
 
     def add(self, r: ClusterResult) -> None:
@@ -118,9 +127,20 @@ class SystemAccumulator:
         if r.status == "failed":
             self.failures[r.cluster_id] = r.error
         else:
-            self.per.append(cluster_metrics(r))
-            self.quality.update(quality_details(SystemRun.model_construct(system=self.system, results=[r])))
-        if r.scores and r.scores.facts:
+            m = cluster_metrics(r)
+            for k, v in m.items():
+                self.sums[k] = self.sums.get(k, 0) + v
+                self.counts[k] = self.counts.get(k, 0) + 1
+            for k, values in self.values.items():
+                if k in m:
+                    values.append(m[k])
+            if self.details:
+                q = quality_details(SystemRun.model_construct(system=self.system, results=[r]))
+                if q and len(self.quality) >= DETAIL_CLUSTERS:
+                    self.quality_omitted += len(q)
+                else:
+                    self.quality.update(q)
+        if self.details and r.scores and r.scores.facts:
             f = r.scores.facts
             self.hits[r.cluster_id] = [h.id for h in f.hits]
             if f.contradictions:
@@ -128,14 +148,19 @@ class SystemAccumulator:
             hit = {h.id for h in f.hits}
             self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
 
+    def metrics(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in sorted(self.sums)}
+
     def row(self) -> Row:
         s = self.system
+        details: dict[str, Any] = {"fact_hits": self.hits, "failures": self.failures,
+                                   "contradictions": self.contradictions, "quality": self.quality}
+        if self.quality_omitted:
+            details["quality_omitted"] = self.quality_omitted
+        ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
         return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
                    run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
-                   metrics=_means(self.per),
-                   details={"fact_hits": self.hits, "failures": self.failures, "contradictions": self.contradictions,
-                            "quality": self.quality},
-                   seed=self.seed, intervals=_intervals(self.per, self.seed))
+                   metrics=self.metrics(), details=details, seed=self.seed, intervals=ivs)
 
 
 def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:

@@ -154,3 +154,17 @@ def test_a_data_error_in_a_worker_reads_as_with_one_job(refs_copy: Path, tmp_pat
                                jobs=jobs)
         messages.append(str(e.value))
     assert messages[0] == messages[1] == f"{refs_copy / 'balloon-2023-02'}:summaries/: cluster has no reference summaries"
+
+
+def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = run(synth, tmp_path / "r", LIGHT)
+    rec = records.load_record(path)
+    monkeypatch.setattr(report, "DETAIL_CLUSTERS", 5)
+    board = report.build_from_paths([path])
+    for srun in rec.systems:
+        [row] = [r for r in board.rows if r.system == srun.system.name]
+        assert row.metrics == report.mean_metrics(srun)          # bit for bit, not approximately
+        assert row.intervals == report.intervals(srun, 0) and set(row.intervals) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}
+        assert len(row.details["quality"]) == 5 and row.details["quality_omitted"] == 9
+    assert "... and 9 more clusters (their details are in the record)." in report.render_markdown(board)

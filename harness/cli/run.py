@@ -122,7 +122,7 @@ def print_streamed(path: Path, board: Path) -> None:
     for item in records.iter_record(path):
         if isinstance(item, RecordHeader):
             header = item
-            accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature) for s in item.systems}
+            accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False) for s in item.systems}
         elif isinstance(item, ResultLine):
             res = item.result
             total += 1
@@ -137,11 +137,11 @@ def print_streamed(path: Path, board: Path) -> None:
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:
         lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for acc in accs.values():
-            r = acc.row()
-            cells = [f"{r.metrics[k] * 100:.1f}" if k in r.metrics else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
-            words = f"{r.metrics['words']:.0f}" if "words" in r.metrics else "–"
-            lines.append(f"| {r.system} | {r.clusters} | {r.failed} | {' | '.join(cells)} | {words} |")
+        for name, acc in accs.items():
+            m = acc.metrics()
+            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+            words = f"{m['words']:.0f}" if "words" in m else "–"
+            lines.append(f"| {name} | {acc.clusters} | {len(acc.failures)} | {' | '.join(cells)} | {words} |")
     con.print("\n".join(lines))
     if header is not None:
         if header.shard:

@@ -53,4 +53,4 @@ def leaderboard(
     if as_json:
         emit_json(report.build_from_paths(found).model_dump(mode="json"))
     else:
-        out().print(md.read_text(encoding="utf-8"))
+        typer.echo(md.read_text(encoding="utf-8"), nl=False)  # plain: rich would lay out every line of a large board
