@@ -106,11 +106,13 @@ def load_cluster(directory: Path) -> Cluster:
     hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
     digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
-                   references=references, checklist=checklist, sha256=digest)
+                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
 
 
 def file_hashes(cluster: Cluster) -> dict[str, str]:
-    """Every gold file's hash, for the record."""
+    """Every gold file's hash, for the record (checklist and cluster file included when on disk)."""
+    if cluster.files:
+        return dict(cluster.files)
     out = {d.path: d.sha256 for d in cluster.documents}
     out.update({r.path: r.sha256 for r in cluster.references})
     return dict(sorted(out.items()))

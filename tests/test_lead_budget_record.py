@@ -68,6 +68,7 @@ def test_record_holds_everything(paths) -> None:
     files = rec.clusters["balloon-2023-02"]
     assert len([f for f in files if f.startswith("sources/")]) == 5
     assert len([f for f in files if f.startswith("summaries/")]) >= 4
+    assert {"checklist.yaml", "cluster.yaml"} <= set(files)
     run = rec.systems[0]
     assert run.system.options == {"k": 3, "lead": "earliest"} and run.system.version
     assert run.results[0].summary and run.results[0].scores and set(run.results[0].scores.rouge) == {
