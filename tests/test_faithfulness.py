@@ -96,3 +96,9 @@ def test_bundled_cluster_sources_support_themselves_and_references_invent_nothin
     assert checked == 197
     found = {r.author: flagged(split_sentences(r.text), src) for r in cluster.references}
     assert found == {"annotator-a": [], "annotator-b": [], "annotator-c": [], "annotator-d": []}
+
+
+def test_year_of_a_dated_source_supports_a_bare_year() -> None:
+    src = F.index_sources([(dt.date(2023, 2, 4), ["The balloon was spotted over Montana."])], NORM)
+    assert F.unsupported(["In 2023 a balloon was spotted."], src, NORM).items == []
+    assert [i.text for i in F.unsupported(["In 2021 a balloon was spotted."], src, NORM).items] == ["2021"]
