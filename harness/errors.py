@@ -12,9 +12,13 @@ class DataError(EvalsumError):
     """Bad gold data, records or config: names the file and the line or field."""
 
     def __init__(self, path: object, where: str | None, message: str) -> None:
-        self.path, self.where = str(path), where
+        self.path, self.where, self.message = str(path), where, message
         loc = f"{self.path}:{where}" if where else self.path
         super().__init__(f"{loc}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str | None, str]]:
+        # Rebuilt from its parts when it crosses a process boundary (`--jobs`).
+        return (type(self), (self.path, self.where, self.message))
 
 
 class UsageError(EvalsumError):

@@ -224,6 +224,8 @@ class RecordHeader(RunMeta):
 
     kind: Literal["header"] = "header"
     systems: list[SystemInfo]
+    shard: str | None = Field(default=None, description="i/n when this record is one shard of a run")
+    cluster_order: list[str] | None = Field(default=None, description="a shard's whole run, in order: what merge rebuilds")
 
 
 class ResultLine(Strict):

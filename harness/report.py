@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness import stats
-from harness.models import ClusterResult, Record, SystemRun
+from harness.errors import DataError
+from harness.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from harness.records import iter_record, read_header
 from harness.report_detail import quality_details, render_details
 
 MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
@@ -64,14 +67,20 @@ def cluster_metrics(res: ClusterResult) -> dict[str, float]:
 
 def mean_metrics(run: SystemRun) -> dict[str, float]:
     """Exact means of per-cluster scores over the clusters that succeeded."""
-    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    return _means([cluster_metrics(r) for r in run.results if r.status == "ok"])
+
+
+def _means(per: Sequence[dict[str, float]]) -> dict[str, float]:
     keys = sorted({k for p in per for k in p})
     return {k: sum(p[k] for p in per if k in p) / sum(1 for p in per if k in p) for k in keys}
 
 
 def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
     """Seeded bootstrap intervals over the clusters that succeeded; none with a single cluster."""
-    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    return _intervals([cluster_metrics(r) for r in run.results if r.status == "ok"], seed)
+
+
+def _intervals(per: Sequence[dict[str, float]], seed: int) -> dict[str, stats.Interval]:
     out = {}
     for k in INTERVAL_METRICS:
         values = [p[k] for p in per if k in p]
@@ -89,43 +98,133 @@ def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
     return [latest[k] for k in sorted(latest)]
 
 
-def build(records: Sequence[Record]) -> Leaderboard:
-    rows = []
-    for rec, run in latest_runs(records):
-        failed = [r for r in run.results if r.status == "failed"]
-        seed = int(rec.settings.get("seed", 0))
-        hits: dict[str, list[str]] = {}
-        for r in run.results:
-            if r.scores and r.scores.facts:
-                hits[r.cluster_id] = [h.id for h in r.scores.facts.hits]
-        rows.append(Row(
-            system=run.system.name, version=run.system.version, options=run.system.options,
-            uses_references=run.system.uses_references, run_id=rec.run_id, signature=rec.signature,
-            clusters=len(run.results), failed=len(failed), metrics=mean_metrics(run),
-            details={"fact_hits": hits, "failures": {r.cluster_id: r.error for r in failed},
-                     "contradictions": {r.cluster_id: [h.model_dump() for h in r.scores.facts.contradictions]
-                                        for r in run.results if r.scores and r.scores.facts and r.scores.facts.contradictions},
-                     "quality": quality_details(run)},
-            seed=seed, intervals=intervals(run, seed),
-        ))
+# Per system, the leaderboard's "why" details (unsupported claims, off-topic sentences) cover at
+# most this many clusters; the rest are counted, and the records keep everything.
+DETAIL_CLUSTERS = 50
+
+
+class SystemAccumulator:
+    """One system's run, folded one result at a time, so the leaderboard of a 10,000-cluster run is
+    built without holding its records: running sums for the exact means (added in record order,
+    so the floats equal the materialised means), per-cluster values only of the metrics that get
+    a bootstrap interval, and small audit details (those of the "why" section capped)."""
+
+    def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
+        self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
+        self.sums: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+        self.values: dict[str, list[float]] = {k: [] for k in INTERVAL_METRICS}
+        self.clusters = 0
+        self.failures: dict[str, str | None] = {}
+        self.hits: dict[str, list[str]] = {}
+        self.contradictions: dict[str, list[dict[str, Any]]] = {}
+        self.quality: dict[str, dict[str, Any]] = {}
+        self.quality_omitted = 0
+        self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
+
+    def add(self, r: ClusterResult) -> None:
+        self.clusters += 1
+        if r.status == "failed":
+            self.failures[r.cluster_id] = r.error
+        else:
+            m = cluster_metrics(r)
+            for k, v in m.items():
+                self.sums[k] = self.sums.get(k, 0) + v
+                self.counts[k] = self.counts.get(k, 0) + 1
+            for k, values in self.values.items():
+                if k in m:
+                    values.append(m[k])
+            if self.details:
+                q = quality_details(SystemRun.model_construct(system=self.system, results=[r]))
+                if q and len(self.quality) >= DETAIL_CLUSTERS:
+                    self.quality_omitted += len(q)
+                else:
+                    self.quality.update(q)
+        if self.details and r.scores and r.scores.facts:
+            f = r.scores.facts
+            self.hits[r.cluster_id] = [h.id for h in f.hits]
+            if f.contradictions:
+                self.contradictions[r.cluster_id] = [h.model_dump() for h in f.contradictions]
+            hit = {h.id for h in f.hits}
+            self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
+
+    def metrics(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in sorted(self.sums)}
+
+    def row(self) -> Row:
+        s = self.system
+        details: dict[str, Any] = {"fact_hits": self.hits, "failures": self.failures,
+                                   "contradictions": self.contradictions, "quality": self.quality}
+        if self.quality_omitted:
+            details["quality_omitted"] = self.quality_omitted
+        ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
+        return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
+                   run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
+                   metrics=self.metrics(), details=details, seed=self.seed, intervals=ivs)
+
+
+def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
+    accs = sorted(accs, key=lambda a: a.system.name)
+    rows = [a.row() for a in accs]
     rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
-    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}), fact_matrix=fact_matrix(records))
+    matrix: dict[tuple[str, str], dict[str, Any]] = {}
+    for a in accs:
+        for cluster, fid, w, refs, hit in a.facts:
+            row = matrix.setdefault((cluster, fid), {"cluster": cluster, "fact": fid, "weight": w, "refs": refs,
+                                                     "systems": {}})
+            row["systems"][a.system.name] = hit
+    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}),
+                       fact_matrix=[matrix[k] for k in sorted(matrix)])
+
+
+def _seed(settings: dict[str, Any]) -> int:
+    return int(settings.get("seed", 0))
+
+
+def build(records: Sequence[Record]) -> Leaderboard:
+    accs = []
+    for rec, run in latest_runs(records):
+        acc = SystemAccumulator(run.system, rec.run_id, rec.signature, _seed(rec.settings))
+        for r in run.results:
+            acc.add(r)
+        accs.append(acc)
+    return _board(accs)
+
+
+def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
+    """The leaderboard from record files, streamed: headers first to find each system's latest
+    record, then one pass over every record (a damaged one is an error even when a later record
+    replaces it), folding in only the latest results. Shard records are skipped: they hold part
+    of a run, and `evalsum merge` turns them into one that counts."""
+    latest: dict[str, Path] = {}
+    for p in paths:
+        header = read_header(p)
+        if header.shard is None:
+            for s in header.systems:
+                latest[s.name] = p
+    accs: list[SystemAccumulator] = []
+    for p in paths:
+        wanted: dict[str, SystemAccumulator] = {}
+        footer = False
+        for item in iter_record(p):
+            if isinstance(item, RecordHeader):
+                wanted = {s.name: SystemAccumulator(s, item.run_id, item.signature, _seed(item.settings))
+                          for s in item.systems if latest.get(s.name) == p}
+            elif isinstance(item, ResultLine):
+                acc = wanted.get(item.system)
+                if acc is not None:
+                    acc.add(item.result)
+            else:
+                footer = True
+        if not footer:
+            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
+        accs.extend(wanted.values())
+    return _board(accs)
 
 
 def fact_matrix(records: Sequence[Record]) -> list[dict[str, Any]]:
     """One row per (cluster, fact): its weight, and whether each system's summary states it."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for _, run in latest_runs(records):
-        for res in run.results:
-            if not (res.scores and res.scores.facts):
-                continue
-            f = res.scores.facts
-            hit = {h.id for h in f.hits}
-            for fid, w in f.weights.items():
-                row = rows.setdefault((res.cluster_id, fid), {"cluster": res.cluster_id, "fact": fid, "weight": w,
-                                                              "refs": f.ref_counts.get(fid), "systems": {}})
-                row["systems"][run.system.name] = fid in hit
-    return [rows[k] for k in sorted(rows)]
+    return build(records).fact_matrix
 
 
 def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:

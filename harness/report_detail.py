@@ -76,6 +76,8 @@ def render_details(rows: Sequence[_Row]) -> list[str]:
         checked = r.details.get("fact_hits") or {}  # a cluster is here only when it has a checklist
         for cluster in sorted(q_all):
             out += _cluster_lines(cluster, q_all[cluster], contra.get(cluster, []) if cluster in checked else None)
+        if r.details.get("quality_omitted"):
+            out += [f"... and {r.details['quality_omitted']} more clusters (their details are in the record).", ""]
     while out and out[-1] == "":
         out.pop()
     return out

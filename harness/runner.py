@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from harness import corpus, registry
+from harness import corpus, registry, sources
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
@@ -23,8 +23,11 @@ from harness.guard import DEFAULT_TIMEOUT, call_with_timeout
 from harness.lock import results_lock
 from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
                             Summary, SystemInfo, SystemRun)
+from harness.metrics import fast
+from harness.metrics.rouge import PYTHON, Engine
 from harness.records import RecordWriter
 from harness.scoring import Gold, Scorer
+from harness.shard import Shard, select
 from harness.signature import package_versions, signature
 from harness.store import write_atomic
 from harness.text import prepare
@@ -146,49 +149,78 @@ def iter_clusters(paths: Paths, only: Sequence[str] | None) -> Iterator[Cluster]
         yield corpus.load_cluster(d)
 
 
-def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Sequence[str]) -> RecordHeader:
+def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Sequence[str],
+               engine: Engine = PYTHON, shard: Shard | None = None,
+               order: Sequence[str] | None = None) -> RecordHeader:
+    """A shard's header names its shard and the whole run's cluster order, so `merge` can rebuild
+    the unsharded record line for line."""
     packages = package_versions()
     now = dt.datetime.now(dt.timezone.utc)
     infos = [info(s) for s in built]
     return RecordHeader(run_id=run_id(now, settings, infos, cluster_ids), created=now.isoformat(timespec="seconds"),
-                        signature=signature(settings, packages), settings=settings.model_dump(mode="json"),
-                        packages=packages, systems=infos)
+                        signature=signature(settings, packages, fast.label(engine)),
+                        settings=settings.model_dump(mode="json"), packages=packages, systems=infos,
+                        shard=str(shard) if shard else None, cluster_order=list(order) if shard and order else None)
+
+
+def cluster_lines(built: Sequence[Summariser], c: Cluster, scorer: Scorer, cache: SummaryCache,
+                  events: RunEvents, timeout: float | None = DEFAULT_TIMEOUT) -> list[ResultLine]:
+    """Every system on one cluster: gold tokenised and the cluster prepared once for all of them."""
+    prepared = prepare_cluster(c)
+    gold = scorer.gold(c, prepared)
+    files = corpus.file_hashes(c)
+    return [ResultLine(system=s.name, cluster_files=files,
+                       result=run_one(s, c, prepared, gold, scorer, cache, events, timeout)) for s in built]
 
 
 def execute(built: Sequence[Summariser], clusters: Iterable[Cluster], settings: Settings, paths: Paths,
-            sink: Sink, use_cache: bool = True, events: RunEvents | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT) -> int:
+            sink: Sink, use_cache: bool = True, events: RunEvents | None = None, jobs: int = 1,
+            engine: Engine = PYTHON, timeout: float | None = DEFAULT_TIMEOUT) -> int:
     """Cluster-major loop: each cluster is loaded and prepared once, then every system runs on it.
-    Results go to the sink as they are made; returns the number of results."""
+    Results go to the sink as they are made; returns the number of results. With jobs > 1 the
+    clusters go to worker processes and come back in the same order."""
     events = events or RunEvents()
-    scorer = Scorer(settings)
-    cache = SummaryCache(paths.cache, enabled=use_cache)
     n = 0
+    if jobs > 1:
+        from harness import parallel
+
+        spec = parallel.WorkerSpec(systems=tuple((s.name, s.options.model_dump()) for s in built), settings=settings,
+                                   cache_dir=paths.cache, use_cache=use_cache,
+                                   engine="python" if engine is PYTHON else "rs", timeout=timeout)
+        for lines, calls in parallel.run(spec, clusters, jobs):
+            for name, k in calls.items():
+                events.calls[name] = events.calls.get(name, 0) + k
+            for line in lines:
+                events.on_result(line.system, line.result)
+                sink.add(line)
+                n += 1
+        return n
+    scorer = Scorer(settings, engine)
+    cache = SummaryCache(paths.cache, enabled=use_cache)
     for c in clusters:
-        prepared = prepare_cluster(c)
-        gold = scorer.gold(c, prepared)
-        files = corpus.file_hashes(c)
-        for system in built:
-            res = run_one(system, c, prepared, gold, scorer, cache, events, timeout)
-            events.on_result(system.name, res)
-            sink.add(ResultLine(system=system.name, cluster_files=files, result=res))
+        for line in cluster_lines(built, c, scorer, cache, events, timeout):
+            events.on_result(line.system, line.result)
+            sink.add(line)
             n += 1
     return n
 
 
 def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
              settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-             events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Record:
+             events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT, jobs: int = 1,
+             engine: fast.EngineChoice = "auto") -> Record:
     """The whole run in memory, as a plain Python call (notebooks, other tools). Writes nothing
-    but cache entries; the CLI uses `run_to_disk` instead."""
+    but cache entries; the CLI uses `run_to_disk` instead. With jobs > 1, workers start as fresh
+    processes, so a script calling this needs the usual `if __name__ == "__main__":` guard."""
     settings = settings or Settings()
     paths = paths or Paths()
     built = build_systems(systems)
+    rouge_engine = fast.select(engine)
     loaded = corpus.load_clusters(paths.references, list(clusters) if clusters else None)
-    header = header_for(built, settings, [c.id for c in loaded])
+    header = header_for(built, settings, [c.id for c in loaded], rouge_engine)
     sink = MemorySink()
     t0 = time.perf_counter()
-    execute(built, loaded, settings, paths, sink, use_cache, events, timeout)
+    execute(built, loaded, settings, paths, sink, use_cache, events, jobs, rouge_engine, timeout)
     by_system: dict[str, list[ClusterResult]] = {s.name: [] for s in header.systems}
     clusters_files: dict[str, dict[str, str]] = {}
     for line in sink.lines:
@@ -202,17 +234,22 @@ def evaluate(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters
 
 def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clusters: Sequence[str] | None = None,
                 settings: Settings | None = None, paths: Paths | None = None, use_cache: bool = True,
-                events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Path:
-    """Run and stream the record to `results/runs/`; returns the published record path."""
+                events: RunEvents | None = None, timeout: float | None = DEFAULT_TIMEOUT, jobs: int = 1,
+                shard: Shard | None = None, source: sources.ClusterSource | None = None,
+                engine: fast.EngineChoice = "auto") -> Path:
+    """Run and stream the record to `results/runs/`; returns the published record path.
+    `source` defaults to the `references/` folder; `shard` keeps only that shard's clusters."""
     settings = settings or Settings()
     paths = paths or Paths()
     built = build_systems(systems)
-    ids = list(corpus.cluster_index(paths.references))
-    chosen = sorted(set(clusters)) if clusters else ids
-    writer = RecordWriter(paths.runs, header_for(built, settings, chosen))
+    rouge_engine = fast.select(engine)
+    source = source or sources.FolderSource(paths.references)
+    everything = sources.choose(source, clusters)
+    chosen = select(everything, shard)
+    writer = RecordWriter(paths.runs, header_for(built, settings, chosen, rouge_engine, shard, everything))
     t0 = time.perf_counter()
     try:
-        execute(built, iter_clusters(paths, clusters), settings, paths, writer, use_cache, events, timeout)
+        execute(built, source.load(chosen), settings, paths, writer, use_cache, events, jobs, rouge_engine, timeout)
     except BaseException:
         writer.abandon()
         raise
@@ -225,14 +262,24 @@ def unavailable_failures(record: Record) -> list[str]:
             if x.status == "failed" and (x.error or "").startswith("unavailable:")]
 
 
+def unavailable_in(path: Path) -> list[str]:
+    """`unavailable_failures` for a record on disk, read streaming."""
+    from harness import records
+
+    return [f"{x.system} on {x.result.cluster_id}: {x.result.error}" for x in records.iter_record(path)
+            if isinstance(x, ResultLine) and x.result.status == "failed"
+            and (x.result.error or "").startswith("unavailable:")]
+
+
 def refresh_leaderboard(paths: Paths) -> Path:
     """Rebuild LEADERBOARD.md and leaderboard.json from the records alone, under the results
-    lock so two runs finishing together cannot leave the older view last."""
+    lock so two runs finishing together cannot leave the older view last. Records are streamed,
+    so memory does not grow with the number of clusters."""
     from harness import records, report
 
     md = paths.results / "LEADERBOARD.md"
     with results_lock(paths.results):
-        board = report.build(records.load_records(paths.runs))
+        board = report.build_from_paths(records.record_paths(paths.runs))
         write_atomic(paths.results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
         write_atomic(md, report.render_markdown(board))
     return md

@@ -3,7 +3,7 @@ pair, and every metric is a pure function of (summary, gold)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from harness.errors import DataError
 from harness.metrics import facts as factsm
@@ -34,6 +34,7 @@ class Scorer:
     """Holds the tokenisers (and their stem caches) for one run: no global state."""
 
     settings: Settings
+    engine: rouge.Engine = field(default=rouge.PYTHON)
 
     def __post_init__(self) -> None:
         self.stemmer = Stemmer(self.settings.stemmer)
@@ -50,7 +51,8 @@ class Scorer:
                 compiled = factsm.compile_checklist(cluster.checklist, self.norm)
             except factsm.PatternError as e:
                 raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
-        ref_facts = [factsm.tokenise(s, self.norm) for s in sents]
+        # Fact tokens are only needed to match a checklist; without one, skip the work.
+        ref_facts = [factsm.tokenise(s, self.norm) for s in sents] if compiled is not None else []
         weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
         counts = factsm.reference_counts(compiled, ref_facts) if compiled else {}
         prepared = prepared or prepare(cluster.id, cluster.title, cluster.documents)
@@ -60,7 +62,7 @@ class Scorer:
 
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
         pred = tokenize_sentences(list(sentences), self.stemmer)
-        scores = rouge.score(pred, gold.ref_rouge, self.settings.policy)
+        scores = rouge.score(pred, gold.ref_rouge, self.settings.policy, engine=self.engine)
         fact = None
         if gold.checklist is not None:
             fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
@@ -78,7 +80,7 @@ class Scorer:
         for i, author in enumerate(gold.authors):
             others = [j for j in range(n) if j != i]
             pred = tokenize_sentences(list(sentences_of[i]), self.stemmer)
-            scores = rouge.score(pred, [gold.ref_rouge[j] for j in others], self.settings.policy)
+            scores = rouge.score(pred, [gold.ref_rouge[j] for j in others], self.settings.policy, engine=self.engine)
             fact = None
             if gold.checklist is not None:
                 w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others])

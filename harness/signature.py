@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from harness.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
 from harness.models import Settings
 
-PACKAGES = ("evalsum", "rouge-score", "nltk", "pydantic", "numpy")
+PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
 METRICS_VERSION = "3"  # 2: faithfulness and style metrics; 3: date-normalised facts, `unless`, off-topic < 0.3
 
 
@@ -21,12 +21,14 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def signature(settings: Settings, packages: dict[str, str] | None = None) -> str:
+def signature(settings: Settings, packages: dict[str, str] | None = None, engine: str = "python") -> str:
+    """`engine` is the ROUGE counting path that ran: `python`, or `rouge-score-rs-<version>`."""
     pk = packages or package_versions()
     parts = [
         f"evalsum:{pk.get('evalsum', '?')}",
         f"metrics:{METRICS_VERSION}",
         f"rouge:rouge-score-{pk.get('rouge-score', '?')}",
+        f"engine:{engine}",
         "tok:rouge-score",
         f"stem:{'porter-nltk-' + pk.get('nltk', '?') if settings.stemmer else 'none'}",
         f"refs:{settings.policy}",

@@ -3,6 +3,7 @@ crash) never sees half a file."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,18 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise DataError(path, None, f"cannot write: {e.strerror}") from None
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Move a fully written folder into place: a reader sees the old folder or the new one, never
+    a half-written one (an existing target is swapped out first, then removed)."""
+    staging, target = Path(staging), Path(target)
+    old = staging.with_name(staging.name + ".old")
+    try:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+    except OSError as e:
+        raise DataError(target, None, f"cannot write: {e.strerror}") from None
+    if old.exists():
+        shutil.rmtree(old)

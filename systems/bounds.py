@@ -10,7 +10,7 @@ from pydantic import Field
 
 from harness.contract import Summariser, SystemOptions
 from harness.metrics import rouge
-from harness.metrics.tokens import Stemmer, tokenize_sentences
+from harness.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from harness.models import Budget, Prepared, Summary
 from harness.text import split_sentences, words
 
@@ -50,11 +50,17 @@ class Oracle(Summariser):
     Options = OracleOptions
     uses_references: ClassVar[bool] = True
 
+    def __init__(self, options: SystemOptions | None = None) -> None:
+        super().__init__(options)
+        self._stem = Stemmer(True)  # a stem cache shared by every cluster this instance sees
+
     def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
         opts: OracleOptions = self.options  # type: ignore[assignment]
-        stem = Stemmer(True)
+        stem = self._stem
         refs = [tokenize_sentences(split_sentences(r), stem) for r in references]
         pool = cluster.sentences[: opts.pool]
+        # Each pool sentence is tokenised and stemmed once; candidates reuse the tokens.
+        pool_tokens = [tokenize_sentences([s.text], stem).sentences for s in pool]
         chosen: list[int] = []
         best = 0.0
         used = 0
@@ -63,7 +69,7 @@ class Oracle(Summariser):
             for i, s in enumerate(pool):
                 if i in chosen:
                     continue
-                cand = tokenize_sentences([pool[j].text for j in sorted(chosen + [i])], stem)
+                cand = Tokenized([t for j in sorted(chosen + [i]) for t in pool_tokens[j]])
                 gains.append((rouge.score(cand, refs, "pooled", (opts.metric,))[opts.metric].f, -i))
             if not gains:
                 break

@@ -13,7 +13,7 @@ import typer
 
 from harness.errors import EvalsumError
 from harness.cli.app import app
-from harness.cli import gate, gold, run, score, view  # noqa: F401  (registers commands)
+from harness.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
 CLI_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)

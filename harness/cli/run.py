@@ -8,11 +8,14 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
-from harness import records, registry, report, runner
+from harness import records, registry, report, runner, shard as sharding, sources
 from harness.errors import BackendError, BackendUnavailable, UsageError
 from harness.guard import DEFAULT_TIMEOUT
 from harness.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
-from harness.models import Settings
+from harness.models import RecordHeader, ResultLine, Settings
+
+# Above this many results the run prints per-system means instead of one line per result.
+MAX_PRINTED_RESULTS = 60
 
 
 def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
@@ -42,12 +45,17 @@ def run(
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
                                   "is recorded as failed (0: no limit)"),
     as_json: bool = typer.Option(False, "--json", help="print the record as JSON"),
+    dataset: Path | None = typer.Option(None, "--dataset", help="evaluate a JSONL dataset file instead of --references"),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (results identical to --jobs 1)"),
+    shard: str | None = typer.Option(None, "--shard", help="run only shard i of n, e.g. 2/4 (see `evalsum merge`)"),
+    rouge_engine: str = typer.Option("auto", "--rouge-engine",
+                                     help="auto (rouge-score-rs when installed), python or rs"),
     references: Path = REFERENCES,
     results: Path = RESULTS,
 ) -> None:
     """Run systems over the clusters, write a record and refresh the leaderboard.
 
-    Example: evalsum run --system lead3   |   evalsum run --all   |   evalsum run -s lead-k -o k=5
+    Example: evalsum run --system lead3   |   evalsum run --all --jobs 2   |   evalsum run -s lead-k -o k=5
     """
     names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
     if not names:
@@ -58,6 +66,11 @@ def run(
         raise UsageError(f"--policy must be pooled, max or mean, got {policy!r}")
     if not timeout >= 0:
         raise UsageError(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout}")
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if rouge_engine not in ("auto", "python", "rs"):
+        raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
+    part = sharding.parse(shard) if shard else None
     per = split_options(names, option)
     specs: list[tuple[str, Any]] = [(n, per[n]) for n in names]
     paths = runner.Paths(references=references, results=results)
@@ -67,46 +80,73 @@ def run(
     with Progress(transient=True, disable=not show, console=err()) as bar:
         task = bar.add_task("summarising", total=None)
         events.on_result = lambda s, r: bar.advance(task)
+        source = sources.DatasetSource(dataset) if dataset else sources.FolderSource(references)
         path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events,
-                                  timeout=timeout or None)
+                                  timeout=timeout or None, jobs=jobs, shard=part, source=source,
+                                  engine=rouge_engine)  # type: ignore[arg-type]
     board = runner.refresh_leaderboard(paths)
-    record = records.load_record(path)
     if as_json:
-        emit_json(record.model_dump(mode="json"))
+        emit_json(records.load_record(path).model_dump(mode="json"))
     else:
-        print_run(record, path, board)
-    raise_for_failures(record, path)
+        print_streamed(path, board)
+    raise_for_failures(path)
 
 
-def raise_for_failures(record: Any, path: Path) -> None:
+def raise_for_failures(path: Path) -> None:
     """After the record and leaderboard are written: exit 3 if a backend could not run at all, 2 if
-    any cluster failed, naming the record, the system, the cluster and the first error."""
-    failures = runner.unavailable_failures(record)
+    any cluster failed, naming the record, the system, the cluster and the first error. Reads the
+    record streaming, however many clusters it holds."""
+    failures = runner.unavailable_in(path)
     if failures:
         raise BackendUnavailable(f"{path}: backend unavailable: {failures[0]}")
-    failed = [(s.system.name, r) for s in record.systems for r in s.results if r.status == "failed"]
-    if failed:
-        name, first = failed[0]
-        total = sum(len(s.results) for s in record.systems)
-        raise BackendError(f"{path}: {len(failed)} of {total} results failed (recorded; other clusters went on); "
-                           f"first: {name} on {first.cluster_id}: {first.error}")
+    failed, total, first = 0, 0, None
+    for item in records.iter_record(path):
+        if isinstance(item, ResultLine):
+            total += 1
+            if item.result.status == "failed":
+                failed += 1
+                first = first or item
+    if first is not None:
+        raise BackendError(f"{path}: {failed} of {total} results failed (recorded; other clusters went on); "
+                           f"first: {first.system} on {first.result.cluster_id}: {first.result.error}")
 
 
-def print_run(record: Any, path: Path, board: Path) -> None:
+def print_streamed(path: Path, board: Path) -> None:
+    """Print a finished record without loading it: one line per result for small runs,
+    per-system means for large ones."""
     con = out()
     lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |", "|---|---|---:|---:|---:|---:|---:|---|"]
-    hits = 0
-    for srun in record.systems:
-        for res in srun.results:
+    accs: dict[str, report.SystemAccumulator] = {}
+    header: RecordHeader | None = None
+    hits = total = 0
+    for item in records.iter_record(path):
+        if isinstance(item, RecordHeader):
+            header = item
+            accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False) for s in item.systems}
+        elif isinstance(item, ResultLine):
+            res = item.result
+            total += 1
             hits += res.cached
-            m = report.cluster_metrics(res)
+            accs[item.system].add(res)
+            if total <= MAX_PRINTED_RESULTS:
+                m = report.cluster_metrics(res)
+                cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+                words = f"{m['words']:.0f}" if "words" in m else "–"
+                failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+                status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
+                lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
+    if total > MAX_PRINTED_RESULTS:
+        lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, acc in accs.items():
+            m = acc.metrics()
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
             words = f"{m['words']:.0f}" if "words" in m else "–"
-            failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
-            status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
-            lines.append(f"| {srun.system.name} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
+            lines.append(f"| {name} | {acc.clusters} | {len(acc.failures)} | {' | '.join(cells)} | {words} |")
     con.print("\n".join(lines))
-    con.print(f"signature: {record.signature}")
+    if header is not None:
+        if header.shard:
+            con.print(f"shard {header.shard}: {total} results; combine all shards with `evalsum merge`")
+        con.print(f"signature: {header.signature}")
     con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}")
 
 

@@ -46,11 +46,11 @@ def leaderboard(
     Example: evalsum leaderboard
     """
     paths = runner.Paths(results=results)
-    recs = records.load_records(paths.runs)
-    if not recs:
+    found = records.record_paths(paths.runs)
+    if not found:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --system lead3` first")
     md = runner.refresh_leaderboard(paths)
     if as_json:
-        emit_json(report.build(recs).model_dump(mode="json"))
+        emit_json(report.build_from_paths(found).model_dump(mode="json"))
     else:
-        out().print(md.read_text(encoding="utf-8"))
+        typer.echo(md.read_text(encoding="utf-8"), nl=False)  # plain: rich would lay out every line of a large board

@@ -18,11 +18,11 @@ never the references (1.5.5's `-l` cuts both).
 """
 from __future__ import annotations
 
-from collections import Counter
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from harness.metrics import lcs
 from harness.metrics.tokens import Tokenized
 from harness.models import PRF
 
@@ -40,39 +40,17 @@ def _f(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r > 0 else 0.0
 
 
-def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(1, len(a) + 1):
-        ai, row, prev = a[i - 1], table[i], table[i - 1]
-        for j in range(1, len(b) + 1):
-            row[j] = prev[j - 1] + 1 if ai == b[j - 1] else max(prev[j], row[j - 1])
-    return table
-
-
-def _lcs_indices(ref: list[str], cand: list[str]) -> list[int]:
-    """Indices into `ref` of one LCS, read out exactly as rouge-score's backtrack does."""
-    t = _lcs_table(ref, cand)
-    i, j, out = len(ref), len(cand), []
-    while i > 0 and j > 0:
-        if ref[i - 1] == cand[j - 1]:
-            out.append(i - 1)
-            i, j = i - 1, j - 1
-        elif t[i][j - 1] > t[i - 1][j]:
-            j -= 1
-        else:
-            i -= 1
-    return out[::-1]
-
-
-def _lsum_hits(ref: list[list[str]], pred: list[list[str]]) -> int:
+def _lsum_hits(ref: Tokenized, pred: Tokenized) -> int:
     """Summary-level union-LCS hits, clipped by token counts (rouge-score's _summary_level_lcs)."""
-    ref_cnt = Counter(t for s in ref for t in s)
-    pred_cnt = Counter(t for s in pred for t in s)
+    ref_cnt = dict(ref.counts)  # fresh counts to clip against (the cached ones stay intact)
+    pred_cnt = dict(pred.counts)
     hits = 0
-    for r in ref:
-        union = sorted(set().union(*(_lcs_indices(r, c) for c in pred)))
-        for tok in (r[i] for i in union):
-            if ref_cnt[tok] > 0 and pred_cnt[tok] > 0:
+    for r, r_masks in zip(ref.sentences, ref.masks[1]):
+        union: set[int] = set()
+        for c in pred.sentences:
+            union.update(lcs.lcs_indices(r, r_masks, c))
+        for tok in (r[i] for i in sorted(union)):
+            if ref_cnt.get(tok, 0) > 0 and pred_cnt.get(tok, 0) > 0:
                 hits += 1
                 ref_cnt[tok] -= 1
                 pred_cnt[tok] -= 1
@@ -84,15 +62,34 @@ def _counts(rtype: str, ref: Tokenized, pred: Tokenized) -> tuple[int, int, int]
     if rtype in ("rouge1", "rouge2"):
         n = int(rtype[-1])
         r_ng, p_ng = ref.ngrams(n), pred.ngrams(n)
-        hits = sum(min(c, p_ng[g]) for g, c in r_ng.items())
+        hits = sum(min(r_ng[g], p_ng[g]) for g in r_ng.keys() & p_ng.keys())
         return hits, sum(r_ng.values()), sum(p_ng.values())
-    if rtype == "rougeL":
-        if not ref.flat or not pred.flat:
-            return 0, 0, 0
-        return _lcs_table(ref.flat, pred.flat)[-1][-1], len(ref.flat), len(pred.flat)
     if not ref.flat or not pred.flat:
         return 0, 0, 0
-    return _lsum_hits(ref.sentences, pred.sentences), len(ref.flat), len(pred.flat)
+    if rtype == "rougeL":
+        return lcs.lcs_length(ref.masks[0], len(ref.flat), pred.flat), len(ref.flat), len(pred.flat)
+    return _lsum_hits(ref, pred), len(ref.flat), len(pred.flat)
+
+
+class Engine(Protocol):
+    """Computes integer (hits, reference size, prediction size) per ROUGE type for one pair.
+    The policy arithmetic below is shared, so every engine gives the same floats."""
+
+    name: str
+
+    def counts(self, ref: Tokenized, pred: Tokenized, types: tuple[str, ...]) -> list[tuple[int, int, int]]: ...
+
+
+class PythonEngine:
+    """The pure-Python engine: bit-parallel LCS, n-gram counts cached per text."""
+
+    name = "python"
+
+    def counts(self, ref: Tokenized, pred: Tokenized, types: tuple[str, ...]) -> list[tuple[int, int, int]]:
+        return [_counts(t, ref, pred) for t in types]
+
+
+PYTHON = PythonEngine()
 
 
 def _pair(rtype: str, hits: int, n_ref: int, n_pred: int) -> PRF:
@@ -102,19 +99,21 @@ def _pair(rtype: str, hits: int, n_ref: int, n_pred: int) -> PRF:
     return PRF(p=p, r=r, f=_f(p, r))
 
 
-def score_pair(pred: Tokenized, ref: Tokenized, types: tuple[str, ...] = ROUGE_TYPES) -> dict[str, PRF]:
+def score_pair(pred: Tokenized, ref: Tokenized, types: tuple[str, ...] = ROUGE_TYPES,
+               engine: Engine = PYTHON) -> dict[str, PRF]:
     """One prediction against one reference: equals `RougeScorer(types).score(ref, pred)`."""
-    return {t: _pair(t, *_counts(t, ref, pred)) for t in types}
+    return {t: _pair(t, *c) for t, c in zip(types, engine.counts(ref, pred, types))}
 
 
 def score(pred: Tokenized, refs: list[Tokenized], policy: Policy = "pooled",
-          types: tuple[str, ...] = ROUGE_TYPES) -> dict[str, PRF]:
+          types: tuple[str, ...] = ROUGE_TYPES, engine: Engine = PYTHON) -> dict[str, PRF]:
     """One prediction against several references under an explicit multi-reference policy."""
     if not refs:
         raise ValueError("ROUGE needs at least one reference")
+    per_ref = [engine.counts(r, pred, types) for r in refs]
     out: dict[str, PRF] = {}
-    for t in types:
-        counts = [_counts(t, r, pred) for r in refs]
+    for ti, t in enumerate(types):
+        counts = [c[ti] for c in per_ref]
         if policy == "pooled":
             hits = sum(c[0] for c in counts)
             n_ref = sum(c[1] for c in counts)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from nltk.stem import porter
 
+from harness.metrics.lcs import Masks, masks
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VALID = re.compile(r"^[a-z0-9]+$")
 
@@ -48,15 +50,33 @@ class Tokenized:
     sentences: list[list[str]]
     flat: list[str] = field(init=False)
     _ngrams: dict[int, Counter[tuple[str, ...]]] = field(default_factory=dict, init=False, repr=False)
+    _masks: tuple[Masks, list[Masks]] | None = field(default=None, init=False, repr=False)
+    _counts: Counter[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.flat = [t for s in self.sentences for t in s]
+
+    @property
+    def masks(self) -> tuple[Masks, list[Masks]]:
+        """LCS bit masks of the whole text and of each sentence: built once, reused for every
+        prediction scored against this text (references are scored many times)."""
+        if self._masks is None:
+            self._masks = (masks(self.flat), [masks(s) for s in self.sentences])
+        return self._masks
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Token counts (ROUGE-Lsum clips its hits by them)."""
+        got = self._counts
+        if got is None:
+            got = self._counts = Counter(self.flat)
+        return got
 
     def ngrams(self, n: int) -> Counter[tuple[str, ...]]:
         got = self._ngrams.get(n)
         if got is None:
             toks = self.flat
-            got = Counter(tuple(toks[i:i + n]) for i in range(len(toks) - n + 1))
+            got = Counter(zip(*(toks[i:] for i in range(n))))  # the n-gram tuples, built in C
             self._ngrams[n] = got
         return got
 
