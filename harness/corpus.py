@@ -2,23 +2,28 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import DataError
 from harness.models import Checklist, Cluster, Document, Reference
-from harness.text import parse_date_header
+from harness.text import DATE_HEADER, parse_date_header
 
 CLUSTER_FILE = "cluster.yaml"
 
 
 class ClusterMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str
-    title: str
+    # The id names folders and cache entries, so it must not be a path ("../x") or empty.
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
+    title: str = Field(min_length=1)
+
+
+_WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
 
 
 def sha256(data: bytes) -> str:
@@ -86,14 +91,19 @@ def load_cluster(directory: Path) -> Cluster:
         text = read_text(p)
         if not text.strip():
             raise DataError(p, None, "empty source file")
-        date, _ = parse_date_header(text)
+        date, body = parse_date_header(text)
+        header = DATE_HEADER.match(text)
+        if header and date is None:
+            raise DataError(p, "line 1", f"invalid date header {header.group(0).strip()!r}: expected date YYYY-MM-DD")
+        if not _WORD.search(body):
+            raise DataError(p, None, "source has no words" + (" after its date header" if header else ""))
         h = sha256(p.read_bytes())
         hashes[p.relative_to(directory).as_posix()] = h
         documents.append(Document(id=p.stem, path=p.relative_to(directory).as_posix(), text=text, date=date, sha256=h))
     references = []
     for p in sorted((directory / "summaries").glob("*.txt")):
         text = read_text(p)
-        if not text.split():
+        if not _WORD.search(text):
             raise DataError(p, None, "reference has no words")
         h = sha256(p.read_bytes())
         hashes[p.relative_to(directory).as_posix()] = h
@@ -106,11 +116,13 @@ def load_cluster(directory: Path) -> Cluster:
     hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
     digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
-                   references=references, checklist=checklist, sha256=digest)
+                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
 
 
 def file_hashes(cluster: Cluster) -> dict[str, str]:
-    """Every gold file's hash, for the record."""
+    """Every gold file's hash, for the record (checklist and cluster file included when on disk)."""
+    if cluster.files:
+        return dict(cluster.files)
     out = {d.path: d.sha256 for d in cluster.documents}
     out.update({r.path: r.sha256 for r in cluster.references})
     return dict(sorted(out.items()))

@@ -151,7 +151,7 @@ def to_cluster(cluster: DatasetCluster, origin: str) -> Cluster:
     return Cluster(id=cluster.id, title=cluster.title or cluster.id, path=origin,
                    documents=sorted(documents, key=lambda d: d.path),
                    references=sorted(references, key=lambda r: r.path),
-                   checklist=cluster.checklist, sha256=digest)
+                   checklist=cluster.checklist, sha256=digest, files=dict(sorted(hashes.items())))
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, int, DatasetCluster]]:

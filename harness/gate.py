@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from harness.config import GateConfig, MetricGate
+from harness.config import GateConfig, MetricGate, default_metrics
 from harness.errors import UsageError
 from harness.models import Record, SystemRun
 from harness.report import cluster_metrics, latest_runs
@@ -185,6 +185,13 @@ def _check_system(name: str, base: BaselineSystem, rec: Record | None, run: Syst
             rows.append(VerdictRow(system=name, metric=metric, current=means[metric], tolerance=gate.tolerance,
                                    verdict="new", note="not in the baseline: re-bless to gate it"))
     return rows
+
+
+def unknown_metrics(baseline: Baseline, config: GateConfig) -> list[str]:
+    """Gated metric names that neither a baseline system nor the default gate knows: almost always a
+    typo that would otherwise switch that gate off without a word."""
+    known = {m for s in baseline.systems.values() for m in s.means} | set(default_metrics())
+    return sorted(m for m in config.metrics if m not in known)
 
 
 def check(baseline: Baseline, records: Sequence[Record], config: GateConfig) -> GateResult:

@@ -47,6 +47,7 @@ class Fact(Strict):
     patterns: list[PatternGroup] = Field(min_length=1)
     weight: float | None = Field(default=None, ge=0)
     scope: Literal["sentence", "summary"] = "sentence"
+    unless: PatternGroup = Field(default_factory=list, description="alternatives that veto a match in that sentence, e.g. a negation")
 
     @field_validator("patterns")
     @classmethod
@@ -90,6 +91,7 @@ class Cluster(Strict):
     references: list[Reference] = Field(default_factory=list)
     checklist: Checklist | None = None
     sha256: str = Field(description="hash of sources, references and checklist: part of cache keys")
+    files: dict[str, str] = Field(default_factory=dict, description="every gold file -> sha256, checklist included")
 
 
 # ---------------------------------------------------------------- prepared text

@@ -37,8 +37,27 @@ ORDINALS = {
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def canonical_dates(text: str) -> str:
+    """Rewrite day-and-month dates in one order, "3 february [2023]", so "Feb. 3", "February 3rd,
+    2023", "3 February" and "2023-02-03" all match a pattern written any of those ways."""
+    text = _ISO_DATE.sub(lambda m: f"{int(m.group(3))} {MONTH_NAMES[int(m.group(2))]} {m.group(1)}"
+                         if 1 <= int(m.group(2)) <= 12 else m.group(0), text)
+    parts, last = [], 0
+    for d in find_dates(text):
+        if d.month is None or d.day is None:
+            continue
+        year = f" {d.year}" if d.year else ""
+        parts += [text[last:d.start], f" {d.day} {MONTH_NAMES[d.month]}{year} "]
+        last = d.end
+    return "".join(parts) + text[last:]
+
+
 def canonical_words(text: str) -> list[str]:
-    """Lowercase word tokens after alias, month, number and ordinal normalisation (unstemmed)."""
+    """Lowercase word tokens after alias, date, month, number and ordinal normalisation (unstemmed)."""
+    text = canonical_dates(text)
     for pattern, repl in ALIASES:
         text = pattern.sub(repl, text)
     text = text.replace("’", "'").lower()
@@ -79,8 +98,9 @@ STOPWORDS = FUNCTION_WORDS | frozenset(
     since whether upon amid despite""".split()
 )
 
-MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
+MONTH_NAMES = ("", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+MONTH_NUMBERS = {m: i for i, m in enumerate(MONTH_NAMES) if m}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Capitalised month names and their abbreviations ("May" only with a day or a year, since the

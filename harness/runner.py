@@ -79,38 +79,57 @@ def _summarise(system: Summariser, prepared: Prepared, budget: Budget, gold: Gol
     return out
 
 
+def generation_input(cluster: Cluster, system: Summariser) -> str:
+    """What a backend's output can depend on: the cluster's id, title and sources, plus the
+    references for systems that read them. Editing a checklist or a reference therefore re-scores
+    from the cache instead of calling every backend (a slow or paid LLM) again."""
+    parts = [cluster.id, cluster.title, *(f"{d.path} {d.sha256}" for d in cluster.documents)]
+    if system.uses_references:
+        parts += [f"{r.path} {r.sha256}" for r in cluster.references]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _failed(cluster: Cluster, error: BaseException, cached: bool, t0: float) -> ClusterResult:
+    if isinstance(error, BackendUnavailable):
+        text = f"unavailable: {error}"
+    elif isinstance(error, EvalsumError):
+        text = str(error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return ClusterResult(cluster_id=cluster.id, status="failed", error=text, cached=cached,
+                         seconds=time.perf_counter() - t0)
+
+
 def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold, scorer: Scorer,
             cache: SummaryCache, events: RunEvents, timeout: float | None = DEFAULT_TIMEOUT) -> ClusterResult:
     """Summarise and score one cluster; any backend exception, or a call that overruns `timeout`
-    seconds (see harness.guard), becomes a failed result."""
+    seconds (see harness.guard), becomes a failed result. A cache that cannot be written is a
+    results-folder problem, not the backend's: it stops the run (DataError, exit 2)."""
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
-    key = cache_key(system.name, system.version, system.options.model_dump(mode="json"), cluster.sha256, budget.words)
+    key = cache_key(system.name, system.version, system.options.model_dump(mode="json"),
+                    generation_input(cluster, system), budget.words)
     summary = cache.get(key) if system.cacheable else None
     cached = summary is not None
-    try:
-        if summary is None:
-            events.calls[system.name] = events.calls.get(system.name, 0) + 1
+    if summary is None:
+        events.calls[system.name] = events.calls.get(system.name, 0) + 1
+        try:
             summary = call_with_timeout(_summarise, timeout, system, prepared, budget, gold)
-            if system.cacheable:
-                cache.put(key, summary)
+        except Exception as e:  # noqa: BLE001 - a backend's bug must not end the run
+            return _failed(cluster, e, cached, t0)
+        if system.cacheable:
+            cache.put(key, summary)
+    try:
+        shown = enforce_budget(summary, budget)
         if system.leave_one_out:
             budgeted = [enforce_budget(Summary(sentences=s), budget) for s in gold.ref_sentences]
             mean, per = scorer.leave_one_out(gold, [b.sentences for b in budgeted])
-            shown = enforce_budget(summary, budget)
-            scores = mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": {a: s.model_dump(mode="json") for a, s in per.items()}}})
+            scores = mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": {
+                a: s.model_dump(mode="json") for a, s in per.items()}}})
         else:
-            shown = enforce_budget(summary, budget)
             scores = scorer.score(shown.sentences, gold)
-    except BackendUnavailable as e:
-        return ClusterResult(cluster_id=cluster.id, status="failed", error=f"unavailable: {e}", cached=cached,
-                             seconds=time.perf_counter() - t0)
-    except EvalsumError as e:
-        return ClusterResult(cluster_id=cluster.id, status="failed", error=str(e), cached=cached,
-                             seconds=time.perf_counter() - t0)
-    except Exception as e:  # noqa: BLE001 - a backend's bug must not end the run
-        return ClusterResult(cluster_id=cluster.id, status="failed", error=f"{type(e).__name__}: {e}",
-                             cached=cached, seconds=time.perf_counter() - t0)
+    except Exception as e:  # noqa: BLE001 - e.g. a human row with one reference; the run goes on
+        return _failed(cluster, e, cached, t0)
     return ClusterResult(cluster_id=cluster.id, status="ok", summary=shown, scores=scores, cached=cached,
                          seconds=time.perf_counter() - t0)
 

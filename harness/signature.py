@@ -8,7 +8,7 @@ from harness.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
 from harness.models import Settings
 
 PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
-METRICS_VERSION = "2"  # 2: faithfulness and style metrics in ClusterScore.extra
+METRICS_VERSION = "3"  # 2: faithfulness and style metrics; 3: date-normalised facts, `unless`, off-topic < 0.3
 
 
 def package_versions() -> dict[str, str]:

@@ -10,6 +10,13 @@ from pathlib import Path
 from harness.errors import DataError
 
 
+def _umask() -> int:
+    """The process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
     try:
@@ -22,6 +29,7 @@ def write_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; others read results too
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

@@ -74,8 +74,7 @@ LINE_RULES: tuple[Rule, ...] = (
 # A short navigation heading: everything after it is a list of other stories, not the article.
 NAVIGATION = _rx(
     r"^(see more\b.*|more (latest )?(news|stories|topics)|latest (news|stories)|related (articles|stories|content)"
-    r"|most (read|popular|viewed)|trending( now)?|recommended( for you)?|you may also like|more from\b.*"
-    r"|highlights ?& ?opinion|the news explained)\s*$"
+    r"|most (read|popular|viewed)|trending( now)?|recommended( for you)?|you may also like|more from\b.*)\s*$"
 )
 
 # In-line furniture stripped from a kept line.

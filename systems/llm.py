@@ -80,12 +80,22 @@ class LLMOptions(SystemOptions):
     seed: int = 0
     max_tokens: int = Field(default=400, ge=1, description="completion limit; the word budget is enforced after")
     max_input_words: int = Field(default=6000, ge=1, description="source words sent at most (small local contexts)")
-    timeout: float = Field(default=120.0, gt=0, description="seconds per request")
+    # 60 s x 3 attempts stays under the harness's 300 s per-cluster limit (`--timeout`), so a hung
+    # endpoint is reported as unavailable (exit 3) by this backend, not as a generic time-out.
+    # For slow CPU models raise both: `-o timeout=300 --timeout 1000`.
+    timeout: float = Field(default=60.0, gt=0, description="seconds per request")
     retries: int = Field(default=2, ge=0, description="extra attempts after a transport error, timeout or 5xx/429")
     backoff: float = Field(default=1.0, ge=0, description="seconds before the first retry; doubles each retry")
     concurrency: int = Field(default=1, ge=1, description="requests in flight at most from this instance")
     api_key_env: str = Field(default="EVALSUM_API_KEY,OPENAI_API_KEY",
                              description="comma-separated environment variable names; the first one set holds the key")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")) or len(v) <= len("https://"):
+            raise ValueError("must be an http:// or https:// URL, e.g. http://localhost:11434/v1")
+        return v
 
     @field_validator("prompt")
     @classmethod
@@ -131,7 +141,7 @@ def render_documents(cluster: Prepared, max_words: int) -> tuple[str, int, bool]
 
 class LLM(Summariser):
     name: ClassVar[str] = "llm"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     description: ClassVar[str] = "a chat model behind an OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM)"
     Options = LLMOptions
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# A whole line that is only furniture: a horizontal rule, a code fence, or a bare label.
+# A whole line that is only furniture: a horizontal rule, a code fence, a bare label, or a heading
+# (a section title such as "## Reaction" is not a summary sentence and would cost budget words).
 RULE_LINE = re.compile(r"^\s*([-*_]\s*){3,}$")
 FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 LABEL_ONLY = re.compile(r"^\s*(?:#{1,6}\s*)?[*_]*\s*(?:summary|tl;?dr)\s*[*_]*\s*:?\s*[*_]*\s*$", re.IGNORECASE)
@@ -19,8 +20,8 @@ PREAMBLE = re.compile(r"^\s*(?:sure[,!.]?\s*)?here(?:'s| is| are)\b[^.!?\n]{0,12
                       re.IGNORECASE)
 
 # Markers at the start of a line, applied in this order.
+HEADING_LINE = re.compile(r"^\s*#{1,6}\s+")
 LINE_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("heading", re.compile(r"^\s*#{1,6}\s+")),
     ("blockquote", re.compile(r"^\s*>\s?")),
     ("bullet", re.compile(r"^\s*[-*+•]\s+")),
     ("numbering", re.compile(r"^\s*\(?\d{1,3}[.)]\s+")),
@@ -41,7 +42,8 @@ INLINE: tuple[tuple[str, re.Pattern[str], str], ...] = (
 def strip_markdown(text: str) -> tuple[list[str], dict[str, int]]:
     """Plain lines of `text` without markup, and how many of each kind of markup went.
 
-    A line that held only a label, a rule or a fence is dropped; every other line keeps its words.
+    A line that held only a label, a rule, a fence or a heading is dropped; every other line keeps its
+    words.
     """
     stripped: Counter[str] = Counter()
     lines: list[str] = []
@@ -64,6 +66,9 @@ def strip_markdown(text: str) -> tuple[list[str], dict[str, int]]:
             continue
         if LABEL_ONLY.match(line):
             stripped["summary label"] += 1
+            continue
+        if HEADING_LINE.match(line):
+            stripped["heading"] += 1
             continue
         for kind, pattern in LINE_MARKERS:
             new = pattern.sub("", line, count=1)

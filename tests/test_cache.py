@@ -79,3 +79,36 @@ def test_cache_key_covers_every_generation_input(change: str) -> None:
     assert cache_key(**base) == cache_key(**dict(base))
     assert cache_key(**other) != cache_key(**base)
     assert cache_key("s", "1", {"a": 1, "b": 2}, "x", 1) == cache_key("s", "1", {"b": 2, "a": 1}, "x", 1)
+
+
+def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy: Path, tmp_path: Path) -> None:
+    paths = runner.Paths(references=refs_copy, results=tmp_path / "results")
+    runner.run_to_disk(CORE_HERE, paths=paths)
+    checklist = refs_copy / "balloon-2023-02" / "checklist.yaml"
+    checklist.write_text(checklist.read_text(encoding="utf-8").replace("China urged calm.", "China urged calm!"),
+                         encoding="utf-8")
+    events = runner.RunEvents()
+    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    assert events.calls == {}  # a checklist edit re-scores only
+    ref = refs_copy / "balloon-2023-02" / "summaries" / "annotator-a.txt"
+    ref.write_text(ref.read_text(encoding="utf-8") + "Extra line.\n", encoding="utf-8")
+    events = runner.RunEvents()
+    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    assert events.calls == {"oracle": 1, "human": 1}  # only the systems that read the references
+    src = next((refs_copy / "balloon-2023-02" / "sources").glob("*.txt"))
+    src.write_text(src.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    events = runner.RunEvents()
+    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    assert events.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
+
+
+def test_unwritable_cache_stops_the_run_with_one_line(tmp_path: Path, capsys) -> None:
+    from tests.conftest import REFERENCES
+
+    res = tmp_path / "results"
+    res.mkdir()
+    (res / "cache").write_text("not a folder")
+    assert cli("run", "-s", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{res / 'cache'}" in err and "cannot write results here" in err
+    assert not list((res / "runs").glob("*.jsonl"))  # nothing half-published

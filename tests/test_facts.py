@@ -109,3 +109,60 @@ def test_validate_catches_a_reference_that_trips_a_probe(refs_copy: Path, capsys
     ref.write_text(ref.read_text(encoding="utf-8") + "Secretary of Defense Antony Blinken stayed home.\n", encoding="utf-8")
     assert cli("validate", "--references", str(refs_copy)) == 2
     assert "probe blinken-secretary-of-defense is triggered by reference annotator-a" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    gold = Scorer(Settings()).gold(corpus.load_cluster(CLUSTER_DIR))
+    assert gold.checklist is not None
+    return gold.checklist
+
+
+def hits(checklist: fm.CompiledChecklist, sentence: str) -> tuple[set[str], set[str]]:
+    tok = sents(sentence)
+    return ({p.id for p in checklist.probes if fm.match(p, tok)}, {f.id for f in checklist.facts if fm.match(f, tok)})
+
+
+@pytest.mark.parametrize("sentence,probe", [
+    ("The balloon was shot down over the Atlantic.", "balloon-shot-down"),
+    ("Fighters downed the balloon.", "balloon-shot-down"),
+    ("The second balloon entered US airspace.", "latin-america-balloon-over-us"),
+    ("China said the balloon was not Chinese.", "china-denies-balloon-is-chinese"),
+    ("Beijing denied that it owned the balloon.", "china-denies-balloon-is-chinese"),
+])
+def test_bundled_probes_fire_on_the_errors(bundled, sentence: str, probe: str) -> None:
+    assert probe in hits(bundled, sentence)[0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The US decided against shooting down the balloon.",
+    "Officials opted against downing it.",
+    "A second balloon was spotted over Latin America, a day after the first was tracked over the United States.",
+    "China denied the balloon was used for spying and said its balloon was a weather airship.",
+    "Secretary of State Antony Blinken postponed his trip.",
+])
+def test_bundled_probes_stay_quiet_on_correct_claims(bundled, sentence: str) -> None:
+    assert hits(bundled, sentence)[0] == set()
+
+
+@pytest.mark.parametrize("sentence,fact", [
+    ("The balloon poses a serious threat.", "no-ground-threat"),
+    ("China rejected the US accusations.", "us-rejects-explanation"),
+    ("Blinken did not postpone his trip.", "blinken-postponed"),
+])
+def test_opposite_claims_earn_no_fact_credit(bundled, sentence: str, fact: str) -> None:
+    assert fact not in hits(bundled, sentence)[1]
+
+
+def test_unless_vetoes_only_its_sentence() -> None:
+    ck = compiled([{**POSTPONE, "unless": ["did not postpone"]}])
+    assert fm.match(ck.facts[0], sents("Blinken did not postpone the trip.")) is None
+    assert fm.match(ck.facts[0], sents("Blinken did not postpone the trip.", "Later Blinken postponed the visit.")) == \
+        "Later Blinken postponed the visit."
+
+
+@pytest.mark.parametrize("written", ["Feb. 3", "February 3rd, 2023", "3 February", "2023-02-03", "February 3"])
+def test_dates_match_however_written(written: str) -> None:
+    ck = compiled([{"id": "d", "statement": "s", "patterns": [["3 February"]]}])
+    assert fm.match(ck.facts[0], sents(f"It was seen on {written} over Montana.")) is not None
+    assert fm.match(ck.facts[0], sents("It was seen on 13 February over Montana.")) is None

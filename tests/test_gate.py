@@ -132,7 +132,8 @@ def test_a_metric_that_disappears_is_missing() -> None:
     base = gate.build_baseline([record({"s": [result("c1", 0.3)]})])
     cfg = GateConfig(metrics={"rouge2_f": MetricGate(), "novelty": MetricGate()})
     res = gate.check(base, [record({"s": [result("c1", 0.3)]})], cfg)
-    assert verdicts(res) == [("s", "rouge2_f", None, "unchanged")]  # novelty: in neither, no row
+    assert verdicts(res) == [("s", "rouge2_f", None, "unchanged")]  # novelty: in neither, no row...
+    assert gate.unknown_metrics(base, cfg) == ["novelty"]  # ...and the CLI refuses such a config
     base2 = base.model_copy(update={"systems": {"s": base.systems["s"].model_copy(
         update={"means": {**base.systems["s"].means, "novelty": 0.5}})}})
     assert ("s", "novelty", None, "missing") in verdicts(gate.check(base2, [record({"s": [result("c1", 0.3)]})], cfg))
@@ -420,3 +421,15 @@ def test_leaderboard_intervals_cover_rouge_and_facts_of_ok_clusters() -> None:
     assert row.intervals["facts"].low == row.intervals["facts"].high == 0.5
     assert row.seed == 5
     assert "| s | 3 (1 failed) | – | 20.0 [" in report.render_markdown(report.build([rec]))
+
+
+def test_misspelt_gate_metric_exits_2_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 0
+    assert cli("bless", "--results", str(res)) == 0
+    cfg = tmp_path / "gate.toml"
+    cfg.write_text("[gate.metrics]\nrouge1_F = { tolerance = 0.005 }\n")
+    capsys.readouterr()
+    assert cli("check", "--results", str(res), "--config", str(cfg)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{cfg}:field gate.metrics.rouge1_F: no baseline system has metric 'rouge1_F'" in err

@@ -68,7 +68,23 @@ def test_record_holds_everything(paths) -> None:
     files = rec.clusters["balloon-2023-02"]
     assert len([f for f in files if f.startswith("sources/")]) == 5
     assert len([f for f in files if f.startswith("summaries/")]) >= 4
+    assert {"checklist.yaml", "cluster.yaml"} <= set(files)
     run = rec.systems[0]
     assert run.system.options == {"k": 3, "lead": "earliest"} and run.system.version
     assert run.results[0].summary and run.results[0].scores and set(run.results[0].scores.rouge) == {
         "rouge1", "rouge2", "rougeL", "rougeLsum"}
+
+
+def test_atomic_writes_respect_the_umask(tmp_path) -> None:
+    import os
+    import stat
+
+    from harness.store import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "x.md", "hello\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.md").stat().st_mode) == 0o644
+    assert (tmp_path / "x.md").read_text() == "hello\n"

@@ -305,7 +305,7 @@ def test_markdown_is_stripped_and_recorded(server: FakeServer, paths: runner.Pat
     res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
     assert res.summary.sentences == [
         "China flew a surveillance balloon over Montana.", "It was shot down on 4 February.",
-        "A second balloon crossed Latin America.", "Reaction", "Blinken postponed his trip to Beijing."]
+        "A second balloon crossed Latin America.", "Blinken postponed his trip to Beijing."]
     assert res.summary.metadata["markdown_stripped"] == {
         "bold": 1, "bullet": 2, "heading": 1, "italics": 2, "numbering": 1, "preamble": 1, "summary label": 1}
     assert res.summary.metadata["raw_output"] == content
@@ -435,3 +435,20 @@ def test_cli_against_local_server_writes_record(server: FakeServer, tmp_path: Pa
 
 def test_llm_needs_no_extra_package() -> None:
     assert LLM.unavailable() is None
+
+
+def test_base_url_must_be_http() -> None:
+    from harness import registry
+    from harness.errors import UsageError
+
+    with pytest.raises(UsageError, match="invalid option 'base_url'.*http:// or https://"):
+        registry.build("llm", ["base_url=ftp://example.org/v1"])
+
+
+def test_default_attempts_fit_in_the_harness_time_limit() -> None:
+    from harness.guard import DEFAULT_TIMEOUT
+    from systems.llm import LLMOptions
+
+    o = LLMOptions()
+    worst = o.timeout * (o.retries + 1) + sum(o.backoff * 2 ** k for k in range(o.retries))
+    assert worst < DEFAULT_TIMEOUT

@@ -81,6 +81,12 @@ def check(
     path = baseline or results / "baseline.json"
     base = baseline_io.load_baseline(path)
     settings = configuration.load_config(config)
+    unknown = gate.unknown_metrics(base, settings.gate)
+    if unknown:
+        known = sorted({m for sys in base.systems.values() for m in sys.means})
+        where = config or configuration.PYPROJECT
+        raise DataError(where, f"field gate.metrics.{unknown[0]}",
+                        f"no baseline system has metric {unknown[0]!r} (a typo?); known: {', '.join(known)}")
     result = gate.check(base, _records(results), settings.gate)
     table = gate.render_markdown(result, str(path))
     if markdown is not None:

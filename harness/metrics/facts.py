@@ -1,5 +1,8 @@
 """Fact checklist scoring: pyramid-weighted recall of key facts, plus contradiction probes.
 
+A fact may list `unless` alternatives (typically negations, "did not postpone"): a sentence that
+matches one of them never counts for that fact, so the opposite claim earns no credit.
+
 Matching is lexical and deterministic so every hit can be audited: a pattern alternative is a
 phrase matched as a contiguous run of normalised, stemmed tokens, or a regular expression when
 written `re:<expr>` (matched against the lowercased sentence). A fact is hit when every pattern
@@ -36,6 +39,7 @@ class CompiledItem:
     id: str
     scope: str
     groups: tuple[tuple[Alternative, ...], ...]
+    unless: tuple[Alternative, ...] = ()
 
 
 class PatternError(ValueError):
@@ -46,23 +50,26 @@ class PatternError(ValueError):
         super().__init__(f"{item_id}: pattern {pattern!r}: {why}")
 
 
+def _compile_group(item_id: str, group: Sequence[str], norm: Normaliser) -> tuple[Alternative, ...]:
+    alts = []
+    for alt in group:
+        if alt.startswith("re:"):
+            try:
+                alts.append(Alternative(regex=re.compile(alt[3:])))
+            except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
+                raise PatternError(item_id, alt, f"invalid regular expression ({e})") from None
+        else:
+            toks = tuple(norm.tokens(alt))
+            if not toks:
+                raise PatternError(item_id, alt, "has no words after normalisation")
+            alts.append(Alternative(phrase=toks))
+    return tuple(alts)
+
+
 def compile_item(item: Fact | Probe, norm: Normaliser) -> CompiledItem:
-    groups = []
-    for group in item.patterns:
-        alts = []
-        for alt in group:
-            if alt.startswith("re:"):
-                try:
-                    alts.append(Alternative(regex=re.compile(alt[3:])))
-                except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
-                    raise PatternError(item.id, alt, f"invalid regular expression ({e})") from None
-            else:
-                toks = tuple(norm.tokens(alt))
-                if not toks:
-                    raise PatternError(item.id, alt, "has no words after normalisation")
-                alts.append(Alternative(phrase=toks))
-        groups.append(tuple(alts))
-    return CompiledItem(id=item.id, scope=item.scope, groups=tuple(groups))
+    groups = tuple(_compile_group(item.id, group, norm) for group in item.patterns)
+    unless = _compile_group(item.id, item.unless, norm) if isinstance(item, Fact) else ()
+    return CompiledItem(id=item.id, scope=item.scope, groups=groups, unless=unless)
 
 
 @dataclass(frozen=True)
@@ -94,10 +101,13 @@ def tokenise(sentences: Sequence[str], norm: Normaliser) -> Tokenised:
 
 def match(item: CompiledItem, text: Tokenised) -> str | None:
     """The sentence that satisfies the item (the audit trail), or None."""
+    vetoed = [any(a.matches(t, s) for a in item.unless) for s, t in zip(text.sentences, text.tokens)]
     if item.scope == "sentence":
-        for sent, toks in zip(text.sentences, text.tokens):
-            if all(any(a.matches(toks, sent) for a in g) for g in item.groups):
+        for sent, toks, veto in zip(text.sentences, text.tokens, vetoed):
+            if not veto and all(any(a.matches(toks, sent) for a in g) for g in item.groups):
                 return sent
+        return None
+    if any(vetoed):
         return None
     found = []
     for g in item.groups:

@@ -103,6 +103,7 @@ def index_sources(documents: Sequence[tuple[dt.date | None, Sequence[str]]], nor
         if header is not None:
             dates.append(DateMention(text=header.isoformat(), start=0, end=0, year=header.year, month=header.month,
                                      day=header.day))
+            numbers.add(str(header.year))  # "in 2023" is as supported as "February 2023"
         for s in sentences:
             parts.append(" ".join(norm.tokens(s)))
             found = find_dates(s)

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from harness.text import is_boilerplate
 
 # Below this share of content words found in the sources, a sentence is about something else.
-# Measured on the bundled cluster (tests/test_style.py): 90 of the 97 related-story lines that
-# cleaning drops from one page fall below it, all of them about other stories (the 7 above are 4
-# balloon headlines and 3 short lines such as "Big Freeze"); every reference sentence scores 0.58
-# or more. Sentences taken from the sources score 1.0 by construction.
-OFF_TOPIC_MIN_OVERLAP = 0.5
+# "Negligible" on purpose: abstractive summaries use many words no source uses ("A Chinese balloon
+# flew over the United States in early February 2023." shares 0.43), so the bar sits well below
+# them. Measured on the bundled cluster (tests/test_style.py): 78 of the 97 related-story lines
+# that cleaning drops from one page fall below it; every reference sentence scores 0.58 or more.
+# Sentences taken from the sources score 1.0 by construction.
+OFF_TOPIC_MIN_OVERLAP = 0.3
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’.\-][a-z0-9]+)*")
 
