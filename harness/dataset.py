@@ -190,12 +190,6 @@ def read_at(path: Path, offset: int, no: int) -> DatasetCluster:
         return parse_line(fh.readline(), Path(path), no)
 
 
-def iter_dataset(path: Path) -> Iterator[Cluster]:
-    """Every cluster of a dataset file, one at a time, as the runner consumes them."""
-    for no, _, dc in iter_lines(path):
-        yield to_cluster(dc, f"{path}:line {no}")
-
-
 def dumps_line(cluster: DatasetCluster) -> str:
     """One dataset line (what the benchmark and converters write)."""
     return json.dumps(cluster.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True) + "\n"

@@ -11,12 +11,12 @@ reads and the exit code CI acts on come from the same rule. Pure: no disk, no pr
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harness import stats
 from harness.config import GateConfig, MetricGate, default_metrics
 from harness.errors import UsageError
 from harness.models import Record, SystemRun
@@ -96,8 +96,7 @@ def _means(per: dict[str, dict[str, float]], clusters: Iterable[str]) -> dict[st
     keys = sorted({k for r in rows for k in r})
     out = {}
     for k in keys:
-        vals = [r[k] for r in rows if k in r]
-        out[k] = math.fsum(vals) / len(vals)
+        out[k] = stats.mean([r[k] for r in rows if k in r])
     return out
 
 

@@ -248,6 +248,7 @@ class Record(RunMeta):
     clusters: dict[str, dict[str, str]] = Field(description="cluster id -> file path -> sha256")
     systems: list[SystemRun]
     seconds: float = 0.0
+    shard: str | None = Field(default=None, description="i/n when this record is one shard of a run")
 
 
 class Settings(Strict):

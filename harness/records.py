@@ -133,7 +133,7 @@ def load_record(path: Path) -> Record:
                   signature=header.signature, settings=header.settings, packages=header.packages,
                   clusters=dict(sorted(clusters.items())),
                   systems=[SystemRun(system=s, results=by_system[s.name]) for s in header.systems],
-                  seconds=footer.seconds)
+                  seconds=footer.seconds, shard=header.shard)
 
 
 def _age(path: Path) -> tuple[str, int, int, str]:

@@ -90,9 +90,12 @@ def _intervals(per: Sequence[dict[str, float]], seed: int) -> dict[str, stats.In
 
 
 def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
-    """Each system's latest run: later records replace earlier ones."""
+    """Each system's latest run: later records replace earlier ones. A shard record is part of a run,
+    not a run: it counts only once `evalsum merge` has combined the shards (as on the leaderboard)."""
     latest: dict[str, tuple[Record, SystemRun]] = {}
     for rec in records:
+        if rec.shard is not None:
+            continue
         for run in rec.systems:
             latest[run.system.name] = (rec, run)
     return [latest[k] for k in sorted(latest)]
@@ -220,11 +223,6 @@ def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
             raise DataError(p, None, "record has no footer (the run did not finish); delete it")
         accs.extend(wanted.values())
     return _board(accs)
-
-
-def fact_matrix(records: Sequence[Record]) -> list[dict[str, Any]]:
-    """One row per (cluster, fact): its weight, and whether each system's summary states it."""
-    return build(records).fact_matrix
 
 
 def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:

@@ -275,14 +275,9 @@ def run_to_disk(systems: Sequence[tuple[str, dict[str, Any] | list[str]]], clust
     return writer.close(time.perf_counter() - t0)
 
 
-def unavailable_failures(record: Record) -> list[str]:
-    """Lines naming each backend that could not run at all: these make the CLI exit 3."""
-    return [f"{r.system.name} on {x.cluster_id}: {x.error}" for r in record.systems for x in r.results
-            if x.status == "failed" and (x.error or "").startswith("unavailable:")]
-
-
 def unavailable_in(path: Path) -> list[str]:
-    """`unavailable_failures` for a record on disk, read streaming."""
+    """Lines naming each backend that could not run at all (these make the CLI exit 3), read
+    streaming from a record on disk."""
     from harness import records
 
     return [f"{x.system} on {x.result.cluster_id}: {x.result.error}" for x in records.iter_record(path)

@@ -11,11 +11,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from harness import corpus
+from harness.metrics import fast
 from harness.budget import enforce_budget
 from harness.errors import DataError
 from harness.models import Budget, BudgetedSummary, ClusterScore, Settings, Summary
 from harness.scoring import Scorer
-from harness.signature import signature
+from harness.signature import package_versions, signature
 from harness.text import split_sentences
 
 
@@ -34,9 +35,11 @@ def score_text(text: str, cluster_id: str, settings: Settings, references: Path,
     if not sentences:
         raise DataError(source, None, "the summary has no words")
     cluster = corpus.load_clusters(references, [cluster_id])[0]
-    scorer = Scorer(settings)
+    engine = fast.select("auto")  # the engine a run picks, so the signatures (and numbers) agree
+    scorer = Scorer(settings, engine)
     shown = enforce_budget(Summary(sentences=sentences, metadata={"source": source}), Budget(words=settings.budget))
-    return SingleScore(cluster=cluster.id, source=source, signature=signature(settings), summary=shown,
+    sig = signature(settings, package_versions(), fast.label(engine))
+    return SingleScore(cluster=cluster.id, source=source, signature=sig, summary=shown,
                        scores=scorer.score(shown.sentences, scorer.gold(cluster)))
 
 

@@ -142,7 +142,8 @@ def test_missing_path_and_wrong_kind(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
     """An outside summary identical to textrank's gets exactly textrank's scores."""
-    res = evaluate([("textrank", {})], paths=paths).systems[0].results[0]
+    record = evaluate([("textrank", {})], paths=paths)
+    res = record.systems[0].results[0]
     assert res.summary is not None and res.scores is not None
     f = tmp_path / "summary.txt"
     f.write_text("\n".join(res.summary.sentences) + "\n", encoding="utf-8")
@@ -151,7 +152,7 @@ def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths, c
     assert out["scores"] == res.scores.model_dump(mode="json")
     assert out["summary"]["sentences"] == res.summary.sentences
     assert out["cluster"] == CLUSTER and out["source"] == str(f)
-    assert out["signature"].startswith("evalsum:") and "budget:100w" in out["signature"]
+    assert out["signature"] == record.signature  # same engine, same settings: comparable numbers
 
 
 def test_score_enforces_the_budget_and_prints_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ import json
 from harness import records
 from harness.budget import enforce_budget
 from harness.models import Budget, Summary
-from harness.runner import Paths, evaluate, run_to_disk
+from harness.runner import evaluate, run_to_disk
 from harness.text import is_boilerplate
 
 

@@ -139,9 +139,10 @@ def test_streamed_leaderboard_equals_the_materialised_one(synth: Path, tmp_path:
     assert len(paths) == 2
     streamed = report.build_from_paths(paths)
     assert streamed == report.build(records.load_records(res / "runs"))
-    # Later records replace earlier ones per system (records sort by run id: time, then a hash).
-    last_random = 14 if records.read_header(paths[-1]).systems[0].name == "lead3" else 2
-    assert {r.system: r.clusters for r in streamed.rows} == {"lead3": 14, "random": last_random, "human": 2}
+    # Later records replace earlier ones per system: the second run sorts last even within one
+    # second (run id time, then file age), so its 2-cluster random run wins.
+    assert [s.name for s in records.read_header(paths[-1]).systems] == [SPECS[1][0], SPECS[3][0]]
+    assert {r.system: r.clusters for r in streamed.rows} == {"lead3": 14, "random": 2, "human": 2}
 
 
 def test_a_data_error_in_a_worker_reads_as_with_one_job(refs_copy: Path, tmp_path: Path) -> None:
@@ -168,3 +169,18 @@ def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_p
         assert row.intervals == report.intervals(srun, 0) and set(row.intervals) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}
         assert len(row.details["quality"]) == 5 and row.details["quality_omitted"] == 9
     assert "... and 9 more clusters (their details are in the record)." in report.render_markdown(board)
+
+
+def test_gate_ignores_shard_records_until_merged(tmp_path: Path) -> None:
+    from tests.conftest import REFERENCES, cli
+
+    res = tmp_path / "results"
+    base = ("--references", str(REFERENCES), "--results", str(res))
+    assert cli("run", "-s", "lead3", *base) == 0
+    assert cli("bless", "--results", str(res)) == 0
+    # Shard 2/2 of a one-cluster run holds no result at all: it must not replace the full run.
+    for i in (1, 2):
+        assert cli("run", "-s", "lead3", "--shard", f"{i}/2", *base) in (0, 2)
+    assert cli("check", "--results", str(res)) == 0
+    [(rec, _)] = report.latest_runs(records.load_records(res / "runs"))
+    assert rec.shard is None

@@ -20,20 +20,12 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
-
 from harness.metrics import lcs
 from harness.metrics.tokens import Tokenized
 from harness.models import PRF
 
 Policy = Literal["pooled", "max", "mean"]
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-
-
-class RougeSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    policy: Policy = "pooled"
-    stemmer: bool = True
 
 
 def _f(p: float, r: float) -> float:
