@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +18,7 @@ from harness import corpus, registry, sources
 from harness.budget import enforce_budget
 from harness.cache import SummaryCache, cache_key
 from harness.contract import Summariser
-from harness.errors import BackendError, BackendUnavailable, DataError, EvalsumError
+from harness.errors import BackendError, BackendUnavailable, EvalsumError
 from harness.guard import DEFAULT_TIMEOUT, call_with_timeout
 from harness.lock import results_lock
 from harness.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
@@ -152,20 +152,6 @@ class MemorySink:
 
     def add(self, line: ResultLine) -> None:
         self.lines.append(line)
-
-
-def iter_clusters(paths: Paths, only: Sequence[str] | None) -> Iterator[Cluster]:
-    """Clusters one at a time, so memory does not grow with the corpus."""
-    dirs = corpus.discover(paths.references)
-    wanted = set(only or ())
-    if wanted:
-        ids = corpus.cluster_index(paths.references)
-        missing = sorted(wanted - set(ids))
-        if missing:
-            raise DataError(paths.references, None, f"unknown cluster {missing[0]!r}; available: {', '.join(sorted(ids))}")
-        dirs = [ids[i] for i in sorted(wanted)]
-    for d in dirs:
-        yield corpus.load_cluster(d)
 
 
 def header_for(built: Sequence[Summariser], settings: Settings, cluster_ids: Sequence[str],

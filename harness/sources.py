@@ -35,13 +35,7 @@ class FolderSource:
 
     def _index(self) -> dict[str, Path]:
         if self._dirs is None:
-            found: dict[str, Path] = {}
-            for d in corpus.discover(self.origin):
-                cid = corpus.cluster_id(d)
-                if cid in found:
-                    raise DataError(d / corpus.CLUSTER_FILE, "field id", f"duplicate cluster id {cid!r} (also in {found[cid]})")
-                found[cid] = d
-            self._dirs = found
+            self._dirs = corpus.cluster_index(self.origin)
         return self._dirs
 
     def ids(self) -> list[str]:

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from harness import registry, runner
+from harness import corpus, registry, runner
 from harness.errors import UsageError
 from harness.models import Budget
 from harness.records import load_record, record_paths
 from systems.embedding import PACKAGED, Embed, centrality, mmr_select
-from tests.conftest import CLUSTER, REFERENCES, cli
+from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
 
 # Three unit vectors. Centroid (0.6, 0.5333), normalised (0.74741, 0.66436); so centrality is
 # v0: 0.74741, v1: 0.8*0.74741 + 0.6*0.66436 = 0.99655, v2: 0.66436. Pairwise cosines:
@@ -120,7 +120,7 @@ def test_packaged_model_loads_offline_and_embeds_meaning(model: Embed) -> None:
 
 @pytest.mark.slow
 def test_embed_summarises_bundled_cluster(model: Embed, paths: runner.Paths) -> None:
-    cluster = next(runner.iter_clusters(paths, [CLUSTER]))
+    cluster = corpus.load_cluster(CLUSTER_DIR)
     prepared = runner.prepare_cluster(cluster)
     out = model.summarise(prepared, Budget(words=100))
     by_id = {(s.doc_id, s.index): s.text for s in prepared.sentences}

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from harness import registry, runner
+from harness import corpus, registry, runner
 from harness.errors import UsageError
 from harness.models import Budget
 from harness.records import load_record, record_paths
 from systems.chat_http import ChatClient
 from systems.llm import LLM, LLMOptions, render_documents
 from systems.markdown import strip_markdown
-from tests.conftest import CLUSTER, REFERENCES, cli
+from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
 
 KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
 
@@ -154,13 +154,13 @@ def test_success_records_summary_model_usage_latency(server: FakeServer, paths: 
 
 def test_budget_reaches_the_prompt(server: FakeServer, paths: runner.Paths) -> None:
     llm = registry.build("llm", opts(server))
-    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     llm.summarise(prepared, Budget(words=42))
     assert "Use at most 42 words. Longer output is cut at word 42." in server.requests[0]["body"]["messages"][0]["content"]
 
 
 def test_render_documents_cuts_at_max_words(paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     _, n_full, cut_full = render_documents(prepared, 10**6)
     total = sum(len(s.text.split()) for s in prepared.sentences)
     assert (n_full, cut_full) == (total, False)
@@ -378,7 +378,7 @@ def test_unknown_template_name_is_a_usage_error() -> None:
 
 
 def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeServer, paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     server.barrier = threading.Barrier(2, timeout=5)  # passes only if two requests really overlap
     server.script = [Answer(200, completion(f"Summary number {i}.")) for i in range(4)]
     llm = registry.build("llm", opts(server, concurrency=2))
@@ -389,7 +389,7 @@ def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeSe
 
 
 def test_concurrency_one_sends_one_request_at_a_time(server: FakeServer, paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, [CLUSTER])))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     server.default = Answer(200, completion("One."), delay=0.05)
     llm = registry.build("llm", opts(server))
     out = llm.summarise_many([prepared] * 3, Budget(words=100))

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import records, registry, report, runner
+from harness import corpus, records, registry, report, runner
 from harness.errors import UsageError
 from harness.runner import evaluate
 from systems.lead import Lead3
-from tests.conftest import REFERENCES, cli
+from tests.conftest import CLUSTER_DIR, REFERENCES, cli
 
 PLUGIN = "evalsum_demo_plugin"
 
@@ -84,7 +84,7 @@ def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths:
     assert (srun.system.name, srun.system.version, srun.system.options) == ("demo-first", "7", {"n": 2})
     [res] = srun.results
     assert res.status == "ok" and res.summary is not None and res.scores is not None
-    prepared = runner.prepare_cluster(next(runner.iter_clusters(paths, None)))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     assert res.summary.sentences == [s.text for s in prepared.sentences[:2]]
     assert 0 < res.scores.rouge["rouge1"].f < 1
 
