@@ -16,8 +16,8 @@ import random
 import statistics
 import time
 
-from harness.models import Budget, Prepared, PreparedDocument, Sentence
-from systems.extractive import TextRank
+from evalsum.models import Budget, Prepared, PreparedDocument, Sentence
+from evalsum.systems.extractive import TextRank
 
 SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
 FUNCTION = "the a of to in and that for on with as by at from is was said it has have were".split()

@@ -9,7 +9,7 @@ Without sumy the script says so and exits 0.
 
 Fairness: every system sees the same prepared sentences (cleaned and split by the harness, one
 sumy paragraph per prepared document, in the harness's document order), goes through the same
-runner (`runner.execute`), the same word budget (`harness.budget.enforce_budget`) and the same
+runner (`runner.execute`), the same word budget (`evalsum.run.budget.enforce_budget`) and the same
 scorer. sumy is used as its README shows (Snowball stemmer, sumy's English stop words, default
 parameters), except that its punkt-based tokenizer needs a data download, so words come from
 NLTK's Treebank tokenizer (what `nltk.word_tokenize` applies per sentence) filtered by sumy's own
@@ -28,10 +28,16 @@ from typing import Any, ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import corpus, registry, report, runner  # noqa: E402
-from harness.contract import Summariser  # noqa: E402
-from harness.models import Budget, Prepared, Settings, Summary  # noqa: E402
-from harness.text import words  # noqa: E402
+from evalsum.gold import corpus  # noqa: E402
+
+from evalsum.run import registry
+
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+from evalsum.contract import Summariser  # noqa: E402
+from evalsum.models import Budget, Prepared, Settings, Summary  # noqa: E402
+from evalsum.text import words  # noqa: E402
 
 
 class _Words:

@@ -4,7 +4,7 @@
 
 1. Generates N synthetic clusters (seeded) as a JSONL dataset in a temporary folder.
 2. Runs every built-in backend in `registry.CORE` through the real CLI runner in a fresh process
-   (`python -m harness run --dataset ... --no-cache`) and reports wall time, CPU time, scored
+   (`python -m evalsum run --dataset ... --no-cache`) and reports wall time, CPU time, scored
    pairs per second and peak RSS: the largest single process (`resource.getrusage` RUSAGE_CHILDREN,
    and /proc polling of the whole process tree, since --jobs workers hang off a forkserver that
    getrusage does not see), plus the sum of all processes' peaks with --jobs.
@@ -14,7 +14,7 @@
    evalsum's scorer (fresh stem cache, references tokenised once per cluster, each summary once),
    with the pure-Python engine and, when installed, rouge-score-rs. Prints the ratios and whether
    every P, R and F matches rouge-score exactly.
-4. Times a cold `python -m harness run` of the same backends on the bundled cluster (fresh
+4. Times a cold `python -m evalsum run` of the same backends on the bundled cluster (fresh
    processes, --no-cache), the DESIGN target being under 2 s on a 2-core machine.
 
 A CORE backend that cannot be loaded on this checkout (e.g. not merged yet) is listed as skipped.
@@ -39,12 +39,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import dataset, records, registry, sources, synthetic  # noqa: E402
-from harness.errors import EvalsumError  # noqa: E402
-from harness.metrics import fast, rouge  # noqa: E402
-from harness.metrics.tokens import Stemmer, tokenize_sentences  # noqa: E402
-from harness.models import ResultLine  # noqa: E402
-from harness.text import split_sentences  # noqa: E402
+from evalsum.gold import dataset  # noqa: E402
+
+from evalsum.store import records
+
+from evalsum.run import registry
+
+from evalsum.gold import collection as sources
+
+from evalsum.gold import synthetic
+from evalsum.errors import EvalsumError  # noqa: E402
+from evalsum.metrics import engines as fast  # noqa: E402
+from evalsum.metrics import rouge
+from evalsum.metrics.tokens import Stemmer, tokenize_sentences  # noqa: E402
+from evalsum.models import ResultLine  # noqa: E402
+from evalsum.text import split_sentences  # noqa: E402
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
@@ -216,11 +225,11 @@ def cold_runs(systems: list[str], n: int, tmp: Path) -> tuple[list[float], list[
     flags = ["--all"] if list(systems) == list(registry.CORE) else [a for s in systems for a in ("--system", s)]
     walls, cpus = [], []
     for i in range(n):
-        cmd = [sys.executable, "-m", "harness", "run", *flags, "--no-cache", "--results", str(tmp / f"cold{i}")]
+        cmd = [sys.executable, "-m", "evalsum", "run", *flags, "--no-cache", "--results", str(tmp / f"cold{i}")]
         got = measured(cmd, tmp / f"cold{i}.log", watch=False)  # no poller competing for CPU
         walls.append(got["wall_s"])
         cpus.append(got["cpu_s"])
-    shown = f"python -m harness run {' '.join(flags)} --no-cache --results /tmp/x"
+    shown = f"python -m evalsum run {' '.join(flags)} --no-cache --results /tmp/x"
     return walls, cpus, shown
 
 
@@ -251,7 +260,7 @@ def main() -> None:
 
     # --- the real runner, in a fresh process
     results = tmp / "results"
-    cmd = [sys.executable, "-m", "harness", "run", *[a for s in systems for a in ("--system", s)],
+    cmd = [sys.executable, "-m", "evalsum", "run", *[a for s in systems for a in ("--system", s)],
            "--dataset", str(data), "--results", str(results), "--no-cache", "--jobs", str(args.jobs),
            "--rouge-engine", args.engine]
     run = measured(cmd, tmp / "run.log")
@@ -271,7 +280,7 @@ def main() -> None:
     if run.get("processes", 1) > 1:
         print(f"  {run['processes']:.0f} processes; their peaks add up to {run['sum_of_peaks_mb']:.0f} MB (an upper bound)")
     print(f"  signature: {header.signature}")
-    print(f"  command: python -m harness run {' '.join(cmd[4:])}")
+    print(f"  command: python -m evalsum run {' '.join(cmd[4:])}")
 
     # --- scoring: naive RougeScorer loop vs evalsum's engines, same pairs
     groups = sample_pairs(record, source, ids, args.sample_clusters, args.seed)

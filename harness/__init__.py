@@ -1,20 +1,36 @@
-"""evalsum's core library. The CLI is one user of it; notebooks and other tools call it directly:
+"""evalsum: evaluate summarisers on multi-document news clusters.
 
-    import harness
-    record = harness.evaluate([("lead3", {}), ("textrank", {})])
+The CLI is one user of this library; notebooks and other tools call it directly. Attributes are
+resolved lazily, so `import evalsum` costs nothing until a function is used:
+
+    import evalsum
+    record = evalsum.evaluate(evalsum.RunPlan(systems=[evalsum.SystemSpec(backend="lead3")]))
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-if TYPE_CHECKING:
-    from harness.models import Record
+try:
+    __version__ = version("evalsum")
+except PackageNotFoundError:  # pragma: no cover - running from an uninstalled source tree
+    __version__ = "0+unknown"
 
-__all__ = ["evaluate"]
+# Public name -> the module that defines it; imported on first use (PEP 562).
+_LAZY = {
+    "evaluate": "evalsum.run.runner",
+}
+
+__all__ = ["__version__", *_LAZY]
 
 
-def evaluate(*args: Any, **kwargs: Any) -> "Record":
-    """Run systems over clusters in memory: see `harness.runner.evaluate`."""
-    from harness.runner import evaluate as _evaluate
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'evalsum' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
-    return _evaluate(*args, **kwargs)
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,4 +1,4 @@
-"""`python -m harness ...` is the same as the `evalsum` command."""
-from harness.cli import main
+"""`python -m evalsum ...` is the same as the `evalsum` command."""
+from evalsum.cli import main
 
 main()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.errors import DataError
+from evalsum.analysis.gate_config import GateConfig
+from evalsum.errors import DataError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,29 +25,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PYPROJECT = Path("pyproject.toml")
-
-
-class MetricGate(BaseModel):
-    """How far one metric's mean may move the wrong way before the gate fails."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    tolerance: float = Field(default=0.005, ge=0, description="absolute, in the metric's own units (ROUGE F is 0-1)")
-    better: Literal["higher", "lower"] = "higher"
-
-
-def default_metrics() -> dict[str, MetricGate]:
-    return {
-        "rouge1_f": MetricGate(),
-        "rouge2_f": MetricGate(),
-        "rougeLsum_f": MetricGate(),
-        "facts": MetricGate(),
-        "contradictions": MetricGate(tolerance=0.0, better="lower"),
-    }
-
-
-class GateConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    metrics: dict[str, MetricGate] = Field(default_factory=default_metrics)
 
 
 class Config(BaseModel):

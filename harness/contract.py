@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from harness.models import Budget, Prepared, Summary
+from evalsum.models import Budget, Prepared, Summary
 
 
 class SystemOptions(BaseModel):

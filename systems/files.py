@@ -4,7 +4,7 @@ same budget and metrics as every built-in.
 Two layouts:
 
 - a folder with one UTF-8 file per cluster, `<cluster-id>.txt`, split into sentences by
-  `harness.text.split_sentences` (a line break always ends a sentence);
+  `evalsum.text.split_sentences` (a line break always ends a sentence);
 - a JSONL file, one object per line: `{"cluster": ID, "system": NAME, "summary": TEXT or
   [SENTENCES], "metadata": {...}}` (`metadata` optional). One file may hold several systems;
   `-o system=NAME` picks one, and is required when there are several.
@@ -26,10 +26,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from harness.contract import Summariser, SystemOptions
-from harness.errors import BackendError, DataError, UsageError
-from harness.models import Budget, Prepared, Summary
-from harness.text import split_sentences
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.errors import BackendError, DataError, UsageError
+from evalsum.models import Budget, Prepared, Summary
+from evalsum.text import split_sentences
 
 
 class FilesOptions(SystemOptions):

@@ -11,8 +11,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from harness.contract import Summariser, SystemOptions
-from harness.models import Budget, Prepared, PreparedDocument, Summary
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.models import Budget, Prepared, PreparedDocument, Summary
 
 
 class LeadOptions(SystemOptions):

@@ -26,12 +26,12 @@ from typing import Any, ClassVar
 
 from pydantic import Field, computed_field, field_validator
 
-from harness.contract import Summariser, SystemOptions
-from harness.errors import BackendUnavailable
-from harness.models import Budget, Prepared, Summary
-from harness.text import split_sentences, words
-from systems.chat_http import ChatClient
-from systems.markdown import strip_markdown
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.errors import BackendUnavailable
+from evalsum.models import Budget, Prepared, Summary
+from evalsum.text import split_sentences, words
+from evalsum.systems.chat_http import ChatClient
+from evalsum.systems.markdown import strip_markdown
 
 DEFAULT_PROMPT = "summarise-v1"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
-from harness.runner import Paths
+from evalsum.cli import main
+from evalsum.run.runner import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ROOT / "references"

@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cli import main
+from evalsum.cli import main
 from tests.conftest import CLUSTER, REFERENCES
 
 # A small valid checklist for the bundled cluster, so checklist cases break one thing in it.

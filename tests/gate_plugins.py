@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from harness.contract import Summariser, SystemOptions
-from harness.errors import BackendUnavailable
-from harness.models import Budget, Prepared, Summary
-from systems.lead import Lead3, LeadK, LeadOptions, lead_document
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.errors import BackendUnavailable
+from evalsum.models import Budget, Prepared, Summary
+from evalsum.systems.lead import Lead3, LeadK, LeadOptions, lead_document
 
 # Register with monkeypatch.setitem(registry.BUILTINS, name, spec).
 SPECS = {

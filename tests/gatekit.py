@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import registry
+from evalsum.run import registry
 from tests.conftest import cli  # noqa: F401  (re-exported for the gate tests)
 from tests import gate_plugins as plugins
 

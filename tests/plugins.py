@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from harness.contract import Summariser, SystemOptions
-from harness.errors import BackendUnavailable
-from harness.models import Budget, Prepared, Summary
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.errors import BackendUnavailable
+from evalsum.models import Budget, Prepared, Summary
 
 SPECS = {
     "raises": "tests.plugins:Raises",
@@ -29,7 +29,7 @@ SPECS = {
 
 def register(monkeypatch: Any) -> None:
     """Make every test backend resolvable by name for this test only."""
-    from harness import registry
+    from evalsum.run import registry
 
     for name, spec in SPECS.items():
         monkeypatch.setitem(registry.BUILTINS, name, spec)

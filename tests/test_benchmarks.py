@@ -7,9 +7,9 @@ import sys
 import pytest
 
 from benchmarks import bench_textrank, compare_sumy
-from harness.models import Budget
-from harness.text import words
-from systems.extractive import TextRank
+from evalsum.models import Budget
+from evalsum.text import words
+from evalsum.systems.extractive import TextRank
 
 
 def test_synthetic_cluster_shape_and_seed() -> None:

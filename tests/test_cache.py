@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import runner
-from harness.cache import cache_key
-from harness.models import Settings
-from harness.records import load_record
+from evalsum.run import runner
+from evalsum.run.cache import cache_key
+from evalsum.models import Settings
+from evalsum.store.records import load_record
 from tests.gatekit import cli, make_clusters, register
 from tests.gate_plugins import calls
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.records import load_record, record_paths
+from evalsum.store.records import load_record, record_paths
 from tests import plugins
 from tests.faults import Env, cli, make_env
 
@@ -148,7 +148,7 @@ def truncated_to_budget(env: Env) -> None:
 
 
 def dates_parsed(env: Env) -> None:
-    from harness.corpus import load_cluster
+    from evalsum.gold.corpus import load_cluster
 
     dates = {d.id: d.date.isoformat() if d.date else None for d in load_cluster(env.cdir).documents}
     assert dates["001_2ef700c44a78353f"] == "2023-02-04" and sum(1 for v in dates.values() if v) >= 4
@@ -340,7 +340,7 @@ def test_bom_crlf_date_header_is_parsed(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     """--debug re-raises instead of printing one line."""
-    from harness.errors import DataError
+    from evalsum.errors import DataError
 
     with pytest.raises(DataError, match="references folder not found"):
         cli("--debug", "run", "-s", "lead3", "--references", str(tmp_path / "nope"), "--results", str(tmp_path / "r"))
@@ -359,7 +359,7 @@ def test_multiline_backend_error_stays_one_line_but_is_recorded_whole(tmp_path: 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A bug in evalsum itself still gives one line (and exit 2), and points at --debug."""
-    from harness import runner
+    from evalsum.run import runner
 
     def boom(*a: object, **k: object) -> None:
         raise ZeroDivisionError("division by zero")
@@ -382,7 +382,7 @@ def test_catalogue_through_a_real_process(tmp_path: Path) -> None:
 
     env = make_env(tmp_path)
     first_source(b"Caf\xe9\n")(env)
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "-s", "lead3", "--references", str(env.refs),
+    proc = subprocess.run([sys.executable, "-m", "evalsum", "run", "-s", "lead3", "--references", str(env.refs),
                            "--results", str(env.results)], capture_output=True, text=True, cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert proc.returncode == 2

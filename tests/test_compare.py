@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import records, stats
-from harness.report import cluster_metrics
+from evalsum.store import records
+
+from evalsum.analysis import stats
+from evalsum.analysis.leaderboard import cluster_metrics
 from tests.conftest import REFERENCES
 from tests.gatekit import cli, make_clusters, register
 

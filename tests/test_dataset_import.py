@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import corpus, dataset, runner, sources
-from harness.errors import DataError
-from harness.importers import duc, multinews, writer
-from harness.models import Checklist, Settings
-from harness.records import iter_record
+from evalsum.gold import corpus
+
+from evalsum.gold import dataset
+
+from evalsum.run import runner
+
+from evalsum.gold import collection as sources
+from evalsum.errors import DataError
+from evalsum.gold.importers import duc, multinews, writer
+from evalsum.models import Checklist, Settings
+from evalsum.store.records import iter_record
 from tests.test_smoke_cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,6 +1,6 @@
 """Nothing lost: atomic writes, runs killed mid-way, two runs at once on one results folder.
 
-The subprocess tests run `python -m harness run` with the `slow` test backend, found through a
+The subprocess tests run `python -m evalsum run` with the `slow` test backend, found through a
 throwaway `evalsum.systems` entry point (tests/plugins.py), over synthetic clusters.
 """
 from __future__ import annotations
@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import runner, store
-from harness.errors import DataError
-from harness.models import Summary
-from harness.records import load_record, record_paths
-from harness.report import Leaderboard
+from evalsum.analysis import publish
+from evalsum.run import runner
+
+from evalsum import files as store
+from evalsum.errors import DataError
+from evalsum.models import Summary
+from evalsum.store.records import load_record, record_paths
+from evalsum.analysis.leaderboard import Leaderboard
 from tests.conftest import ROOT
 from tests.faults import cli, synthetic_corpus
 from tests.plugins import plugin_site
@@ -35,7 +38,7 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="signals and flock ar
 
 # The only places allowed to open files for writing: write_atomic itself, the record writer's
 # hidden partial file (published by hard link), and the lock file (opened, never written).
-ALLOWED = {"harness/store.py", "harness/records.py", "harness/lock.py"}
+ALLOWED = {"harness/files.py", "harness/store/records.py", "harness/store/lock.py"}
 WRITE_CALLS = {"write_text", "write_bytes", "touch", "dump", "copy", "copyfile", "copy2", "copytree", "move",
                "rename", "symlink_to", "hardlink_to"}
 
@@ -91,7 +94,7 @@ def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path: Path, mo
 def evalsum(tmp: Path, *args: str, log: Path | None = None, delay: float = 0.0) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(plugin_site(tmp / "site"))]),
            "EVALSUM_TEST_DELAY": str(delay), "EVALSUM_TEST_LOG": str(log or tmp / "calls.log")}
-    return subprocess.Popen([sys.executable, "-m", "harness", "run", *args, "--references", str(tmp / "references"),
+    return subprocess.Popen([sys.executable, "-m", "evalsum", "run", *args, "--references", str(tmp / "references"),
                              "--results", str(tmp / "results")], cwd=tmp, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -242,7 +245,7 @@ def test_leaderboard_refresh_waits_for_the_results_lock(tmp_path: Path) -> None:
     assert not board.exists()
     with open(paths.results / ".lock", "a") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
-        worker = threading.Thread(target=runner.refresh_leaderboard, args=(paths,), daemon=True)
+        worker = threading.Thread(target=publish.refresh_leaderboard, args=(paths.results,), daemon=True)
         worker.start()
         worker.join(0.5)
         assert worker.is_alive() and not board.exists()

@@ -16,11 +16,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from harness import corpus, registry, runner
-from harness.errors import UsageError
-from harness.models import Budget
-from harness.records import load_record, record_paths
-from systems.embedding import PACKAGED, Embed, centrality, mmr_select
+from evalsum.gold import corpus
+
+from evalsum.run import registry
+
+from evalsum.run import runner
+from evalsum.errors import UsageError
+from evalsum.models import Budget
+from evalsum.store.records import load_record, record_paths
+from evalsum.systems.embedding import PACKAGED, Embed, centrality, mmr_select
 from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
 
 # Three unit vectors. Centroid (0.6, 0.5333), normalised (0.74741, 0.66436); so centrality is

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import corpus
-from harness.budget import enforce_budget
-from harness.errors import DataError, UsageError
-from harness.models import Budget, Settings, Summary
-from harness.runner import Paths, evaluate
-from harness.scoring import Scorer
-from harness.text import split_sentences
+from evalsum.gold import corpus
+from evalsum.run.budget import enforce_budget
+from evalsum.errors import DataError, UsageError
+from evalsum.models import Budget, Settings, Summary
+from evalsum.run.runner import Paths, evaluate
+from evalsum.metrics.scorer import Scorer
+from evalsum.text import split_sentences
 from tests.conftest import CLUSTER, REFERENCES, cli
 
 SUMMARY = ("The Pentagon said on Thursday it was tracking a suspected Chinese spy balloon over Montana.\n"

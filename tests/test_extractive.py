@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness import report
-from harness.models import Budget, Prepared, PreparedDocument, Sentence
-from harness.runner import evaluate
-from harness.text import is_boilerplate, words
-from systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
+from evalsum.analysis import leaderboard as report
+from evalsum.models import Budget, Prepared, PreparedDocument, Sentence
+from evalsum.run.runner import evaluate
+from evalsum.text import is_boilerplate, words
+from evalsum.systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
 
 
 def cluster_of(docs: list[list[str]], dates: Sequence[dt.date | None] | None = None) -> Prepared:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import corpus
-from harness.metrics import facts as fm
-from harness.models import Checklist, Settings
-from harness.normalise import Normaliser
-from harness.runner import evaluate
-from harness.scoring import Scorer
+from evalsum.gold import corpus
+from evalsum.metrics import facts as fm
+from evalsum.models import Checklist, Settings
+from evalsum.text.normalise import Normaliser
+from evalsum.run.runner import evaluate
+from evalsum.metrics.scorer import Scorer
 from tests.conftest import cli, CLUSTER, CLUSTER_DIR
 
 

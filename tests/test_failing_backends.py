@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import guard, runner
-from harness.errors import BackendError
-from harness.records import load_record, record_paths
-from harness.report import cluster_metrics
+from evalsum.run import timeout as guard
+
+from evalsum.run import runner
+from evalsum.errors import BackendError
+from evalsum.store.records import load_record, record_paths
+from evalsum.analysis.leaderboard import cluster_metrics
 from tests import plugins
 from tests.faults import cli, synthetic_corpus
 

@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from harness import corpus
-from harness.metrics import faithfulness as F
-from harness.normalise import Normaliser, find_dates
-from harness.text import prepare, split_sentences
+from evalsum.gold import corpus
+from evalsum.metrics import faithfulness as F
+from evalsum.text.normalise import Normaliser, find_dates
+from evalsum.text import prepare, split_sentences
 from tests.conftest import REFERENCES
 
 NORM = Normaliser()

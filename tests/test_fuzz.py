@@ -10,15 +10,19 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import corpus, registry, runner
-from harness.budget import enforce_budget
-from harness.errors import DataError
-from harness.metrics import facts as factsm
-from harness.models import (Budget, Checklist, Cluster, ClusterScore, Document, Fact, Probe, Reference, Settings,
+from evalsum.gold import corpus
+
+from evalsum.run import registry
+
+from evalsum.run import runner
+from evalsum.run.budget import enforce_budget
+from evalsum.errors import DataError
+from evalsum.metrics import facts as factsm
+from evalsum.models import (Budget, Checklist, Cluster, ClusterScore, Document, Fact, Probe, Reference, Settings,
                             Summary)
-from harness.normalise import Normaliser
-from harness.scoring import Scorer
-from harness.text import clean_lines, parse_date_header, prepare_document, split_sentences
+from evalsum.text.normalise import Normaliser
+from evalsum.metrics.scorer import Scorer
+from evalsum.text import clean_lines, parse_date_header, prepare_document, split_sentences
 
 # 50 examples keep the suite fast; EVALSUM_FUZZ_EXAMPLES=2000 for a long local hunt.
 FUZZ = settings(max_examples=int(os.environ.get("EVALSUM_FUZZ_EXAMPLES", "50")), deadline=None,

@@ -7,16 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from harness import gate, registry, runner
-from harness.baseline import load_baseline, save_baseline
-from harness.config import Config, GateConfig, MetricGate, load_config
-from harness.errors import DataError, UsageError
-from harness.models import (PRF, BudgetedSummary, ClusterResult, ClusterScore, FactScore, Record, Settings,
+from evalsum.analysis import gate
+
+from evalsum.run import registry
+
+from evalsum.run import runner
+from evalsum.store.baseline import load_baseline, save_baseline
+from evalsum.analysis.gate_config import GateConfig, MetricGate
+from evalsum.config import Config, load_config
+from evalsum.errors import DataError, UsageError
+from evalsum.models import (PRF, BudgetedSummary, ClusterResult, ClusterScore, FactScore, Record, Settings,
                             SystemInfo, SystemRun)
-from harness.records import load_records
-from harness.report import cluster_metrics, latest_runs
-from harness.scoring import Scorer
-from systems.lead import Lead3
+from evalsum.store.records import load_records
+from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
+from evalsum.metrics.scorer import Scorer
+from evalsum.systems.lead import Lead3
 from tests.conftest import CLUSTER, REFERENCES
 from tests.gatekit import cli, make_clusters, register
 from tests.gate_plugins import DROP_BEST
@@ -207,8 +212,8 @@ def _run(res: Path, *systems: str, refs: Path = REFERENCES, extra: tuple[str, ..
 def test_drop_best_plugin_drops_lead3s_best_sentence() -> None:
     """Of lead3's three sentences on the bundled cluster, removing the first lowers every ROUGE F
     the most: the degraded plugin removes exactly that one."""
-    from harness import corpus
-    from harness.models import Budget
+    from evalsum.gold import corpus
+    from evalsum.models import Budget
 
     cluster = corpus.load_cluster(REFERENCES / CLUSTER)
     scorer = Scorer(Settings())
@@ -350,9 +355,9 @@ def test_latest_run_is_the_last_written_even_within_one_second(tmp_path: Path) -
     through the writer's `-2` suffix (which sorts before `.jsonl`) nor through arbitrary hashes."""
     import os
 
-    from harness.models import RecordHeader, ResultLine
-    from harness.records import RecordWriter, load_records
-    from harness.report import latest_runs
+    from evalsum.models import RecordHeader, ResultLine
+    from evalsum.store.records import RecordWriter, load_records
+    from evalsum.analysis.leaderboard import latest_runs
 
     def write(run_id: str, r2: float, mtime_ns: int | None = None) -> Path:
         head = RecordHeader(run_id=run_id, created="2025-01-01T00:00:00+00:00", signature="sig", settings={},
@@ -411,7 +416,8 @@ def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
 
 
 def test_leaderboard_intervals_cover_rouge_and_facts_of_ok_clusters() -> None:
-    from harness import report, stats
+    from evalsum.analysis import leaderboard as report
+    from evalsum.analysis import stats
 
     rec = record({"s": [result("c1", 0.1), result("c2", 0.3), result("c3", 0.0, status="failed"), result("c4", 0.2)]},
                  seed=5)

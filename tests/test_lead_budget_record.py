@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from harness import records
-from harness.budget import enforce_budget
-from harness.models import Budget, Summary
-from harness.runner import evaluate, run_to_disk
-from harness.text import is_boilerplate
+from evalsum.store import records
+from evalsum.run.budget import enforce_budget
+from evalsum.models import Budget, Summary
+from evalsum.run.runner import evaluate, run_to_disk
+from evalsum.text import is_boilerplate
 
 
 def test_lead3_takes_first_three_sentences_of_earliest_dated_document(paths) -> None:
@@ -79,7 +79,7 @@ def test_atomic_writes_respect_the_umask(tmp_path) -> None:
     import os
     import stat
 
-    from harness.store import write_atomic
+    from evalsum.files import write_atomic
 
     old = os.umask(0o022)
     try:

@@ -17,13 +17,17 @@ from typing import Any
 
 import pytest
 
-from harness import corpus, registry, runner
-from harness.errors import UsageError
-from harness.models import Budget
-from harness.records import load_record, record_paths
-from systems.chat_http import ChatClient
-from systems.llm import LLM, LLMOptions, render_documents
-from systems.markdown import strip_markdown
+from evalsum.gold import corpus
+
+from evalsum.run import registry
+
+from evalsum.run import runner
+from evalsum.errors import UsageError
+from evalsum.models import Budget
+from evalsum.store.records import load_record, record_paths
+from evalsum.systems.chat_http import ChatClient
+from evalsum.systems.llm import LLM, LLMOptions, render_documents
+from evalsum.systems.markdown import strip_markdown
 from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
 
 KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
@@ -438,16 +442,16 @@ def test_llm_needs_no_extra_package() -> None:
 
 
 def test_base_url_must_be_http() -> None:
-    from harness import registry
-    from harness.errors import UsageError
+    from evalsum.run import registry
+    from evalsum.errors import UsageError
 
     with pytest.raises(UsageError, match="invalid option 'base_url'.*http:// or https://"):
         registry.build("llm", ["base_url=ftp://example.org/v1"])
 
 
 def test_default_attempts_fit_in_the_harness_time_limit() -> None:
-    from harness.guard import DEFAULT_TIMEOUT
-    from systems.llm import LLMOptions
+    from evalsum.run.timeout import DEFAULT_TIMEOUT
+    from evalsum.systems.llm import LLMOptions
 
     o = LLMOptions()
     worst = o.timeout * (o.retries + 1) + sum(o.backoff * 2 ** k for k in range(o.retries))

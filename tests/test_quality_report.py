@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import report, runner
-from harness.metrics import quality
-from harness.models import Settings
-from harness.signature import signature
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+from evalsum.metrics import quality
+from evalsum.models import Settings
+from evalsum.metrics.signature import signature
 
 HEAD = "| System | Clusters | R-1 | R-2 | R-Lsum | Facts | Contra. | Unsupp. | Off-topic | Redund. | Density | Words |"
 

@@ -7,7 +7,7 @@ import shlex
 import typer
 import yaml
 
-from harness.cli.app import app
+from evalsum.cli.app import app
 from tests.conftest import ROOT
 
 

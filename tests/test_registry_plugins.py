@@ -10,18 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from harness import corpus, records, registry, report, runner
-from harness.errors import UsageError
-from harness.runner import evaluate
-from systems.lead import Lead3
+from evalsum.gold import corpus
+
+from evalsum.store import records
+
+from evalsum.run import registry
+
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+from evalsum.errors import UsageError
+from evalsum.run.runner import evaluate
+from evalsum.systems.lead import Lead3
 from tests.conftest import CLUSTER_DIR, REFERENCES, cli
 
 PLUGIN = "evalsum_demo_plugin"
 
 PLUGIN_CODE = '''
 from typing import ClassVar
-from harness.contract import Summariser, SystemOptions
-from harness.models import Summary
+from evalsum.contract import Summariser, SystemOptions
+from evalsum.models import Summary
 
 class FirstOptions(SystemOptions):
     n: int = 1
@@ -90,7 +98,7 @@ def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths:
 
 
 def test_plugin_cannot_shadow_a_builtin(plugin: Path) -> None:
-    assert registry.specs()["lead3"] == "systems.lead:Lead3"
+    assert registry.specs()["lead3"] == "evalsum.systems.lead:Lead3"
     assert registry.resolve("lead3") is Lead3
 
 
@@ -115,16 +123,16 @@ def test_systems_lists_plugins_and_says_what_to_install(plugin: Path, capsys: py
 
 def test_systems_reports_a_missing_builtin_module_as_not_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(registry.BUILTINS, "embed", "systems.no_such_module:Embed")
+    monkeypatch.setitem(registry.BUILTINS, "embed", "evalsum.systems.no_such_module:Embed")
     assert cli("systems") == 0
-    line = next(ln for ln in capsys.readouterr().out.splitlines() if "systems.no_such_module" in ln)
-    assert line.strip() == "-> not installed: module systems.no_such_module not found; pip install 'evalsum[embed]'"
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "evalsum.systems.no_such_module" in ln)
+    assert line.strip() == "-> not installed: module evalsum.systems.no_such_module not found; pip install 'evalsum[embed]'"
     # running it is a broken installation (exit 2), with the same hint, and nothing is written
     code = cli("run", "-s", "embed", "--references", str(REFERENCES), "--results", str(tmp_path))
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
-    assert err == ("error: system 'embed' could not be loaded from 'systems.no_such_module:Embed': not installed: "
-                   "module systems.no_such_module not found; pip install 'evalsum[embed]'\n")
+    assert err == ("error: system 'embed' could not be loaded from 'evalsum.systems.no_such_module:Embed': not installed: "
+                   "module evalsum.systems.no_such_module not found; pip install 'evalsum[embed]'\n")
     assert not (tmp_path / "runs").exists()
 
 

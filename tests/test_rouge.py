@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rouge_score import rouge_scorer
 
-from harness import corpus
-from harness.metrics import rouge
-from harness.metrics.tokens import Stemmer, tokenize_sentences
-from harness.models import Settings
-from harness.runner import evaluate
-from harness.text import split_sentences
+from evalsum.gold import corpus
+from evalsum.metrics import rouge
+from evalsum.metrics.tokens import Stemmer, tokenize_sentences
+from evalsum.models import Settings
+from evalsum.run.runner import evaluate
+from evalsum.text import split_sentences
 from tests.conftest import CLUSTER_DIR
 
 # A verbatim copy of shared/rouge155/vectors.json: figures printed by the original ROUGE-1.5.5 Perl script.

@@ -10,10 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rouge_score.rouge_scorer import RougeScorer, _lcs_table, lcs_ind
 
-from harness.metrics import fast, lcs, rouge
-from harness.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
-from harness.models import Settings
-from harness.signature import signature
+from evalsum.metrics import engines as fast
+
+from evalsum.metrics import lcs
+
+from evalsum.metrics import rouge
+from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
+from evalsum.models import Settings
+from evalsum.metrics.signature import signature
 
 TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 # Few distinct words, inflected forms and punctuation: many ties in the LCS tables, real stemming.

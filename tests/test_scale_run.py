@@ -6,9 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from harness import dataset, merge, records, report, runner, shard, sources, synthetic
-from harness.errors import DataError, UsageError
-from harness.models import Settings
+from evalsum.gold import dataset
+
+from evalsum.run import merge
+
+from evalsum.store import records
+
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+
+from evalsum.run import shards as shard
+
+from evalsum.gold import collection as sources
+
+from evalsum.gold import synthetic
+from evalsum.errors import DataError, UsageError
+from evalsum.models import Settings
 from tests.test_dataset_import import _comparable
 from tests.test_smoke_cli import cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.records import load_record, record_paths
+from evalsum.store.records import load_record, record_paths
 from tests.conftest import cli, CLUSTER, REFERENCES
 
 
@@ -41,7 +41,7 @@ def test_inspect_shows_kept_sentences_and_dropped_lines(capsys) -> None:
 
 
 def test_every_command_help_has_an_example(capsys) -> None:
-    from harness.cli.app import app
+    from evalsum.cli.app import app
     import typer.main
 
     group = typer.main.get_command(app)

@@ -4,12 +4,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import corpus
-from harness.metrics import style as S
-from harness.models import Settings
-from harness.normalise import Normaliser
-from harness.scoring import Scorer
-from harness.text import prepare, split_sentences
+from evalsum.gold import corpus
+from evalsum.metrics import style as S
+from evalsum.models import Settings
+from evalsum.text.normalise import Normaliser
+from evalsum.metrics.scorer import Scorer
+from evalsum.text import prepare, split_sentences
 from tests.conftest import REFERENCES
 
 NORM = Normaliser()

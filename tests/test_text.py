@@ -5,10 +5,10 @@ import datetime as dt
 
 import pytest
 
-from harness import corpus
-from harness.models import Document
-from harness.runner import prepare_cluster
-from harness.text import clean_lines, is_boilerplate, parse_date_header, prepare_document, split_sentences
+from evalsum.gold import corpus
+from evalsum.models import Document
+from evalsum.run.runner import prepare_cluster
+from evalsum.text import clean_lines, is_boilerplate, parse_date_header, prepare_document, split_sentences
 from tests.conftest import CLUSTER_DIR
 
 

@@ -11,9 +11,9 @@ import sys
 import click
 import typer
 
-from harness.errors import EvalsumError
-from harness.cli.app import app
-from harness.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
+from evalsum.errors import EvalsumError
+from evalsum.cli.app import app
+from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
 CLI_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)

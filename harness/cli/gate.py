@@ -6,15 +6,18 @@ from typing import Optional
 
 import typer
 
-from harness.store import write_atomic
+from evalsum.files import write_atomic
 
-from harness import baseline as baseline_io
-from harness import compare as comparison
-from harness import config as configuration
-from harness import gate, records, registry, runner
-from harness.cli.app import RESULTS, app, emit_json
-from harness.errors import DataError
-from harness.models import Record
+from evalsum.store import baseline as baseline_io
+from evalsum.analysis import compare as comparison
+from evalsum import config as configuration
+from evalsum.analysis import gate
+from evalsum.store import records
+from evalsum.run import registry
+from evalsum.run import runner
+from evalsum.cli.app import RESULTS, app, emit_json
+from evalsum.errors import DataError
+from evalsum.models import Record
 
 
 def _records(results: Path) -> list[Record]:

@@ -8,11 +8,22 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
-from harness import records, registry, report, runner, shard as sharding, sources
-from harness.errors import BackendError, BackendUnavailable, UsageError
-from harness.guard import DEFAULT_TIMEOUT
-from harness.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
-from harness.models import RecordHeader, ResultLine, Settings
+from evalsum.analysis import publish
+from evalsum.store import records
+
+from evalsum.run import registry
+
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+
+from evalsum.run import shards as sharding
+
+from evalsum.gold import collection as sources
+from evalsum.errors import BackendError, BackendUnavailable, UsageError
+from evalsum.run.timeout import DEFAULT_TIMEOUT
+from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
+from evalsum.models import RecordHeader, ResultLine, Settings
 
 # Above this many results the run prints per-system means instead of one line per result.
 MAX_PRINTED_RESULTS = 60
@@ -84,7 +95,7 @@ def run(
         path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events,
                                   timeout=timeout or None, jobs=jobs, shard=part, source=source,
                                   engine=rouge_engine)  # type: ignore[arg-type]
-    board = runner.refresh_leaderboard(paths)
+    board = publish.refresh_leaderboard(paths.results)
     if as_json:
         emit_json(records.load_record(path).model_dump(mode="json"))
     else:

@@ -6,11 +6,16 @@ from pathlib import Path
 
 import typer
 
-from harness import dataset, merge as merging, runner
-from harness.cli.app import RESULTS, app, emit_json, err, out
-from harness.dataset import DatasetCluster
-from harness.errors import UsageError
-from harness.importers import duc, multinews, writer
+from evalsum.analysis import publish
+from evalsum.gold import dataset
+
+from evalsum.run import merge as merging
+
+from evalsum.run import runner
+from evalsum.cli.app import RESULTS, app, emit_json, err, out
+from evalsum.gold.dataset import DatasetCluster
+from evalsum.errors import UsageError
+from evalsum.gold.importers import duc, multinews, writer
 
 FORMATS = ("jsonl", "multi-news", "duc")
 
@@ -72,5 +77,5 @@ def merge(
     """
     paths = runner.Paths(results=results)
     path = merging.merge(record, paths.runs)
-    board = runner.refresh_leaderboard(paths)
+    board = publish.refresh_leaderboard(paths.results)
     out().print(f"merged {len(record)} shards into {path}; leaderboard: {board}")

@@ -5,9 +5,16 @@ from pathlib import Path
 
 import typer
 
-from harness import corpus, records, report, runner
-from harness.cli.app import REFERENCES, RESULTS, app, emit_json, out
-from harness.errors import DataError
+from evalsum.analysis import publish
+from evalsum.gold import corpus
+
+from evalsum.store import records
+
+from evalsum.analysis import leaderboard as report
+
+from evalsum.run import runner
+from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, out
+from evalsum.errors import DataError
 
 
 @app.command()
@@ -49,7 +56,7 @@ def leaderboard(
     found = records.record_paths(paths.runs)
     if not found:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --system lead3` first")
-    md = runner.refresh_leaderboard(paths)
+    md = publish.refresh_leaderboard(paths.results)
     if as_json:
         emit_json(report.build_from_paths(found).model_dump(mode="json"))
     else:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.models import Checklist, Fact, FactHit, FactScore, Probe
-from harness.normalise import Normaliser
+from evalsum.models import Checklist, Fact, FactHit, FactScore, Probe
+from evalsum.text.normalise import Normaliser
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 contains.
 
 ROUGE cannot see an invented number, so we check the claims that are cheap to check lexically and
-costly to get wrong. Both sides are normalised the same way first (`harness.normalise`): "U.S." =
+costly to get wrong. Both sides are normalised the same way first (`evalsum.text.normalise`): "U.S." =
 "US" = "United States", "Feb. 3" = "3 February", "two" = "2". Sources are the cluster's cleaned
 sentences, so page furniture never counts as support.
 
@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from harness.normalise import NUMBER_WORDS, STOPWORDS, DateMention, Normaliser, find_dates
+from evalsum.text.normalise import NUMBER_WORDS, STOPWORDS, DateMention, Normaliser, find_dates
 
 Kind = Literal["number", "date", "entity"]
 

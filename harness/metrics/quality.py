@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.metrics import faithfulness, style
-from harness.models import Prepared
-from harness.normalise import Normaliser
+from evalsum.metrics import faithfulness
+
+from evalsum.metrics import style
+from evalsum.models import Prepared
+from evalsum.text.normalise import Normaliser
 
 NUMERIC = ("unsupported", "claims_checked", "off_topic", "redundancy", "coverage", "density", "compression")
 

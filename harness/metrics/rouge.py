@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from harness.metrics import lcs
-from harness.metrics.tokens import Tokenized
-from harness.models import PRF
+from evalsum.metrics import lcs
+from evalsum.metrics.tokens import Tokenized
+from evalsum.models import PRF
 
 Policy = Literal["pooled", "max", "mean"]
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")

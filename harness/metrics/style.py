@@ -1,7 +1,7 @@
 """Style without models: off-topic sentences, redundancy and extractiveness.
 
 - Off-topic: a summary sentence that the cleaning rules would drop as page furniture
-  (`harness.text.is_boilerplate`), or whose content words are mostly absent from the cluster's
+  (`evalsum.text.is_boilerplate`), or whose content words are mostly absent from the cluster's
   cleaned sources (share found below `OFF_TOPIC_MIN_OVERLAP`).
 - Redundancy: the highest Jaccard overlap of content-word sets between any two summary sentences;
   the same sentence twice gives 1.0.
@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.text import is_boilerplate
+from evalsum.text import is_boilerplate
 
 # Below this share of content words found in the sources, a sentence is about something else.
 # "Negligible" on purpose: abstractive summaries use many words no source uses ("A Chinese balloon

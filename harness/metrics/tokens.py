@@ -7,41 +7,13 @@ speed-up over a naive `RougeScorer.score` loop comes from. Tests pin bit-identit
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from nltk.stem import porter
+from evalsum.metrics.lcs import Masks, masks
+from evalsum.text.stemming import Stemmer
 
-from harness.metrics.lcs import Masks, masks
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_VALID = re.compile(r"^[a-z0-9]+$")
-
-
-class Stemmer:
-    """Porter stemming (nltk, as rouge-score uses it) with a per-instance cache, no global state."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self._porter = porter.PorterStemmer() if enabled else None
-        self._cache: dict[str, str] = {}
-
-    def tokens(self, text: str) -> list[str]:
-        raw = _NON_ALNUM.sub(" ", text.lower()).split()
-        if self._porter is None:
-            return [t for t in raw if _VALID.match(t)]
-        out = []
-        cache = self._cache
-        for w in raw:
-            s = cache.get(w)
-            if s is None:
-                s = self._porter.stem(w) if len(w) > 3 else w
-                cache[w] = s
-            if _VALID.match(s):
-                out.append(s)
-        return out
-
+__all__ = ["Stemmer", "Tokenized", "tokenize_sentences"]
 
 @dataclass
 class Tokenized:

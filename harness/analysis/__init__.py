@@ -1,0 +1,1 @@
+"""Analysis of records: statistics, leaderboard, paired comparison and the CI gate."""

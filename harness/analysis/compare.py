@@ -1,0 +1,137 @@
+"""`evalsum compare A B` as a library call: two systems' latest runs, paired over the clusters
+both scored, per metric. Pure: takes records, returns a model and markdown."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from evalsum.analysis import stats
+from evalsum.errors import UsageError
+from evalsum.analysis.gate import score_settings
+from evalsum.models import Record, SystemRun
+from evalsum.analysis.leaderboard import LABELS, cluster_metrics, latest_runs
+
+METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "contradictions")
+# Shown as counts per summary; every other metric is a 0-1 score shown x100.
+RAW_METRICS = frozenset({"contradictions", "words"})
+
+
+class MetricComparison(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metric: str
+    mean_a: float
+    mean_b: float
+    clusters: list[str]
+    test: stats.PairedTest
+
+
+class Comparison(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    a: str
+    b: str
+    run_a: str
+    run_b: str
+    seed: int
+    shared: list[str]
+    only_a: list[str]
+    only_b: list[str]
+    metrics: list[MetricComparison]
+    warnings: list[str]
+
+
+def _latest(records: Sequence[Record], name: str) -> tuple[Record, SystemRun]:
+    latest = {run.system.name: (rec, run) for rec, run in latest_runs(records)}
+    if name not in latest:
+        have = ", ".join(sorted(latest)) or "none"
+        raise UsageError(f"no record for system {name!r} (recorded: {have}); run `evalsum run --system {name}` first")
+    return latest[name]
+
+
+def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | None = None, seed: int | None = None,
+            resamples: int = stats.RESAMPLES, permutations: int = stats.PERMUTATIONS) -> Comparison:
+    """A minus B per metric over shared clusters. The seed defaults to the one in A's record."""
+    rec_a, run_a = _latest(records, a)
+    rec_b, run_b = _latest(records, b)
+    seed = int(rec_a.settings.get("seed", 0)) if seed is None else seed
+    per_a = {r.cluster_id: cluster_metrics(r) for r in run_a.results if r.status == "ok"}
+    per_b = {r.cluster_id: cluster_metrics(r) for r in run_b.results if r.status == "ok"}
+    shared = sorted(set(per_a) & set(per_b))
+    warnings = []
+    if score_settings(rec_a.settings) != score_settings(rec_b.settings):
+        warnings.append(f"{a} and {b} were scored with different settings ({score_settings(rec_a.settings)} vs "
+                        f"{score_settings(rec_b.settings)}): the differences mix system and setting")
+    if not shared:
+        warnings.append(f"{a} and {b} share no successfully scored cluster: nothing to compare")
+    out = []
+    for metric in metrics or METRICS:
+        cids = [c for c in shared if metric in per_a[c] and metric in per_b[c]]
+        if not cids:
+            if metrics:
+                warnings.append(f"metric {metric!r} has no value on a shared cluster")
+            continue
+        xa = [per_a[c][metric] for c in cids]
+        xb = [per_b[c][metric] for c in cids]
+        out.append(MetricComparison(metric=metric, mean_a=stats.mean(xa), mean_b=stats.mean(xb), clusters=cids,
+                                    test=stats.paired(xa, xb, seed, resamples, permutations)))
+    return Comparison(a=a, b=b, run_a=rec_a.run_id, run_b=rec_b.run_id, seed=seed, shared=shared,
+                      only_a=sorted(set(per_a) - set(per_b)), only_b=sorted(set(per_b) - set(per_a)),
+                      metrics=out, warnings=warnings)
+
+
+def _label(metric: str) -> str:
+    base, _, part = metric.rpartition("_")
+    if base and part in ("f", "p", "r") and base in LABELS:
+        return LABELS[base] + ("" if part == "f" else f" {part.upper()}")
+    return LABELS.get(metric, metric)
+
+
+def _v(metric: str, x: float | None, signed: bool = False) -> str:
+    if x is None:
+        return "–"
+    scale, digits = (1.0, 2) if metric in RAW_METRICS else (100.0, 1)
+    return f"{x * scale:+.{digits}f}" if signed else f"{x * scale:.{digits}f}"
+
+
+def _p(p: float | None) -> str:
+    if p is None:
+        return "n/a"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def render_markdown(c: Comparison) -> str:
+    conf = f"{stats.CONFIDENCE:.0%}"
+    lines = [f"## {c.a} vs {c.b}", "",
+             f"Paired over {len(c.shared)} shared cluster{'s' if len(c.shared) != 1 else ''}; A − B > 0 means "
+             f"{c.a} scores higher (for Contra., higher is worse). ROUGE F and facts x100.", ""]
+    lines += [f"| Metric | n | {c.a} | {c.b} | A − B | {conf} CI | p |", "|---|---:|---:|---:|---:|---|---:|"]
+    notes = []
+    for m in c.metrics:
+        t = m.test
+        iv = t.difference
+        ci = f"[{_v(m.metric, iv.low, True)}, {_v(m.metric, iv.high, True)}]" if iv.low is not None else f"n={iv.n}"
+        lines.append(f"| {_label(m.metric)} | {t.n} | {_v(m.metric, m.mean_a)} | {_v(m.metric, m.mean_b)} | "
+                     f"{_v(m.metric, iv.mean, True)} | {ci} | {_p(t.p_value)} |")
+        if t.note and t.note not in notes:
+            notes.append(t.note)
+    lines.append("")
+    methods = sorted({m.test.method for m in c.metrics if m.test.method})
+    lines.append(f"CI: {conf} percentile bootstrap of the mean difference over clusters, {stats.RESAMPLES} resamples, "
+                 f"seed {c.seed}; no interval with n=1. p: two-sided paired sign-flip permutation test "
+                 f"({', '.join(methods) or 'not run'}; exact up to {stats.EXACT_MAX_N} clusters, "
+                 f"else {stats.PERMUTATIONS:,} seeded permutations).")
+    for note in notes:
+        lines.append(f"**{note[0].upper()}{note[1:]}.**")
+    for w in c.warnings:
+        lines.append(f"Warning: {w}.")
+    if c.only_a or c.only_b:
+        lines.append(f"Not paired: only {c.a}: {', '.join(c.only_a) or 'none'}; only {c.b}: {', '.join(c.only_b) or 'none'}.")
+    if c.metrics:
+        lines += ["", f"### Per-cluster differences ({c.a} − {c.b})", "",
+                  "| Cluster | " + " | ".join(_label(m.metric) for m in c.metrics) + " |",
+                  "|---|" + "|".join("---:" for _ in c.metrics) + "|"]
+        diffs = {m.metric: dict(zip(m.clusters, m.test.differences)) for m in c.metrics}
+        for cid in c.shared:
+            cells = [_v(m.metric, diffs[m.metric].get(cid), True) for m in c.metrics]
+            lines.append(f"| {cid} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

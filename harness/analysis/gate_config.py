@@ -1,0 +1,30 @@
+"""What the CI gate checks: which metric means, how far each may move the wrong way, and which
+way is better. Read from `[tool.evalsum.gate]` by `evalsum.config`."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MetricGate(BaseModel):
+    """How far one metric's mean may move the wrong way before the gate fails."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tolerance: float = Field(default=0.005, ge=0, description="absolute, in the metric's own units (ROUGE F is 0-1)")
+    better: Literal["higher", "lower"] = "higher"
+
+
+def default_metrics() -> dict[str, MetricGate]:
+    return {
+        "rouge1_f": MetricGate(),
+        "rouge2_f": MetricGate(),
+        "rougeLsum_f": MetricGate(),
+        "facts": MetricGate(),
+        "contradictions": MetricGate(tolerance=0.0, better="lower"),
+    }
+
+
+class GateConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metrics: dict[str, MetricGate] = Field(default_factory=default_metrics)

@@ -1,0 +1,300 @@
+"""Leaderboard and fact matrix, derived from records alone, as markdown and JSON."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from evalsum.analysis import stats
+from evalsum.errors import DataError
+from evalsum.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from evalsum.store.records import iter_record, read_header
+from evalsum.analysis.leaderboard_details import quality_details, render_details
+
+MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
+LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "facts": "Facts",
+          "contradictions": "Contra.", "words": "Words", "unsupported": "Unsupp.", "off_topic": "Off-topic",
+          "redundancy": "Redund.", "density": "Density"}
+# Faithfulness and style columns of the main table: (metric, scale, digits). Coverage, compression
+# and claims checked stay in leaderboard.json and the detail section.
+QUALITY_COLUMNS = (("unsupported", 1.0, 2), ("off_topic", 1.0, 2), ("redundancy", 1.0, 2), ("density", 1.0, 1))
+# Metrics that get a bootstrap interval on the leaderboard (when a system has n > 1 clusters).
+INTERVAL_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    system: str
+    version: str
+    options: dict[str, Any]
+    uses_references: bool
+    run_id: str
+    signature: str
+    clusters: int
+    failed: int
+    metrics: dict[str, float]
+    details: dict[str, Any]
+    seed: int = 0
+    intervals: dict[str, stats.Interval] = Field(default_factory=dict, description="only when n > 1 clusters")
+
+
+class Leaderboard(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rows: list[Row]
+    signatures: list[str]
+    fact_matrix: list[dict[str, Any]]
+
+
+def cluster_metrics(res: ClusterResult) -> dict[str, float]:
+    """Flat per-cluster numbers: the unit that means, intervals and the CI gate work on."""
+    if res.status != "ok" or res.scores is None or res.summary is None:
+        return {}
+    out = {}
+    for t, s in res.scores.rouge.items():
+        out[f"{t}_p"], out[f"{t}_r"], out[f"{t}_f"] = s.p, s.r, s.f
+    if res.scores.facts is not None:
+        out["facts"] = res.scores.facts.recall
+        out["contradictions"] = float(len(res.scores.facts.contradictions))
+    out["words"] = float(res.summary.words)
+    out["truncated"] = float(res.summary.truncated)
+    for k, v in res.scores.extra.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[k] = float(v)
+    return out
+
+
+def mean_metrics(run: SystemRun) -> dict[str, float]:
+    """Exact means of per-cluster scores over the clusters that succeeded."""
+    return _means([cluster_metrics(r) for r in run.results if r.status == "ok"])
+
+
+def _means(per: Sequence[dict[str, float]]) -> dict[str, float]:
+    keys = sorted({k for p in per for k in p})
+    return {k: sum(p[k] for p in per if k in p) / sum(1 for p in per if k in p) for k in keys}
+
+
+def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
+    """Seeded bootstrap intervals over the clusters that succeeded; none with a single cluster."""
+    return _intervals([cluster_metrics(r) for r in run.results if r.status == "ok"], seed)
+
+
+def _intervals(per: Sequence[dict[str, float]], seed: int) -> dict[str, stats.Interval]:
+    out = {}
+    for k in INTERVAL_METRICS:
+        values = [p[k] for p in per if k in p]
+        if len(values) > 1:
+            out[k] = stats.bootstrap(values, seed)
+    return out
+
+
+def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
+    """Each system's latest run: later records replace earlier ones. A shard record is part of a run,
+    not a run: it counts only once `evalsum merge` has combined the shards (as on the leaderboard)."""
+    latest: dict[str, tuple[Record, SystemRun]] = {}
+    for rec in records:
+        if rec.shard is not None:
+            continue
+        for run in rec.systems:
+            latest[run.system.name] = (rec, run)
+    return [latest[k] for k in sorted(latest)]
+
+
+# Per system, the leaderboard's "why" details (unsupported claims, off-topic sentences) cover at
+# most this many clusters; the rest are counted, and the records keep everything.
+DETAIL_CLUSTERS = 50
+
+
+class SystemAccumulator:
+    """One system's run, folded one result at a time, so the leaderboard of a 10,000-cluster run is
+    built without holding its records: running sums for the exact means (added in record order,
+    so the floats equal the materialised means), per-cluster values only of the metrics that get
+    a bootstrap interval, and small audit details (those of the "why" section capped)."""
+
+    def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
+        self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
+        self.sums: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+        self.values: dict[str, list[float]] = {k: [] for k in INTERVAL_METRICS}
+        self.clusters = 0
+        self.failures: dict[str, str | None] = {}
+        self.hits: dict[str, list[str]] = {}
+        self.contradictions: dict[str, list[dict[str, Any]]] = {}
+        self.quality: dict[str, dict[str, Any]] = {}
+        self.quality_omitted = 0
+        self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
+
+    def add(self, r: ClusterResult) -> None:
+        self.clusters += 1
+        if r.status == "failed":
+            self.failures[r.cluster_id] = r.error
+        else:
+            m = cluster_metrics(r)
+            for k, v in m.items():
+                self.sums[k] = self.sums.get(k, 0) + v
+                self.counts[k] = self.counts.get(k, 0) + 1
+            for k, values in self.values.items():
+                if k in m:
+                    values.append(m[k])
+            if self.details:
+                q = quality_details(SystemRun.model_construct(system=self.system, results=[r]))
+                if q and len(self.quality) >= DETAIL_CLUSTERS:
+                    self.quality_omitted += len(q)
+                else:
+                    self.quality.update(q)
+        if self.details and r.scores and r.scores.facts:
+            f = r.scores.facts
+            self.hits[r.cluster_id] = [h.id for h in f.hits]
+            if f.contradictions:
+                self.contradictions[r.cluster_id] = [h.model_dump() for h in f.contradictions]
+            hit = {h.id for h in f.hits}
+            self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
+
+    def metrics(self) -> dict[str, float]:
+        return {k: self.sums[k] / self.counts[k] for k in sorted(self.sums)}
+
+    def row(self) -> Row:
+        s = self.system
+        details: dict[str, Any] = {"fact_hits": self.hits, "failures": self.failures,
+                                   "contradictions": self.contradictions, "quality": self.quality}
+        if self.quality_omitted:
+            details["quality_omitted"] = self.quality_omitted
+        ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
+        return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
+                   run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
+                   metrics=self.metrics(), details=details, seed=self.seed, intervals=ivs)
+
+
+def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
+    accs = sorted(accs, key=lambda a: a.system.name)
+    rows = [a.row() for a in accs]
+    rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
+    matrix: dict[tuple[str, str], dict[str, Any]] = {}
+    for a in accs:
+        for cluster, fid, w, refs, hit in a.facts:
+            row = matrix.setdefault((cluster, fid), {"cluster": cluster, "fact": fid, "weight": w, "refs": refs,
+                                                     "systems": {}})
+            row["systems"][a.system.name] = hit
+    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}),
+                       fact_matrix=[matrix[k] for k in sorted(matrix)])
+
+
+def _seed(settings: dict[str, Any]) -> int:
+    return int(settings.get("seed", 0))
+
+
+def build(records: Sequence[Record]) -> Leaderboard:
+    accs = []
+    for rec, run in latest_runs(records):
+        acc = SystemAccumulator(run.system, rec.run_id, rec.signature, _seed(rec.settings))
+        for r in run.results:
+            acc.add(r)
+        accs.append(acc)
+    return _board(accs)
+
+
+def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
+    """The leaderboard from record files, streamed: headers first to find each system's latest
+    record, then one pass over every record (a damaged one is an error even when a later record
+    replaces it), folding in only the latest results. Shard records are skipped: they hold part
+    of a run, and `evalsum merge` turns them into one that counts."""
+    latest: dict[str, Path] = {}
+    for p in paths:
+        header = read_header(p)
+        if header.shard is None:
+            for s in header.systems:
+                latest[s.name] = p
+    accs: list[SystemAccumulator] = []
+    for p in paths:
+        wanted: dict[str, SystemAccumulator] = {}
+        footer = False
+        for item in iter_record(p):
+            if isinstance(item, RecordHeader):
+                wanted = {s.name: SystemAccumulator(s, item.run_id, item.signature, _seed(item.settings))
+                          for s in item.systems if latest.get(s.name) == p}
+            elif isinstance(item, ResultLine):
+                acc = wanted.get(item.system)
+                if acc is not None:
+                    acc.add(item.result)
+            else:
+                footer = True
+        if not footer:
+            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
+        accs.extend(wanted.values())
+    return _board(accs)
+
+
+def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:
+    return "–" if v is None else f"{v * scale:.{digits}f}"
+
+
+def _with_interval(r: Row, key: str) -> str:
+    """`34.1 [32.1, 36.1]` when the row has an interval for this metric, else just the mean."""
+    cell = _fmt(r.metrics.get(key))
+    iv = r.intervals.get(key)
+    if iv is not None and iv.low is not None and iv.high is not None:
+        cell += f" [{_fmt(iv.low)}, {_fmt(iv.high)}]"
+    return cell
+
+
+def _row_cells(r: Row) -> list[str]:
+    m = r.metrics
+    n = r.clusters - r.failed
+    name = f"{r.system} †" if r.uses_references else r.system
+    fails = f" ({r.failed} failed)" if r.failed else ""
+    return [name, f"{n}{fails}", *(_with_interval(r, f"{k}_f") for k in MAIN_METRICS), _with_interval(r, "facts"),
+            _fmt(m.get("contradictions"), 1.0, 2), *(_fmt(m.get(k), sc, d) for k, sc, d in QUALITY_COLUMNS),
+            _fmt(m.get("words"), 1.0, 0)]
+
+
+def interval_note(rows: Sequence[Row]) -> str:
+    """The line under the tables that says how intervals were made, or why a row has none."""
+    if not rows:
+        return ""
+    seeds = ", ".join(str(s) for s in sorted({r.seed for r in rows}))
+    singles = [r.system for r in rows if r.clusters - r.failed <= 1]
+    parts = [f"Intervals: {stats.CONFIDENCE:.0%} percentile bootstrap over clusters, {stats.RESAMPLES} resamples, "
+             f"seed {seeds}."]
+    if singles:
+        parts.append(f"n=1 (a single cluster), so no interval for: {', '.join(singles)}.")
+    return " ".join(parts)
+
+
+def _table(rows: Sequence[Row]) -> list[str]:
+    head = ["System", "Clusters", "R-1", "R-2", "R-Lsum", "Facts", "Contra.", *(LABELS[k] for k, _, _ in QUALITY_COLUMNS),
+            "Words"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
+    lines += ["| " + " | ".join(_row_cells(r)) + " |" for r in rows]
+    return lines
+
+
+def render_markdown(board: Leaderboard) -> str:
+    systems = [r for r in board.rows if not r.uses_references]
+    bounds = [r for r in board.rows if r.uses_references]
+    out = ["# Leaderboard", "", "ROUGE F and fact recall x100, exact means over clusters; Contra. = contradiction",
+           "probe hits per summary; Unsupp. = numbers, dates and names no source states; Off-topic = page",
+           "furniture or off-subject sentences; Redund. = highest overlap of two sentences (0-1); Density =",
+           "mean squared copied-fragment length (Newsroom; ~1-3 abstractive, tens when copying); Words =",
+           "mean words after the budget. Details per system below. Derived from `results/runs/` by",
+           "`evalsum leaderboard`; do not edit by hand.", ""]
+    out += _table(systems)
+    if bounds:
+        out += ["", "## Ceilings (†: read the references, not comparable as systems)", ""]
+        out += _table(bounds)
+    if board.rows:
+        out += ["", interval_note(board.rows)]
+    out += ["", "Signature: " + (" ; ".join(f"`{s}`" for s in board.signatures) or "–")]
+    if board.fact_matrix:
+        names = [r.system for r in board.rows]
+        out += ["", "## Fact matrix", "",
+                "Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set explicitly).",
+                "✓ = the summary states it, · = it does not.", "",
+                "| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
+                "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
+        for fr in board.fact_matrix:
+            marks = ["✓" if fr["systems"].get(n) else ("·" if n in fr["systems"] else " ") for n in names]
+            refs = "–" if fr["refs"] is None else str(fr["refs"])
+            out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+    out += render_details(board.rows)
+    return "\n".join(out) + "\n"

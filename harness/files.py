@@ -1,0 +1,51 @@
+"""Atomic file writes: a temp file in the same folder, fsync, then rename, so a reader (or a
+crash) never sees half a file."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from evalsum.errors import DataError
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise DataError(path.parent, None, f"cannot write results here: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; others read results too
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise DataError(path, None, f"cannot write: {e.strerror}") from None
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Move a fully written folder into place: a reader sees the old folder or the new one, never
+    a half-written one (an existing target is swapped out first, then removed)."""
+    staging, target = Path(staging), Path(target)
+    old = staging.with_name(staging.name + ".old")
+    try:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+    except OSError as e:
+        raise DataError(target, None, f"cannot write: {e.strerror}") from None
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,1 @@
+"""Gold data: clusters on disk, JSONL datasets, importers and validation."""

@@ -1,0 +1,173 @@
+"""The only reader of `references/`: discovers clusters, loads them verbatim and validates them."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evalsum.errors import DataError
+from evalsum.models import Checklist, Cluster, Document, Reference
+from evalsum.text import DATE_HEADER, parse_date_header
+
+CLUSTER_FILE = "cluster.yaml"
+
+
+class ClusterMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # The id names folders and cache entries, so it must not be a path ("../x") or empty.
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
+    title: str = Field(min_length=1)
+
+
+_WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text(path: Path) -> str:
+    """Strict UTF-8 (a BOM is allowed and dropped); CRLF is normalised later by the splitter."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(path, f"line {line}", f"not valid UTF-8 (byte {e.start}); re-save the file as UTF-8") from None
+
+
+def _field(err: ValidationError) -> tuple[str, str]:
+    first = err.errors()[0]
+    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+    return loc, first["msg"]
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(read_text(path))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        where = f"line {mark.line + 1}" if mark is not None else None
+        raise DataError(path, where, f"YAML syntax error: {e.problem}") from None
+    except yaml.YAMLError as e:
+        raise DataError(path, None, f"YAML error: {e}") from None
+
+
+def parse_model(model: type[BaseModel], data: Any, path: Path) -> Any:
+    if not isinstance(data, dict):
+        raise DataError(path, None, "expected a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        loc, msg = _field(e)
+        raise DataError(path, f"field {loc}", msg) from None
+
+
+def load_checklist(path: Path) -> Checklist:
+    return parse_model(Checklist, read_yaml(path), path)
+
+
+def load_cluster(directory: Path) -> Cluster:
+    """Load one cluster folder. Sources are kept verbatim; only the date header is parsed out."""
+    directory = Path(directory)
+    meta_path = directory / CLUSTER_FILE
+    if not meta_path.is_file():
+        raise DataError(meta_path, None, "missing cluster file (needs `id:` and `title:`)")
+    meta = parse_model(ClusterMeta, read_yaml(meta_path), meta_path)
+    src_dir = directory / "sources"
+    paths = sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
+    if not paths:
+        raise DataError(src_dir, None, "no sources: add the articles as sources/*.txt")
+    hashes: dict[str, str] = {}
+    documents = []
+    for p in paths:
+        text = read_text(p)
+        if not text.strip():
+            raise DataError(p, None, "empty source file")
+        date, body = parse_date_header(text)
+        header = DATE_HEADER.match(text)
+        if header and date is None:
+            raise DataError(p, "line 1", f"invalid date header {header.group(0).strip()!r}: expected date YYYY-MM-DD")
+        if not _WORD.search(body):
+            raise DataError(p, None, "source has no words" + (" after its date header" if header else ""))
+        h = sha256(p.read_bytes())
+        hashes[p.relative_to(directory).as_posix()] = h
+        documents.append(Document(id=p.stem, path=p.relative_to(directory).as_posix(), text=text, date=date, sha256=h))
+    references = []
+    for p in sorted((directory / "summaries").glob("*.txt")):
+        text = read_text(p)
+        if not _WORD.search(text):
+            raise DataError(p, None, "reference has no words")
+        h = sha256(p.read_bytes())
+        hashes[p.relative_to(directory).as_posix()] = h
+        references.append(Reference(author=p.stem, path=p.relative_to(directory).as_posix(), text=text, sha256=h))
+    checklist = None
+    ck = directory / "checklist.yaml"
+    if ck.is_file():
+        checklist = load_checklist(ck)
+        hashes["checklist.yaml"] = sha256(ck.read_bytes())
+    hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
+    digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
+    return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
+                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
+
+
+def file_hashes(cluster: Cluster) -> dict[str, str]:
+    """Every gold file's hash, for the record (checklist and cluster file included when on disk)."""
+    if cluster.files:
+        return dict(cluster.files)
+    out = {d.path: d.sha256 for d in cluster.documents}
+    out.update({r.path: r.sha256 for r in cluster.references})
+    return dict(sorted(out.items()))
+
+
+def cluster_id(directory: Path) -> str:
+    """A cluster's id from its cluster file, without loading its sources."""
+    meta_path = Path(directory) / CLUSTER_FILE
+    return parse_model(ClusterMeta, read_yaml(meta_path), meta_path).id
+
+
+def cluster_index(root: Path) -> dict[str, Path]:
+    """Cluster id -> folder, from the cluster files alone; two folders with one id is an error,
+    because their results would be mixed up in records and means."""
+    out: dict[str, Path] = {}
+    for d in discover(root):
+        cid = cluster_id(d)
+        if cid in out:
+            raise DataError(d / CLUSTER_FILE, "field id",
+                            f"duplicate cluster id {cid!r} (also in {out[cid].as_posix()})")
+        out[cid] = d
+    return out
+
+
+def discover(root: Path) -> list[Path]:
+    """Cluster folders under root, sorted by name."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(root, None, "references folder not found (pass --references DIR or run from the project root)")
+    dirs = sorted(p.parent for p in root.glob(f"*/{CLUSTER_FILE}"))
+    if not dirs:
+        raise DataError(root, None, f"no clusters found (each needs <id>/{CLUSTER_FILE})")
+    return dirs
+
+
+def load_clusters(root: Path, only: list[str] | None = None) -> list[Cluster]:
+    clusters = [load_cluster(d) for d in discover(root)]
+    seen: dict[str, str] = {}
+    for c in clusters:
+        if c.id in seen:
+            raise DataError(Path(c.path) / CLUSTER_FILE, "field id", f"duplicate cluster id {c.id!r} (also in {seen[c.id]})")
+        seen[c.id] = c.path
+    if only:
+        missing = [x for x in only if x not in seen]
+        if missing:
+            raise DataError(root, None, f"unknown cluster {missing[0]!r}; available: {', '.join(sorted(seen))}")
+        clusters = [c for c in clusters if c.id in only]
+    return clusters

@@ -1,0 +1,91 @@
+"""Gold-data validation: everything `evalsum validate` checks, as a pure report of problems.
+
+A checklist is only trustworthy if its facts are grounded (each matches a source sentence), used
+(each is stated by a reference) and its probes are clean (no reference trips one, and each probe
+is grounded in a source or marked `external`).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from evalsum.gold import corpus
+from evalsum.errors import DataError
+from evalsum.metrics import facts as factsm
+from evalsum.models import Cluster
+from evalsum.text.normalise import Normaliser
+from evalsum.text import prepare, split_sentences
+
+MAX_SHARED_RUN = 8
+
+
+def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
+    toks = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+    return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
+    """(problems, info lines) for one loaded cluster."""
+    problems: list[str] = []
+    info: list[str] = []
+    ck_path = f"{cluster.path}/checklist.yaml"
+    prepared = prepare(cluster.id, cluster.title, cluster.documents)
+    sources = "\n".join(d.text for d in cluster.documents)
+    src_grams = _ngrams(sources, MAX_SHARED_RUN + 1)
+    for r in cluster.references:
+        shared = _ngrams(r.text, MAX_SHARED_RUN + 1) & src_grams
+        if shared:
+            problems.append(f"{cluster.path}/{r.path}: copies a run of more than {MAX_SHARED_RUN} words from a source: "
+                            f"{' '.join(sorted(shared)[0])!r}")
+        info.append(f"  reference {r.author}: {r.words} words")
+    if len(cluster.references) < 2:
+        problems.append(f"{cluster.path}/summaries: needs at least two references (has {len(cluster.references)})")
+    if cluster.checklist is None:
+        info.append("  no checklist.yaml: fact scoring is off for this cluster")
+        return problems, info
+    norm = Normaliser()
+    try:
+        compiled = factsm.compile_checklist(cluster.checklist, norm)
+    except factsm.PatternError as e:
+        return problems + [f"{ck_path}: item {e.item_id}: {e}"], info
+    src = factsm.tokenise([s.text for s in prepared.sentences], norm)
+    refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
+    for f in compiled.facts:
+        if factsm.match(f, src) is None:
+            problems.append(f"{ck_path}: fact {f.id} matches no source sentence (unsupported, or its patterns are wrong)")
+        stated = [a for a, t in refs.items() if factsm.match(f, t) is not None]
+        if not stated:
+            problems.append(f"{ck_path}: fact {f.id} is stated by no reference (fix the patterns or the references)")
+    externals = {p.id for p in cluster.checklist.probes if p.external}
+    for p in compiled.probes:
+        for author, t in refs.items():
+            hit = factsm.match(p, t)
+            if hit is not None:
+                problems.append(f"{ck_path}: probe {p.id} is triggered by reference {author}: {hit!r}")
+        grounded = factsm.match(p, src)
+        if p.id not in externals and grounded is None:
+            problems.append(f"{ck_path}: probe {p.id} matches no source sentence; mark it `external: true` if intended")
+        if p.id in externals and grounded is not None:
+            problems.append(f"{ck_path}: probe {p.id} is marked external but matches a source sentence: {grounded!r}")
+    info.append(f"  checklist: {len(compiled.facts)} facts, {len(compiled.probes)} probes")
+    return problems, info
+
+
+def validate_all(root: Path) -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    info: list[str] = []
+    try:
+        dirs = corpus.discover(root)
+    except DataError as e:
+        return [str(e)], info
+    for d in dirs:
+        try:
+            cluster = corpus.load_cluster(d)
+        except DataError as e:
+            problems.append(str(e))
+            continue
+        info.append(f"{cluster.id}: {len(cluster.documents)} sources, {len(cluster.references)} references")
+        p, i = check_cluster(cluster)
+        problems += p
+        info += i
+    return problems, info

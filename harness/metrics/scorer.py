@@ -1,0 +1,121 @@
+"""Scores one summary against one cluster's gold. Gold is tokenised once per cluster, never per
+pair, and every metric is a pure function of (summary, gold)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from evalsum.errors import DataError
+from evalsum.metrics import facts as factsm
+from evalsum.metrics import quality
+from evalsum.metrics import rouge
+from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
+from evalsum.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Prepared, Settings
+from evalsum.text.normalise import Normaliser
+from evalsum.text import prepare, split_sentences
+
+
+@dataclass
+class Gold:
+    """A cluster's references and checklist, prepared for scoring."""
+
+    cluster_id: str
+    authors: list[str]
+    ref_sentences: list[list[str]]
+    ref_rouge: list[Tokenized]
+    ref_facts: list[factsm.Tokenised]
+    checklist: factsm.CompiledChecklist | None
+    weights: dict[str, float]
+    ref_counts: dict[str, int]
+    sources: quality.SourceGold | None = None  # cleaned sources, for faithfulness and style
+
+
+@dataclass
+class Scorer:
+    """Holds the tokenisers (and their stem caches) for one run: no global state."""
+
+    settings: Settings
+    engine: rouge.Engine = field(default=rouge.PYTHON)
+
+    def __post_init__(self) -> None:
+        self.stemmer = Stemmer(self.settings.stemmer)
+        self.norm = Normaliser()
+
+    def gold(self, cluster: Cluster, prepared: Prepared | None = None) -> Gold:
+        """Everything scoring needs from a cluster, built once; pass `prepared` to reuse its cleaning."""
+        if not cluster.references:
+            raise DataError(cluster.path, "summaries/", "cluster has no reference summaries")
+        sents = [split_sentences(r.text) for r in cluster.references]
+        compiled = None
+        if cluster.checklist is not None:
+            try:
+                compiled = factsm.compile_checklist(cluster.checklist, self.norm)
+            except factsm.PatternError as e:
+                raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
+        # Fact tokens are only needed to match a checklist; without one, skip the work.
+        ref_facts = [factsm.tokenise(s, self.norm) for s in sents] if compiled is not None else []
+        weights = factsm.default_weights(compiled, ref_facts) if compiled else {}
+        counts = factsm.reference_counts(compiled, ref_facts) if compiled else {}
+        prepared = prepared or prepare(cluster.id, cluster.title, cluster.documents)
+        return Gold(cluster.id, [r.author for r in cluster.references], sents,
+                    [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights, counts,
+                    quality.prepare_sources(prepared, self.norm))
+
+    def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
+        pred = tokenize_sentences(list(sentences), self.stemmer)
+        scores = rouge.score(pred, gold.ref_rouge, self.settings.policy, engine=self.engine)
+        fact = None
+        if gold.checklist is not None:
+            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
+        return ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences, gold))
+
+    def _quality(self, sentences: Sequence[str], gold: Gold) -> dict[str, object]:
+        return quality.score(sentences, gold.sources, self.norm) if gold.sources is not None else {}
+
+    def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> tuple[ClusterScore, dict[str, ClusterScore]]:
+        """Each reference (budgeted as given) against the others; pyramid weights from the others."""
+        per: dict[str, ClusterScore] = {}
+        n = len(gold.authors)
+        if n < 2:
+            raise DataError(gold.cluster_id, "summaries/", "the human row needs at least two references")
+        for i, author in enumerate(gold.authors):
+            others = [j for j in range(n) if j != i]
+            pred = tokenize_sentences(list(sentences_of[i]), self.stemmer)
+            scores = rouge.score(pred, [gold.ref_rouge[j] for j in others], self.settings.policy, engine=self.engine)
+            fact = None
+            if gold.checklist is not None:
+                w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others])
+                fact = factsm.score_facts(factsm.tokenise(sentences_of[i], self.norm), gold.checklist, w)
+            per[author] = ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences_of[i], gold))
+        mean = _mean_scores(list(per.values()))
+        if gold.sources is not None:
+            mean = mean.model_copy(update={"extra": quality.mean({a: s.extra for a, s in per.items()})})
+        if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
+            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
+        return mean, per
+
+
+def _mean_scores(scores: list[ClusterScore]) -> ClusterScore:
+    k = len(scores)
+    rouge_mean = {
+        t: PRF(p=sum(s.rouge[t].p for s in scores) / k, r=sum(s.rouge[t].r for s in scores) / k,
+               f=sum(s.rouge[t].f for s in scores) / k)
+        for t in scores[0].rouge
+    }
+    fact = None
+    if all(s.facts is not None for s in scores):
+        fs = [s.facts for s in scores if s.facts is not None]
+        fact = FactScore(
+            recall=sum(f.recall for f in fs) / k, total_weight=sum(f.total_weight for f in fs) / k,
+            hit_weight=sum(f.hit_weight for f in fs) / k, weights=fs[0].weights,
+            hits=_union(f.hits for f in fs), contradictions=_union(f.contradictions for f in fs),
+        )
+    return ClusterScore(rouge=rouge_mean, facts=fact)
+
+
+def _union(groups: object) -> list[FactHit]:
+    seen: dict[str, FactHit] = {}
+    for g in groups:  # type: ignore[attr-defined]
+        for h in g:
+            seen.setdefault(h.id, h)
+    return list(seen.values())

@@ -1,0 +1,41 @@
+"""The metric signature: one short string that pins every setting behind a number (as SacreBLEU
+does), printed under every table so two numbers are only compared when their signatures match."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from evalsum.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
+from evalsum.models import Settings
+
+PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
+METRICS_VERSION = "3"  # 2: faithfulness and style metrics; 3: date-normalised facts, `unless`, off-topic < 0.3
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not-installed"
+    return out
+
+
+def signature(settings: Settings, packages: dict[str, str] | None = None, engine: str = "python") -> str:
+    """`engine` is the ROUGE counting path that ran: `python`, or `rouge-score-rs-<version>`."""
+    pk = packages or package_versions()
+    parts = [
+        f"evalsum:{pk.get('evalsum', '?')}",
+        f"metrics:{METRICS_VERSION}",
+        f"rouge:rouge-score-{pk.get('rouge-score', '?')}",
+        f"engine:{engine}",
+        "tok:rouge-score",
+        f"stem:{'porter-nltk-' + pk.get('nltk', '?') if settings.stemmer else 'none'}",
+        f"refs:{settings.policy}",
+        "split:punkt-noparams+newline",
+        f"budget:{settings.budget}w-system-only",
+        "facts:lexical-stem-sentence",
+        QUALITY_SIGNATURE,
+        f"seed:{settings.seed}",
+    ]
+    return "|".join(parts)

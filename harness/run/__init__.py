@@ -1,0 +1,1 @@
+"""Running systems: the run plan, per-cluster work, parallelism, registry, cache, budget, timeouts, shards."""

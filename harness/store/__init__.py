@@ -1,0 +1,1 @@
+"""Storage: run records, the results lock and the committed baseline."""

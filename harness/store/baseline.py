@@ -1,0 +1,70 @@
+"""Reading and writing `results/baseline.json`, the committed file the CI gate compares against.
+
+Written with sorted keys and a fixed indent (records.dumps) and atomically, so it diffs cleanly
+in review and a crash never leaves half a baseline.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evalsum.errors import DataError
+from evalsum.store.records import dumps
+from evalsum.files import write_atomic
+
+
+SCHEMA_VERSION = 1
+
+
+class BaselineSystem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    version: str
+    options: dict[str, Any]
+    uses_references: bool = False
+    settings: dict[str, Any] = Field(description="the evaluation settings that change scores")
+    clusters: dict[str, dict[str, float]] = Field(description="cluster id -> metric -> value")
+    means: dict[str, float] = Field(description="exact means over the clusters above")
+
+
+class Baseline(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_version: int = SCHEMA_VERSION
+    systems: dict[str, BaselineSystem]
+
+
+def save_baseline(path: Path, baseline: Baseline) -> None:
+    write_atomic(Path(path), dumps(baseline.model_dump(mode="json")))
+
+
+def load_baseline(path: Path) -> Baseline:
+    """The baseline at `path`; a missing or damaged file is one DataError naming it (exit 2)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(path, None, "baseline not found; create it with `evalsum run --all && evalsum bless --all`") from None
+    except OSError as e:
+        raise DataError(path, None, f"cannot read baseline: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise DataError(path, None, "corrupt baseline (not UTF-8); restore it from git or re-bless") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataError(path, f"line {e.lineno}", f"corrupt baseline (not valid JSON: {e.msg}); restore it from git or re-bless") from None
+    if not isinstance(data, dict):
+        raise DataError(path, None, "corrupt baseline (expected a JSON object); restore it from git or re-bless")
+    try:
+        baseline = Baseline.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        raise DataError(path, f"field {loc}", f"{first['msg']}; restore it from git or re-bless") from None
+    if baseline.schema_version != SCHEMA_VERSION:
+        raise DataError(path, "field schema_version", f"baseline schema {baseline.schema_version} is not the "
+                        f"supported {SCHEMA_VERSION}; re-bless with this evalsum")
+    return baseline

@@ -1,0 +1,162 @@
+"""Record files in `results/runs/`: streaming JSONL writer and readers.
+
+A record is JSONL so memory stays flat however many clusters a run has: one header line, one line
+per (system, cluster) result, one footer line. The writer appends to a hidden `.partial` file and
+renames it into place only when the run completes, so a killed run never leaves a record that
+looks whole; its summaries are in the cache and the next run resumes from there.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from evalsum.errors import DataError
+from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
+
+SUFFIX = ".jsonl"
+
+
+def dumps(data: object) -> str:
+    """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline."""
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _line(model: Any) -> str:
+    return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class RecordWriter:
+    """Streams one run to `<runs>/<run_id>.jsonl`, atomically published on `close()`."""
+
+    def __init__(self, runs_dir: Path, header: RecordHeader) -> None:
+        self.runs_dir = Path(runs_dir)
+        self.header = header
+        self.count = 0
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            self.partial = self.runs_dir / f".{header.run_id}.{os.getpid()}.partial"
+            self._fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="\n")
+        except OSError as e:
+            raise DataError(self.runs_dir, None, f"cannot write results here: {e.strerror}") from None
+        self._fh.write(_line(header))
+
+    def add(self, line: ResultLine) -> None:
+        self._fh.write(_line(line))
+        self.count += 1
+
+    def close(self, seconds: float) -> Path:
+        """Write the footer and publish under a name no other process holds (suffix -2, -3...)."""
+        self._fh.write(_line(RecordFooter(results=self.count, seconds=seconds)))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        n = 1
+        while True:
+            target = self.runs_dir / f"{self.header.run_id}{'' if n == 1 else f'-{n}'}{SUFFIX}"
+            try:
+                os.link(self.partial, target)  # fails if target exists: no run overwrites another
+            except FileExistsError:
+                n += 1
+                continue
+            self.partial.unlink()
+            return target
+
+    def abandon(self) -> None:
+        """Leave the partial file for inspection but never publish it."""
+        if not self._fh.closed:
+            self._fh.close()
+
+
+def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter]:
+    """Yield the typed lines of one record; a damaged line is a DataError naming file and line."""
+    path = Path(path)
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as e:
+        raise DataError(path, None, f"cannot read record: {e.strerror}") from None
+    with fh:
+        try:
+            for no, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    data = json.loads(raw)
+                    kind = data.get("kind") if isinstance(data, dict) else None
+                    model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
+                    if model is None or (no == 1) != (kind == "header"):
+                        raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; delete or restore this record")
+                    yield model.model_validate(data)
+                except json.JSONDecodeError as e:
+                    raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
+                except ValidationError as e:
+                    first = e.errors()[0]
+                    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
+                    raise DataError(path, f"line {no}, field {loc}", f"{first['msg']}; delete or restore this record") from None
+        except UnicodeDecodeError:
+            raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
+
+
+def read_header(path: Path) -> RecordHeader:
+    for item in iter_record(path):
+        assert isinstance(item, RecordHeader)
+        return item
+    raise DataError(path, None, "empty record; delete it")
+
+
+def load_record(path: Path) -> Record:
+    """Materialise a whole record in memory (fine for normal runs; large ones use iter_record)."""
+    header: RecordHeader | None = None
+    by_system: dict[str, list[ClusterResult]] = {}
+    clusters: dict[str, dict[str, str]] = {}
+    footer: RecordFooter | None = None
+    for item in iter_record(path):
+        if isinstance(item, RecordHeader):
+            header = item
+            by_system = {s.name: [] for s in item.systems}
+        elif isinstance(item, ResultLine):
+            if item.system not in by_system:
+                raise DataError(path, None, f"result for system {item.system!r} not in the header")
+            by_system[item.system].append(item.result)
+            clusters.setdefault(item.result.cluster_id, item.cluster_files)
+        else:
+            footer = item
+    if header is None:
+        raise DataError(path, None, "empty record; delete it")
+    if footer is None:
+        raise DataError(path, None, "record has no footer (the run did not finish); delete it")
+    return Record(schema_version=header.schema_version, run_id=header.run_id, created=header.created,
+                  signature=header.signature, settings=header.settings, packages=header.packages,
+                  clusters=dict(sorted(clusters.items())),
+                  systems=[SystemRun(system=s, results=by_system[s.name]) for s in header.systems],
+                  seconds=footer.seconds, shard=header.shard)
+
+
+def _age(path: Path) -> tuple[str, int, int, str]:
+    """Sort key, oldest first: the run id's UTC timestamp (whole seconds), then the time the file
+    was finished, then the writer's collision suffix. Names alone misorder two runs in one second:
+    their hashes are arbitrary, and `X-2.jsonl` sorts before `X.jsonl`."""
+    stem = path.name[: -len(SUFFIX)]
+    head, dash, tail = stem.rpartition("-")
+    collision = int(tail) if dash and tail.isdigit() and "-" in head else 1
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return stem.split("-", 1)[0], mtime, collision, path.name
+
+
+def record_paths(runs_dir: Path) -> list[Path]:
+    """Published record files, oldest first (run ids start with a UTC timestamp)."""
+    runs_dir = Path(runs_dir)
+    if not runs_dir.is_dir():
+        return []
+    return sorted(runs_dir.glob(f"*{SUFFIX}"), key=_age)
+
+
+def load_records(runs_dir: Path) -> list[Record]:
+    return [load_record(p) for p in record_paths(runs_dir)]
