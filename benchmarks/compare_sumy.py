@@ -28,15 +28,11 @@ from typing import Any, ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalsum.gold import corpus  # noqa: E402
-
-from evalsum.run import registry
-
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
 from evalsum.contract import Summariser  # noqa: E402
+from evalsum.gold import corpus  # noqa: E402
 from evalsum.models import Budget, Prepared, Settings, Summary  # noqa: E402
+from evalsum.run import registry, runner
 from evalsum.text import words  # noqa: E402
 
 

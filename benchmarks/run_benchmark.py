@@ -39,20 +39,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalsum.gold import dataset  # noqa: E402
-
-from evalsum.store import records
-
-from evalsum.run import registry
-
-from evalsum.gold import collection as sources
-
-from evalsum.gold import synthetic
 from evalsum.errors import EvalsumError  # noqa: E402
+from evalsum.gold import collection as sources
+from evalsum.gold import (
+    dataset,
+    synthetic,
+)
 from evalsum.metrics import engines as fast  # noqa: E402
 from evalsum.metrics import rouge
 from evalsum.metrics.tokens import Stemmer, tokenize_sentences  # noqa: E402
 from evalsum.models import ResultLine  # noqa: E402
+from evalsum.run import registry
+from evalsum.store import records
 from evalsum.text import split_sentences  # noqa: E402
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")

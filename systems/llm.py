@@ -29,9 +29,9 @@ from pydantic import Field, computed_field, field_validator
 from evalsum.contract import Summariser, SystemOptions
 from evalsum.errors import BackendUnavailable
 from evalsum.models import Budget, Prepared, Summary
-from evalsum.text import split_sentences, words
 from evalsum.systems.chat_http import ChatClient
 from evalsum.systems.markdown import strip_markdown
+from evalsum.text import split_sentences, words
 
 DEFAULT_PROMPT = "summarise-v1"
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from evalsum.run import registry
-from tests.conftest import cli  # noqa: F401  (re-exported for the gate tests)
 from tests import gate_plugins as plugins
+from tests.conftest import cli  # noqa: F401  (re-exported for the gate tests)
 
 TOWNS = ["Alderford", "Brackley", "Corrin", "Dunmore", "Elsworth", "Farleigh", "Glenroy", "Hadley", "Ivybridge", "Jarrow"]
 RIVERS = ["Avon", "Calder", "Derwent", "Eden", "Frome", "Kennet", "Lune", "Ouse", "Tamar", "Wye"]

@@ -8,8 +8,8 @@ import pytest
 
 from benchmarks import bench_textrank, compare_sumy
 from evalsum.models import Budget
-from evalsum.text import words
 from evalsum.systems.extractive import TextRank
+from evalsum.text import words
 
 
 def test_synthetic_cluster_shape_and_seed() -> None:

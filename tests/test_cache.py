@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from evalsum.models import Settings
 from evalsum.run import runner
 from evalsum.run.cache import cache_key
-from evalsum.models import Settings
 from evalsum.store.records import load_record
-from tests.gatekit import cli, make_clusters, register
 from tests.gate_plugins import calls
+from tests.gatekit import cli, make_clusters, register
 
 CORE_HERE = [("lead3", {}), ("random", {}), ("oracle", {}), ("human", {})]
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.store import records
-
 from evalsum.analysis import stats
 from evalsum.analysis.leaderboard import cluster_metrics
+from evalsum.store import records
 from tests.conftest import REFERENCES
 from tests.gatekit import cli, make_clusters, register
 

@@ -9,16 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalsum.gold import corpus
-
-from evalsum.gold import dataset
-
-from evalsum.run import runner
-
-from evalsum.gold import collection as sources
 from evalsum.errors import DataError
+from evalsum.gold import collection as sources
+from evalsum.gold import corpus, dataset
 from evalsum.gold.importers import duc, multinews, writer
 from evalsum.models import Checklist, Settings
+from evalsum.run import runner
 from evalsum.store.records import iter_record
 from tests.test_smoke_cli import cli
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.analysis import publish
-from evalsum.run import runner
-
 from evalsum import files as store
+from evalsum.analysis import publish
+from evalsum.analysis.leaderboard import Leaderboard
 from evalsum.errors import DataError
 from evalsum.models import Summary
+from evalsum.run import runner
 from evalsum.store.records import load_record, record_paths
-from evalsum.analysis.leaderboard import Leaderboard
 from tests.conftest import ROOT
 from tests.faults import cli, synthetic_corpus
 from tests.plugins import plugin_site

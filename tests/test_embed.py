@@ -16,13 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evalsum.gold import corpus
-
-from evalsum.run import registry
-
-from evalsum.run import runner
 from evalsum.errors import UsageError
+from evalsum.gold import corpus
 from evalsum.models import Budget
+from evalsum.run import registry, runner
 from evalsum.store.records import load_record, record_paths
 from evalsum.systems.embedding import PACKAGED, Embed, centrality, mmr_select
 from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.gold import corpus
-from evalsum.run.budget import enforce_budget
 from evalsum.errors import DataError, UsageError
-from evalsum.models import Budget, Settings, Summary
-from evalsum.run.runner import Paths, evaluate
+from evalsum.gold import corpus
 from evalsum.metrics.scorer import Scorer
+from evalsum.models import Budget, Settings, Summary
+from evalsum.run.budget import enforce_budget
+from evalsum.run.runner import Paths, evaluate
 from evalsum.text import split_sentences
 from tests.conftest import CLUSTER, REFERENCES, cli
 

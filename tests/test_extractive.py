@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from evalsum.analysis import leaderboard as report
 from evalsum.models import Budget, Prepared, PreparedDocument, Sentence
 from evalsum.run.runner import evaluate
-from evalsum.text import is_boilerplate, words
 from evalsum.systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
+from evalsum.text import is_boilerplate, words
 
 
 def cluster_of(docs: list[list[str]], dates: Sequence[dt.date | None] | None = None) -> Prepared:

@@ -8,11 +8,11 @@ import yaml
 
 from evalsum.gold import corpus
 from evalsum.metrics import facts as fm
-from evalsum.models import Checklist, Settings
-from evalsum.text.normalise import Normaliser
-from evalsum.run.runner import evaluate
 from evalsum.metrics.scorer import Scorer
-from tests.conftest import cli, CLUSTER, CLUSTER_DIR
+from evalsum.models import Checklist, Settings
+from evalsum.run.runner import evaluate
+from evalsum.text.normalise import Normaliser
+from tests.conftest import CLUSTER, CLUSTER_DIR, cli
 
 
 def compiled(facts: list[dict], probes: list[dict] | None = None) -> fm.CompiledChecklist:

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.run import timeout as guard
-
-from evalsum.run import runner
-from evalsum.errors import BackendError
-from evalsum.store.records import load_record, record_paths
 from evalsum.analysis.leaderboard import cluster_metrics
+from evalsum.errors import BackendError
+from evalsum.run import runner
+from evalsum.run import timeout as guard
+from evalsum.store.records import load_record, record_paths
 from tests import plugins
 from tests.faults import cli, synthetic_corpus
 

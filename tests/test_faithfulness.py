@@ -7,8 +7,8 @@ import pytest
 
 from evalsum.gold import corpus
 from evalsum.metrics import faithfulness as F
-from evalsum.text.normalise import Normaliser, find_dates
 from evalsum.text import prepare, split_sentences
+from evalsum.text.normalise import Normaliser, find_dates
 from tests.conftest import REFERENCES
 
 NORM = Normaliser()

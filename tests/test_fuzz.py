@@ -10,19 +10,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evalsum.gold import corpus
-
-from evalsum.run import registry
-
-from evalsum.run import runner
-from evalsum.run.budget import enforce_budget
 from evalsum.errors import DataError
+from evalsum.gold import corpus
 from evalsum.metrics import facts as factsm
-from evalsum.models import (Budget, Checklist, Cluster, ClusterScore, Document, Fact, Probe, Reference, Settings,
-                            Summary)
-from evalsum.text.normalise import Normaliser
 from evalsum.metrics.scorer import Scorer
+from evalsum.models import Budget, Checklist, Cluster, ClusterScore, Document, Fact, Probe, Reference, Settings, Summary
+from evalsum.run import registry, runner
+from evalsum.run.budget import enforce_budget
 from evalsum.text import clean_lines, parse_date_header, prepare_document, split_sentences
+from evalsum.text.normalise import Normaliser
 
 # 50 examples keep the suite fast; EVALSUM_FUZZ_EXAMPLES=2000 for a long local hunt.
 FUZZ = settings(max_examples=int(os.environ.get("EVALSUM_FUZZ_EXAMPLES", "50")), deadline=None,

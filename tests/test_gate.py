@@ -8,23 +8,29 @@ from pathlib import Path
 import pytest
 
 from evalsum.analysis import gate
-
-from evalsum.run import registry
-
-from evalsum.run import runner
-from evalsum.store.baseline import load_baseline, save_baseline
 from evalsum.analysis.gate_config import GateConfig, MetricGate
+from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.config import Config, load_config
 from evalsum.errors import DataError, UsageError
-from evalsum.models import (PRF, BudgetedSummary, ClusterResult, ClusterScore, FactScore, Record, Settings,
-                            SystemInfo, SystemRun)
-from evalsum.store.records import load_records
-from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.metrics.scorer import Scorer
+from evalsum.models import (
+    PRF,
+    BudgetedSummary,
+    ClusterResult,
+    ClusterScore,
+    FactScore,
+    Record,
+    Settings,
+    SystemInfo,
+    SystemRun,
+)
+from evalsum.run import registry, runner
+from evalsum.store.baseline import load_baseline, save_baseline
+from evalsum.store.records import load_records
 from evalsum.systems.lead import Lead3
 from tests.conftest import CLUSTER, REFERENCES
-from tests.gatekit import cli, make_clusters, register
 from tests.gate_plugins import DROP_BEST
+from tests.gatekit import cli, make_clusters, register
 
 # ------------------------------------------------------------------ hand-made records
 
@@ -355,9 +361,9 @@ def test_latest_run_is_the_last_written_even_within_one_second(tmp_path: Path) -
     through the writer's `-2` suffix (which sorts before `.jsonl`) nor through arbitrary hashes."""
     import os
 
+    from evalsum.analysis.leaderboard import latest_runs
     from evalsum.models import RecordHeader, ResultLine
     from evalsum.store.records import RecordWriter, load_records
-    from evalsum.analysis.leaderboard import latest_runs
 
     def write(run_id: str, r2: float, mtime_ns: int | None = None) -> Path:
         head = RecordHeader(run_id=run_id, created="2025-01-01T00:00:00+00:00", signature="sig", settings={},

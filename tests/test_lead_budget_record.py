@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from evalsum.store import records
-from evalsum.run.budget import enforce_budget
 from evalsum.models import Budget, Summary
+from evalsum.run.budget import enforce_budget
 from evalsum.run.runner import evaluate, run_to_disk
+from evalsum.store import records
 from evalsum.text import is_boilerplate
 
 

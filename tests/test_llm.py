@@ -17,13 +17,10 @@ from typing import Any
 
 import pytest
 
-from evalsum.gold import corpus
-
-from evalsum.run import registry
-
-from evalsum.run import runner
 from evalsum.errors import UsageError
+from evalsum.gold import corpus
 from evalsum.models import Budget
+from evalsum.run import registry, runner
 from evalsum.store.records import load_record, record_paths
 from evalsum.systems.chat_http import ChatClient
 from evalsum.systems.llm import LLM, LLMOptions, render_documents
@@ -442,8 +439,8 @@ def test_llm_needs_no_extra_package() -> None:
 
 
 def test_base_url_must_be_http() -> None:
-    from evalsum.run import registry
     from evalsum.errors import UsageError
+    from evalsum.run import registry
 
     with pytest.raises(UsageError, match="invalid option 'base_url'.*http:// or https://"):
         registry.build("llm", ["base_url=ftp://example.org/v1"])

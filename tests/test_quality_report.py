@@ -4,11 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
 from evalsum.metrics import quality
-from evalsum.models import Settings
 from evalsum.metrics.signature import signature
+from evalsum.models import Settings
+from evalsum.run import runner
 
 HEAD = "| System | Clusters | R-1 | R-2 | R-Lsum | Facts | Contra. | Unsupp. | Off-topic | Redund. | Density | Words |"
 

@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.gold import corpus
-
-from evalsum.store import records
-
-from evalsum.run import registry
-
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
 from evalsum.errors import UsageError
+from evalsum.gold import corpus
+from evalsum.run import registry, runner
 from evalsum.run.runner import evaluate
+from evalsum.store import records
 from evalsum.systems.lead import Lead3
 from tests.conftest import CLUSTER_DIR, REFERENCES, cli
 

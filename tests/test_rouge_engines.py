@@ -11,13 +11,10 @@ from hypothesis import strategies as st
 from rouge_score.rouge_scorer import RougeScorer, _lcs_table, lcs_ind
 
 from evalsum.metrics import engines as fast
-
-from evalsum.metrics import lcs
-
-from evalsum.metrics import rouge
+from evalsum.metrics import lcs, rouge
+from evalsum.metrics.signature import signature
 from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from evalsum.models import Settings
-from evalsum.metrics.signature import signature
 
 TYPES = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 # Few distinct words, inflected forms and punctuation: many ties in the LCS tables, real stemming.

@@ -6,23 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from evalsum.gold import dataset
-
-from evalsum.run import merge
-
-from evalsum.store import records
-
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
-
-from evalsum.run import shards as shard
-
-from evalsum.gold import collection as sources
-
-from evalsum.gold import synthetic
 from evalsum.errors import DataError, UsageError
+from evalsum.gold import collection as sources
+from evalsum.gold import dataset, synthetic
 from evalsum.models import Settings
+from evalsum.run import merge, runner
+from evalsum.run import shards as shard
+from evalsum.store import records
 from tests.test_dataset_import import _comparable
 from tests.test_smoke_cli import cli
 

@@ -5,9 +5,7 @@ import json
 from pathlib import Path
 
 from evalsum.store.records import load_record, record_paths
-from tests.conftest import cli, CLUSTER, REFERENCES
-
-
+from tests.conftest import CLUSTER, REFERENCES, cli
 
 
 def test_run_lead3_writes_record_and_leaderboard(tmp_path: Path, capsys) -> None:
@@ -41,8 +39,9 @@ def test_inspect_shows_kept_sentences_and_dropped_lines(capsys) -> None:
 
 
 def test_every_command_help_has_an_example(capsys) -> None:
-    from evalsum.cli.app import app
     import typer.main
+
+    from evalsum.cli.app import app
 
     group = typer.main.get_command(app)
     for name in group.commands:  # type: ignore[attr-defined]

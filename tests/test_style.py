@@ -6,10 +6,10 @@ from hypothesis import strategies as st
 
 from evalsum.gold import corpus
 from evalsum.metrics import style as S
-from evalsum.models import Settings
-from evalsum.text.normalise import Normaliser
 from evalsum.metrics.scorer import Scorer
+from evalsum.models import Settings
 from evalsum.text import prepare, split_sentences
+from evalsum.text.normalise import Normaliser
 from tests.conftest import REFERENCES
 
 NORM = Normaliser()

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from evalsum.analysis import stats
-from evalsum.errors import UsageError
 from evalsum.analysis.gate import score_settings
-from evalsum.models import Record, SystemRun
 from evalsum.analysis.leaderboard import LABELS, cluster_metrics, latest_runs
+from evalsum.errors import UsageError
+from evalsum.models import Record, SystemRun
 
 METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "contradictions")
 # Shown as counts per summary; every other metric is a 0-1 score shown x100.

@@ -18,10 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.analysis import stats
 from evalsum.analysis.gate_config import GateConfig, MetricGate, default_metrics
-from evalsum.store.baseline import SCHEMA_VERSION, Baseline, BaselineSystem
+from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
 from evalsum.models import Record, SystemRun
-from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
+from evalsum.store.baseline import Baseline, BaselineSystem
 
 ROUND = 6
 # Settings that change scores; a mismatch makes every number incomparable. The seed only moves

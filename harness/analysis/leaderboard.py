@@ -8,10 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.analysis import stats
+from evalsum.analysis.leaderboard_details import quality_details, render_details
 from evalsum.errors import DataError
 from evalsum.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
 from evalsum.store.records import iter_record, read_header
-from evalsum.analysis.leaderboard_details import quality_details, render_details
 
 MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
 LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "facts": "Facts",

@@ -11,9 +11,9 @@ import sys
 import click
 import typer
 
-from evalsum.errors import EvalsumError
-from evalsum.cli.app import app
 from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
+from evalsum.cli.app import app
+from evalsum.errors import EvalsumError
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
 CLI_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         typer.echo(f"error: {where}{e.strerror or one_line(e)}", err=True)
         sys.exit(2)
-    except Exception as e:  # noqa: BLE001 - a bug: still one line, the traceback is behind --debug
+    except Exception as e:
         if debug:
             raise
         typer.echo(f"error: internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "

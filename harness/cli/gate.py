@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from evalsum.files import write_atomic
-
-from evalsum.store import baseline as baseline_io
-from evalsum.analysis import compare as comparison
 from evalsum import config as configuration
+from evalsum.analysis import compare as comparison
 from evalsum.analysis import gate
-from evalsum.store import records
-from evalsum.run import registry
-from evalsum.run import runner
 from evalsum.cli.app import RESULTS, app, emit_json
 from evalsum.errors import DataError
+from evalsum.files import write_atomic
 from evalsum.models import Record
+from evalsum.run import registry, runner
+from evalsum.store import baseline as baseline_io
+from evalsum.store import records
 
 
 def _records(results: Path) -> list[Record]:
@@ -33,7 +30,7 @@ def compare(
     a: str = typer.Argument(..., help="system A"),
     b: str = typer.Argument(..., help="system B"),
     metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare (repeatable); default R-1, R-2, R-Lsum, facts, contradictions"),
-    seed: Optional[int] = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
+    seed: int | None = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     results: Path = RESULTS,
 ) -> None:
@@ -52,7 +49,7 @@ def compare(
 def bless(
     system: list[str] = typer.Option([], "--system", "-s", help="only these systems (repeatable); default every recorded system"),
     all_: bool = typer.Option(False, "--all", help=f"the built-in systems CI runs: {', '.join(registry.CORE)}"),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="where to write (default: RESULTS/baseline.json)"),
+    baseline: Path | None = typer.Option(None, "--baseline", help="where to write (default: RESULTS/baseline.json)"),
     results: Path = RESULTS,
 ) -> None:
     """Write the baseline the CI gate compares against, from each system's latest record.
@@ -70,9 +67,9 @@ def bless(
 
 @app.command()
 def check(
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="baseline file (default: RESULTS/baseline.json)"),
-    config: Optional[Path] = typer.Option(None, "--config", help="TOML file with the gate settings (default: [tool.evalsum] of ./pyproject.toml)"),
-    markdown: Optional[Path] = typer.Option(None, "--markdown", help="also write the verdict table here, e.g. \"$GITHUB_STEP_SUMMARY\""),
+    baseline: Path | None = typer.Option(None, "--baseline", help="baseline file (default: RESULTS/baseline.json)"),
+    config: Path | None = typer.Option(None, "--config", help="TOML file with the gate settings (default: [tool.evalsum] of ./pyproject.toml)"),
+    markdown: Path | None = typer.Option(None, "--markdown", help="also write the verdict table here, e.g. \"$GITHUB_STEP_SUMMARY\""),
     as_json: bool = typer.Option(False, "--json", help="print the verdicts as JSON"),
     results: Path = RESULTS,
 ) -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import typer
 
-from evalsum.gold import validation
 from evalsum.cli.app import REFERENCES, app, emit_json, err, out
+from evalsum.gold import validation
 
 
 @app.command()

@@ -8,22 +8,16 @@ from typing import Any
 import typer
 from rich.progress import Progress
 
-from evalsum.analysis import publish
-from evalsum.store import records
-
-from evalsum.run import registry
-
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
-
-from evalsum.run import shards as sharding
-
-from evalsum.gold import collection as sources
-from evalsum.errors import BackendError, BackendUnavailable, UsageError
-from evalsum.run.timeout import DEFAULT_TIMEOUT
+from evalsum.analysis import publish
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
+from evalsum.errors import BackendError, BackendUnavailable, UsageError
+from evalsum.gold import collection as sources
 from evalsum.models import RecordHeader, ResultLine, Settings
+from evalsum.run import registry, runner
+from evalsum.run import shards as sharding
+from evalsum.run.timeout import DEFAULT_TIMEOUT
+from evalsum.store import records
 
 # Above this many results the run prints per-system means instead of one line per result.
 MAX_PRINTED_RESULTS = 60

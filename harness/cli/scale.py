@@ -7,15 +7,13 @@ from pathlib import Path
 import typer
 
 from evalsum.analysis import publish
-from evalsum.gold import dataset
-
-from evalsum.run import merge as merging
-
-from evalsum.run import runner
 from evalsum.cli.app import RESULTS, app, emit_json, err, out
-from evalsum.gold.dataset import DatasetCluster
 from evalsum.errors import UsageError
+from evalsum.gold import dataset
+from evalsum.gold.dataset import DatasetCluster
 from evalsum.gold.importers import duc, multinews, writer
+from evalsum.run import merge as merging
+from evalsum.run import runner
 
 FORMATS = ("jsonl", "multi-news", "duc")
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import typer
 
-from evalsum.run import external as single
 from evalsum.cli.app import REFERENCES, app, emit_json, out
 from evalsum.errors import UsageError
 from evalsum.models import Settings
+from evalsum.run import external as single
 
 LABELS = (("rouge1", "R-1"), ("rouge2", "R-2"), ("rougeL", "R-L"), ("rougeLsum", "R-Lsum"))
 

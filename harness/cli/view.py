@@ -5,16 +5,13 @@ from pathlib import Path
 
 import typer
 
-from evalsum.analysis import publish
-from evalsum.gold import corpus
-
-from evalsum.store import records
-
 from evalsum.analysis import leaderboard as report
-
-from evalsum.run import runner
+from evalsum.analysis import publish
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, out
 from evalsum.errors import DataError
+from evalsum.gold import corpus
+from evalsum.run import runner
+from evalsum.store import records
 
 
 @app.command()

@@ -9,10 +9,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from evalsum.gold import corpus
-
-from evalsum.gold import dataset
 from evalsum.errors import DataError
+from evalsum.gold import corpus, dataset
 from evalsum.models import Cluster
 
 

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from evalsum.gold.corpus import CLUSTER_FILE, sha256
 from evalsum.errors import DataError
+from evalsum.gold.corpus import CLUSTER_FILE, sha256
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import parse_date_header
 

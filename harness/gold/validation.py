@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from evalsum.gold import corpus
 from evalsum.errors import DataError
+from evalsum.gold import corpus
 from evalsum.metrics import facts as factsm
 from evalsum.models import Cluster
-from evalsum.text.normalise import Normaliser
 from evalsum.text import prepare, split_sentences
+from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
 

@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evalsum.metrics import faithfulness
-
-from evalsum.metrics import style
+from evalsum.metrics import faithfulness, style
 from evalsum.models import Prepared
 from evalsum.text.normalise import Normaliser
 

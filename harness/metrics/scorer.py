@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 from evalsum.errors import DataError
 from evalsum.metrics import facts as factsm
-from evalsum.metrics import quality
-from evalsum.metrics import rouge
+from evalsum.metrics import quality, rouge
 from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from evalsum.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Prepared, Settings
-from evalsum.text.normalise import Normaliser
 from evalsum.text import prepare, split_sentences
+from evalsum.text.normalise import Normaliser
 
 
 @dataclass

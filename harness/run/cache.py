@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from evalsum.models import Summary
 from evalsum.files import write_atomic
+from evalsum.models import Summary
 
 
 def cache_key(system: str, version: str, options: dict[str, Any], cluster_sha: str, budget: int) -> str:

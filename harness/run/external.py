@@ -10,13 +10,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from evalsum.errors import DataError
 from evalsum.gold import corpus
 from evalsum.metrics import engines as fast
-from evalsum.run.budget import enforce_budget
-from evalsum.errors import DataError
-from evalsum.models import Budget, BudgetedSummary, ClusterScore, Settings, Summary
 from evalsum.metrics.scorer import Scorer
 from evalsum.metrics.signature import package_versions, signature
+from evalsum.models import Budget, BudgetedSummary, ClusterScore, Settings, Summary
+from evalsum.run.budget import enforce_budget
 from evalsum.text import split_sentences
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from evalsum.errors import DataError
 from evalsum.models import RecordFooter, RecordHeader, ResultLine, Settings
-from evalsum.store.records import RecordWriter, iter_record, read_header
 from evalsum.run.runner import run_id
 from evalsum.run.shards import parse, shard_of
+from evalsum.store.records import RecordWriter, iter_record, read_header
 
 CHECKED = ("schema_version", "signature", "settings", "systems", "packages", "cluster_order")
 

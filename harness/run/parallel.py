@@ -41,10 +41,10 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init(spec: WorkerSpec) -> None:
-    from evalsum.run import registry
-    from evalsum.run.cache import SummaryCache
     from evalsum.metrics import engines as fast
     from evalsum.metrics.scorer import Scorer
+    from evalsum.run import registry
+    from evalsum.run.cache import SummaryCache
 
     _WORKER["built"] = [registry.build(name, opts) for name, opts in spec.systems]
     _WORKER["scorer"] = Scorer(spec.settings, fast.select(spec.engine))  # type: ignore[arg-type]

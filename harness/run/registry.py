@@ -139,11 +139,11 @@ def status(name: str) -> Status:
         cls = _import(spec)
     except ModuleNotFoundError as e:
         return Status(name, spec, builtin, hint=_not_installed(name, spec, e))
-    except Exception as e:  # noqa: BLE001 - a broken plugin must not break the listing
+    except Exception as e:
         return Status(name, spec, builtin, hint=f"cannot load {spec}: {type(e).__name__}: {e}")
     try:
         why = cls.unavailable()
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         why = f"unavailable() failed: {type(e).__name__}: {e}"
     return Status(name, spec, builtin, version=str(getattr(cls, "version", "?")),
                   description=str(getattr(cls, "description", "")), available=why is None, hint=why or "")

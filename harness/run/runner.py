@@ -14,24 +14,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from evalsum.gold import corpus
-
-from evalsum.run import registry
-
-from evalsum.gold import collection as sources
-from evalsum.run.budget import enforce_budget
-from evalsum.run.cache import SummaryCache, cache_key
 from evalsum.contract import Summariser
 from evalsum.errors import BackendError, BackendUnavailable, EvalsumError
-from evalsum.run.timeout import DEFAULT_TIMEOUT, call_with_timeout
-from evalsum.models import (Budget, Cluster, ClusterResult, Prepared, Record, RecordHeader, ResultLine, Settings,
-                            Summary, SystemInfo, SystemRun)
+from evalsum.gold import collection as sources
+from evalsum.gold import corpus
 from evalsum.metrics import engines as fast
 from evalsum.metrics.rouge import PYTHON, Engine
-from evalsum.store.records import RecordWriter
 from evalsum.metrics.scorer import Gold, Scorer
-from evalsum.run.shards import Shard, select
 from evalsum.metrics.signature import package_versions, signature
+from evalsum.models import (
+    Budget,
+    Cluster,
+    ClusterResult,
+    Prepared,
+    Record,
+    RecordHeader,
+    ResultLine,
+    Settings,
+    Summary,
+    SystemInfo,
+    SystemRun,
+)
+from evalsum.run import registry
+from evalsum.run.budget import enforce_budget
+from evalsum.run.cache import SummaryCache, cache_key
+from evalsum.run.shards import Shard, select
+from evalsum.run.timeout import DEFAULT_TIMEOUT, call_with_timeout
+from evalsum.store.records import RecordWriter
 from evalsum.text import prepare
 
 
@@ -117,7 +126,7 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
         events.calls[system.name] = events.calls.get(system.name, 0) + 1
         try:
             summary = call_with_timeout(_summarise, timeout, system, prepared, budget, gold)
-        except Exception as e:  # noqa: BLE001 - a backend's bug must not end the run
+        except Exception as e:
             return _failed(cluster, e, cached, t0)
         if system.cacheable:
             cache.put(key, summary)
@@ -130,7 +139,7 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
                 a: s.model_dump(mode="json") for a, s in per.items()}}})
         else:
             scores = scorer.score(shown.sentences, gold)
-    except Exception as e:  # noqa: BLE001 - e.g. a human row with one reference; the run goes on
+    except Exception as e:
         return _failed(cluster, e, cached, t0)
     return ClusterResult(cluster_id=cluster.id, status="ok", summary=shown, scores=scores, cached=cached,
                          seconds=time.perf_counter() - t0)

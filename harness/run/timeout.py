@@ -45,7 +45,7 @@ def call_with_timeout(fn: Callable[..., T], timeout: float | None, *args: Any, *
     def target() -> None:
         try:
             box["value"] = fn(*args, **kwargs)
-        except BaseException as e:  # noqa: BLE001 - handed back to the calling thread
+        except BaseException as e:
             box["error"] = e
 
     worker = threading.Thread(target=target, name="evalsum-backend-call", daemon=True)

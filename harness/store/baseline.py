@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError
-from evalsum.store.records import dumps
 from evalsum.files import write_atomic
-
+from evalsum.store.records import dumps
 
 SCHEMA_VERSION = 1
 

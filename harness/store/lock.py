@@ -30,7 +30,7 @@ def results_lock(results: Path) -> Iterator[None]:
     path = Path(results) / LOCK_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed below; never written to
+        fh = open(path, "a", encoding="utf-8")
     except OSError as e:
         raise DataError(path.parent, None, f"cannot write results here: {e.strerror}") from None
     with fh:

@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from evalsum.gold.dataset import DatasetCluster, validate_cluster
 from evalsum.errors import DataError
+from evalsum.gold.dataset import DatasetCluster, validate_cluster
 
 MODEL_NAME = re.compile(r"^(?P<set>[A-Za-z0-9_-]+)\.M\.(?P<size>[A-Za-z0-9]+)\.(?P<task>[A-Za-z0-9]+)\.(?P<annotator>[A-Za-z0-9]+)$")
 DOC = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL | re.IGNORECASE)

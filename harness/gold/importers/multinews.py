@@ -14,8 +14,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import IO
 
-from evalsum.gold.dataset import DatasetCluster, validate_cluster
 from evalsum.errors import DataError
+from evalsum.gold.dataset import DatasetCluster, validate_cluster
 
 DOC_SEPARATOR = "|||||"
 NEWLINE_TOKEN = re.compile(r"[ \t]*NEWLINE_CHAR[ \t]*")

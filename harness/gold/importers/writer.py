@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalsum.gold.dataset import DatasetCluster, render
 from evalsum.errors import DataError
 from evalsum.files import replace_dir, write_atomic
+from evalsum.gold.dataset import DatasetCluster, render
 
 Items = Callable[[], Iterator[tuple[str, DatasetCluster]]]
 
