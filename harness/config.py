@@ -1,20 +1,33 @@
-"""Project configuration: the `[tool.evalsum]` table of pyproject.toml, or a TOML file given with
-`--config`. Today it holds the CI gate's metrics and tolerances; everything has a default, so a
-project without the table gets the gate described in the README.
+"""The run file: what a team evaluates, in the `[tool.evalsum]` table of pyproject.toml or in a
+TOML file given with `--config` (the same table at its top level).
+
+    [tool.evalsum]
+    references = "references"          # or: dataset = "data/clusters.jsonl"
+    budget = 100
+    policy = "pooled"
+
+    [[tool.evalsum.systems]]
+    backend = "lead-k"
+    options = { k = 5 }                # label defaults to lead-k[k=5]
 
     [tool.evalsum.gate.metrics]
     rouge2_f = { tolerance = 0.005 }
     contradictions = { tolerance = 0.0, better = "lower" }
 
-A `metrics` table replaces the default set, so a metric can be dropped from the gate.
+Why pyproject.toml: a Python project already has it, the gate settings already live there, and
+TOML has no implicit typing (YAML would read `model = no` as false). Everything has a default, so
+a project without the table gets the README's gate, and `evalsum run` then needs `-s` or `--all`.
+A `metrics` table replaces the default set, so a metric can be dropped from the gate. Paths are
+relative to the file that names them.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+import math
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalsum.analysis.gate_config import GateConfig
 from evalsum.errors import DataError
@@ -27,11 +40,44 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 PYPROJECT = Path("pyproject.toml")
 
 
+OptionValue = str | int | float | bool | list[str | int | float | bool]
+
+
+class SystemEntry(BaseModel):
+    """One system of the run file: a backend, its options, and optionally the row's label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    backend: str = Field(min_length=1)
+    label: str | None = None
+    options: dict[str, OptionValue] = Field(default_factory=dict)
+
+    @field_validator("options")
+    @classmethod
+    def _finite(cls, options: dict[str, OptionValue]) -> dict[str, OptionValue]:
+        for key, value in options.items():
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, float) and not math.isfinite(v):
+                    raise ValueError(f"option {key!r} must be a finite number, got {v}")
+        return options
+
+
 class Config(BaseModel):
     """Everything under `[tool.evalsum]`; unknown keys are errors so a typo cannot switch a gate off."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    references: str | None = Field(default=None, description="folder of clusters")
+    dataset: str | None = Field(default=None, description="a JSONL dataset instead of a references folder")
+    results: str | None = Field(default=None, description="folder for records, leaderboard, baseline and cache")
+    budget: int | None = Field(default=None, gt=0, description="word budget enforced on every summary")
+    policy: Literal["pooled", "max", "mean"] | None = Field(default=None, description="multi-reference ROUGE policy")
+    systems: list[SystemEntry] = Field(default_factory=list, description="what `evalsum run` runs when no -s is given")
     gate: GateConfig = Field(default_factory=GateConfig)
+
+    @model_validator(mode="after")
+    def _one_data_source(self) -> Config:
+        if self.references is not None and self.dataset is not None:
+            raise ValueError("give `references` or `dataset`, not both")
+        return self
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -59,17 +105,28 @@ def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:
         raise DataError(path, f"field {loc or '(top level)'}", first["msg"]) from None
 
 
-def load_config(path: Path | None = None) -> Config:
-    """`path` if given (a pyproject.toml, or a plain TOML file holding the evalsum table itself);
-    otherwise ./pyproject.toml when it exists; otherwise the defaults."""
-    if path is None:
-        if not PYPROJECT.is_file():
-            return Config()
-        path = PYPROJECT
-    else:
+def config_path(path: Path | None = None) -> Path | None:
+    """The file a run reads its configuration from: `path`, else ./pyproject.toml if present."""
+    if path is not None:
         path = Path(path)
         if not path.is_file():
             raise DataError(path, None, "config file not found")
+        return path
+    return PYPROJECT if PYPROJECT.is_file() else None
+
+
+def table_prefix(path: Path) -> str:
+    """The dotted key the evalsum table sits under in `path` (for error messages)."""
+    return "tool.evalsum" if path.name == "pyproject.toml" else ""
+
+
+def load_config(path: Path | None = None) -> Config:
+    """`path` if given (a pyproject.toml, or a plain TOML file holding the evalsum table itself);
+    otherwise ./pyproject.toml when it exists; otherwise the defaults."""
+    found = config_path(path)
+    if found is None:
+        return Config()
+    path = found
     data = _read_toml(path)
     if "tool" in data or path.name == "pyproject.toml":
         tool = data.get("tool", {})
