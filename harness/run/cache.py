@@ -1,43 +1,156 @@
 """Content-addressed cache of generated summaries, so re-scoring never calls a backend again.
 
-The key covers everything that can change a backend's output: system name and version, its
-options, the hash of what the backend reads (runner.generation_input) and the budget. Entries are written atomically.
+The key covers exactly what can change a backend's output (`CacheKey`): the backend's name and
+version, a digest of its code (`identity.code_digest`), its output-affecting options (transport
+options such as a base URL or a timeout are left out), the budget, and a digest of the prepared
+input it receives (`identity.input_digest`: the cleaned, split sentences, not the raw files).
+The entry holds what the backend returned, before the harness's budget and scoring, so a change
+to those later steps takes effect on the next run without regeneration. Each entry also stores
+its key's fields, so `evalsum cache` can count entries per backend and prune the ones that no
+current backend code can hit. Entries are written atomically; a damaged entry is a miss.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.files import write_atomic
 from evalsum.models import Summary
 
 
+class CacheKey(BaseModel):
+    """Everything a summary depends on; its digest names the entry."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    backend: str
+    version: str
+    code: str = Field(description="digest of the backend's own code")
+    options: dict[str, Any] = Field(description="output-affecting options only")
+    budget: int
+    input: str = Field(description="digest of the prepared cluster the backend receives")
+
+    def digest(self) -> str:
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class CacheEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: CacheKey
+    summary: Summary
+
+
 def cache_key(system: str, version: str, options: dict[str, Any], cluster_sha: str, budget: int) -> str:
-    blob = json.dumps({"system": system, "version": version, "options": options, "cluster": cluster_sha,
-                       "budget": budget}, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    """A digest from loose parts (kept for callers that have no code digest to give)."""
+    return CacheKey(backend=system, version=version, code="", options=options, budget=budget,
+                    input=cluster_sha).digest()
+
+
+class BackendStats(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    backend: str
+    entries: int
+    bytes: int
+    stale: int = Field(description="entries no current key can hit (other version or code)")
+
+
+class CacheStats(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    root: str
+    entries: int
+    bytes: int
+    unreadable: int = Field(description="damaged entries or entries of an older cache format")
+    backends: list[BackendStats]
+
+
+# For pruning: the (version, code digest) a backend has now, or None when it is not installed.
+CurrentCode = Callable[[str], tuple[str, str] | None]
 
 
 class SummaryCache:
-    def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.root, self.enabled = Path(root), enabled
+    """`enabled=False` neither reads nor writes; `refresh=True` (`--no-cache`) never reads but
+    writes what it regenerates, so the next plain run sees the new summary."""
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+    def __init__(self, root: Path, enabled: bool = True, refresh: bool = False) -> None:
+        self.root, self.enabled, self.refresh = Path(root), enabled, refresh
 
-    def get(self, key: str) -> Summary | None:
-        if not self.enabled:
+    def _path(self, digest: str) -> Path:
+        return self.root / digest[:2] / f"{digest}.json"
+
+    def get(self, key: CacheKey | str) -> Summary | None:
+        if not self.enabled or self.refresh:
             return None
-        p = self._path(key)
+        digest = key.digest() if isinstance(key, CacheKey) else key
         try:
-            return Summary.model_validate_json(p.read_text(encoding="utf-8"))
-        except (OSError, ValidationError, ValueError):
-            return None  # a missing or damaged entry is a miss: regenerate and overwrite
+            raw = self._path(digest).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        try:
+            if isinstance(key, CacheKey):
+                entry = CacheEntry.model_validate_json(raw)
+                return entry.summary if entry.key == key else None
+            return Summary.model_validate_json(raw)
+        except (ValidationError, ValueError):
+            return None  # a damaged or old-format entry is a miss: regenerate and overwrite
 
-    def put(self, key: str, summary: Summary) -> None:
-        if self.enabled:
+    def put(self, key: CacheKey | str, summary: Summary) -> None:
+        if not self.enabled:
+            return
+        if isinstance(key, CacheKey):
+            write_atomic(self._path(key.digest()), CacheEntry(key=key, summary=summary).model_dump_json())
+        else:
             write_atomic(self._path(key), summary.model_dump_json())
+
+    def entries(self) -> Iterator[tuple[Path, CacheEntry | None]]:
+        """Every entry file, with its parsed entry (None when unreadable), in path order."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/*.json")):
+            try:
+                yield path, CacheEntry.model_validate_json(path.read_text(encoding="utf-8"))
+            except (OSError, ValidationError, ValueError):
+                yield path, None
+
+    def stats(self, current: CurrentCode) -> CacheStats:
+        per: dict[str, list[int]] = {}
+        total = size = unreadable = 0
+        for path, entry in self.entries():
+            n = path.stat().st_size
+            total, size = total + 1, size + n
+            if entry is None:
+                unreadable += 1
+                continue
+            row = per.setdefault(entry.key.backend, [0, 0, 0])
+            row[0] += 1
+            row[1] += n
+            row[2] += _stale(entry, current)
+        return CacheStats(root=str(self.root), entries=total, bytes=size, unreadable=unreadable,
+                          backends=[BackendStats(backend=b, entries=e, bytes=s, stale=st)
+                                    for b, (e, s, st) in sorted(per.items())])
+
+    def prune(self, current: CurrentCode) -> int:
+        """Delete entries no current key can hit: unreadable ones, and ones whose backend is gone or
+        has another version or code digest now. Returns how many were deleted."""
+        gone = 0
+        for path, entry in self.entries():
+            if entry is None or _stale(entry, current):
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
+
+    def clear(self) -> int:
+        n = sum(1 for _ in self.entries())
+        if self.root.is_dir():
+            shutil.rmtree(self.root)
+        return n
+
+
+def _stale(entry: CacheEntry, current: CurrentCode) -> bool:
+    now = current(entry.key.backend)
+    return now is None or now != (entry.key.version, entry.key.code)
