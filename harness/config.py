@@ -22,9 +22,9 @@ relative to the file that names them.
 """
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
-import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator

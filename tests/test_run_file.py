@@ -41,7 +41,8 @@ backend = "textrank"
 rouge2_f = { tolerance = 0.01 }
 """)
     cfg = load_config(p)
-    assert cfg.systems == [SystemEntry(backend="lead-k", options={"k": 5}), SystemEntry(backend="textrank", label="fast")]
+    assert cfg.systems == [SystemEntry(backend="lead-k", options={"k": 5}),
+                           SystemEntry(backend="textrank", label="fast")]
     assert (cfg.dataset, cfg.budget, cfg.policy) == ("data/c.jsonl", 50, "max")
 
 
