@@ -42,8 +42,8 @@ def _show(results: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_show_prints_references_and_every_core_summary_with_marks(results: Path, capsys) -> None:
     out = _show(results, capsys)
-    for author in ("annotator-a (99 words)", "annotator-b (99 words)", "annotator-c (99 words)", "annotator-d (98 words)"):
-        assert f"── {author}" in out
+    for author, words in (("annotator-a", 99), ("annotator-b", 99), ("annotator-c", 99), ("annotator-d", 98)):
+        assert f"── {author} ({words} words)" in out
     heads = [line.split("  (")[0] for line in out.splitlines() if line.startswith("── ") and "run 2" in line]
     assert heads == ["── " + s for s in ("files:" + HOSTILE_SYSTEM, "lead3", "random", "textrank")] + [
         "── human †", "── oracle †"]
@@ -57,7 +57,8 @@ def test_show_prints_markup_literally_with_unsupported_and_off_topic_marks(resul
     out = _show(results, capsys, "-s", "files:" + HOSTILE_SYSTEM)
     assert (f"   1. {HOSTILE} [? unsupported number “17”] [? unsupported entity “Ohio”] [∅ off-topic (content-word "
             "overlap with the sources 0.27 < 0.3)]\n") in out
-    assert "   2. Sign up for our newsletter to get the latest news. [∅ off-topic (newsletter or sign-up prompt)]\n" in out
+    assert ("   2. Sign up for our newsletter to get the latest news. [∅ off-topic (newsletter or sign-up prompt)]\n"
+            in out)
     assert "── lead3" not in out and "── files:<script>alert('x')</script>&[/b]  (run " in out
 
 
@@ -98,7 +99,8 @@ def test_summary_view_places_marks_on_their_sentences() -> None:
                         summary=BudgetedSummary(sentences=sentences, words=6, original_words=6, truncated=False))
     v = views.summary_view("run1", SystemInfo(name="s", version="1", options={}), res)
     assert [[(m.kind, m.label) for m in s.marks] for s in v.sentences] == [
-        [("fact", "f")], [("probe", "p"), ("unsupported", "number")], [("fact", "f"), ("off_topic", "negligible overlap")]]
+        [("fact", "f")], [("probe", "p"), ("unsupported", "number")],
+        [("fact", "f"), ("off_topic", "negligible overlap")]]
     assert [(m.kind, m.text, m.author) for m in v.elsewhere] == [("unsupported", "1 May", "ann")]
     assert v.scores["unsupported"] == 2.0 and v.facts_hit == ["f"] and v.probes_hit == ["p"]
     failed = views.summary_view("run1", SystemInfo(name="s", version="1", options={}),

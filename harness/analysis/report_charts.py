@@ -53,7 +53,7 @@ def require() -> None:
                                 f"{INSTALL_HINT}")
 
 
-def _rc(salt: str) -> dict[str, Any]:
+def _rc(salt: str) -> Any:
     return {"svg.hashsalt": f"evalsum-{salt}", "svg.fonttype": "path", "font.size": 9,
             "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False}
 
@@ -87,7 +87,7 @@ def scores_chart(points: list[SystemPoint]) -> str:
 
     def draw(fig: Any) -> None:
         axes = fig.subplots(1, len(PANELS), sharey=True)
-        for ax, (key, label) in zip(axes, PANELS):
+        for ax, (key, label) in zip(axes, PANELS, strict=True):
             for y, p in enumerate(points):
                 c = p.metrics.get(key)
                 if c is None or c.mean is None:
@@ -116,7 +116,7 @@ def heatmap_chart(h: Heatmap) -> str:
         data = np.array([[math.nan if v is None else v for v in row] for row in h.rates] or [[math.nan]], dtype=float)
         image = ax.imshow(np.ma.masked_invalid(data), cmap="Greens", vmin=0.0, vmax=1.0, aspect="auto")
         ax.set_xticks(range(len(h.facts)), labels=h.facts, rotation=90, parse_math=False)
-        names = [s + (" †" if c else "") for s, c in zip(h.systems, h.ceilings)]
+        names = [s + (" †" if c else "") for s, c in zip(h.systems, h.ceilings, strict=True)]
         ax.set_yticks(range(len(names)), labels=names, parse_math=False)
         ax.spines[:].set_visible(False)
         fig.colorbar(image, ax=ax, label="hit rate over clusters", shrink=0.8)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from html import escape
 
 from evalsum.analysis.report_charts import Charts
-from evalsum.analysis.view_models import Cell, ClusterView, Column, Mark, ReportView, SentenceView, SummaryView, TableView
+from evalsum.analysis.view_models import (
+    Cell,
+    ClusterView,
+    Column,
+    Mark,
+    ReportView,
+    SentenceView,
+    SummaryView,
+    TableView,
+)
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1200px;
@@ -125,9 +134,10 @@ def cluster(c: ClusterView, anchor: str) -> list[str]:
                 '<table><thead><tr><th class="fact">Id</th><th>Weight</th><th>Refs</th><th class="fact">Statement</th>'
                 "</tr></thead><tbody>"]
         out += [f'<tr><td class="fact">{e(f.id)}</td><td>{"–" if f.weight is None else f"{f.weight:g}"}</td>'
-                f'<td>{"–" if f.refs is None else f.refs}</td><td class="fact">{e(f.statement)}</td></tr>' for f in c.facts]
-        out += [f'<tr><td class="fact">probe {e(p.id)}</td><td></td><td></td><td class="fact">{e(p.statement)}</td></tr>'
-                for p in c.probes]
+                f'<td>{"–" if f.refs is None else f.refs}</td><td class="fact">{e(f.statement)}</td></tr>'
+                for f in c.facts]
+        out += [f'<tr><td class="fact">probe {e(p.id)}</td><td></td><td></td>'
+                f'<td class="fact">{e(p.statement)}</td></tr>' for p in c.probes]
         out.append("</tbody></table></details>")
     for s in c.summaries:
         out += summary(s)

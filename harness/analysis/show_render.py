@@ -108,7 +108,8 @@ def render(view: ClusterView) -> list[Text]:
         line = Text(f"  probe {p.id}: ", style="red")
         line.append(p.statement)
         lines.append(line)
-    lines += [Text(""), Text(f"Summaries ({len(view.summaries)})", style="bold underline"), Text(LEGEND, style="italic")]
+    lines += [Text(""), Text(f"Summaries ({len(view.summaries)})", style="bold underline"),
+              Text(LEGEND, style="italic")]
     if not view.summaries:
         lines.append(Text("  no record holds a summary of this cluster: run `evalsum run --all` first"))
     for s in view.summaries:

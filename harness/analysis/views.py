@@ -13,8 +13,20 @@ from typing import Any
 
 from evalsum.analysis import leaderboard
 from evalsum.analysis.view_models import (
-    Cell, ClusterView, Column, FactInfo, Heatmap, Mark, ProbeInfo, ReferenceView, ReportView, RowView,
-    SentenceView, SummaryView, SystemPoint, TableView,
+    Cell,
+    ClusterView,
+    Column,
+    FactInfo,
+    Heatmap,
+    Mark,
+    ProbeInfo,
+    ReferenceView,
+    ReportView,
+    RowView,
+    SentenceView,
+    SummaryView,
+    SystemPoint,
+    TableView,
 )
 from evalsum.errors import DataError
 from evalsum.models import Cluster, ClusterResult, RecordHeader, ResultLine, SystemInfo
@@ -111,7 +123,8 @@ def summary_view(run_id: str, system: SystemInfo, res: ClusterResult) -> Summary
     return SummaryView(
         **base, words=res.summary.words, truncated=res.summary.truncated,
         note=note if isinstance(note, str) else None,
-        sentences=[SentenceView(text=s, marks=marks) for s, marks in zip(sentences, per)], elsewhere=elsewhere,
+        sentences=[SentenceView(text=s, marks=marks) for s, marks in zip(sentences, per, strict=True)],
+        elsewhere=elsewhere,
         checklist=facts is not None, facts_hit=[h.id for h in facts.hits] if facts else [],
         probes_hit=[h.id for h in facts.contradictions] if facts else [], scores=leaderboard.cluster_metrics(res))
 
@@ -196,7 +209,8 @@ def _heatmap(board: leaderboard.Leaderboard) -> Heatmap:
     facts = sorted(weight, key=lambda f: (-weight[f], f))
     shown = facts[:HEATMAP_FACTS]
     rates = [[(sum(h) / len(h)) if (h := hits.get((s, f))) else None for f in shown] for s in systems]
-    return Heatmap(systems=systems, ceilings=[r.uses_references for r in board.rows], facts=shown, rates=rates, shown_of=len(facts))
+    return Heatmap(systems=systems, ceilings=[r.uses_references for r in board.rows], facts=shown, rates=rates,
+                   shown_of=len(facts))
 
 
 def report_view(paths: Sequence[Path], gold: Mapping[str, Cluster]) -> ReportView:

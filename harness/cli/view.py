@@ -32,7 +32,8 @@ def inspect(
     con = out()
     con.print(f"# {prepared.cluster_id}: {prepared.title}", markup=False)
     for doc in prepared.documents:
-        con.print(f"\n## {doc.id}  (date: {doc.date or 'none'}; {len(doc.sentences)} sentences kept, {len(doc.dropped)} dropped)", markup=False)
+        con.print(f"\n## {doc.id}  (date: {doc.date or 'none'}; {len(doc.sentences)} sentences kept, "
+                  f"{len(doc.dropped)} dropped)", markup=False)
         for s in doc.sentences:
             con.print(f"  [{s.index:>2}] {s.text}", markup=False)
         for d in doc.dropped:
