@@ -38,7 +38,7 @@ class Charts(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     scores: str
-    heatmap: str
+    heatmap: str | None = None  # None when no cluster has a checklist: the page says so instead
     rouge_unsupported: str
 
 
@@ -148,5 +148,5 @@ def rouge_unsupported_chart(points: list[SystemPoint]) -> str:
 
 def draw_all(points: list[SystemPoint], heatmap: Heatmap) -> Charts:
     require()
-    return Charts(scores=scores_chart(points), heatmap=heatmap_chart(heatmap),
+    return Charts(scores=scores_chart(points), heatmap=heatmap_chart(heatmap) if heatmap.facts else None,
                   rouge_unsupported=rouge_unsupported_chart(points))

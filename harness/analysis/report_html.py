@@ -163,9 +163,10 @@ def render(view: ReportView, charts: Charts) -> str:
             f'<figure class="chart" id="chart-scores">{charts.scores}<figcaption>Each system\'s mean score x100 '
             "over clusters; bars are 95% bootstrap intervals where a system has more than one cluster. "
             "Grey: ceilings (†).</figcaption></figure>",
-            f'<figure class="chart" id="chart-heatmap">{charts.heatmap}<figcaption>Fact heatmap: for each system '
-            f"and checklist fact, the share of clusters whose summary states it (blank: never scored).{cap}"
-            "</figcaption></figure>",
+            (f'<figure class="chart" id="chart-heatmap">{charts.heatmap}<figcaption>Fact heatmap: for each system '
+             f"and checklist fact, the share of clusters whose summary states it (blank: never scored).{cap}"
+             "</figcaption></figure>") if charts.heatmap is not None else
+            '<p class="note" id="no-heatmap">No fact heatmap: no scored cluster has a checklist.</p>',
             f'<figure class="chart" id="chart-rouge-unsupported">{charts.rouge_unsupported}<figcaption>R-2 F '
             "against unsupported items per summary: a high score that comes with invented numbers, dates or "
             "names sits to the right. Hollow: ceilings (†).</figcaption></figure>", "</section>",
