@@ -128,19 +128,26 @@ def heatmap_chart(h: Heatmap) -> str:
 def rouge_unsupported_chart(points: list[SystemPoint]) -> str:
     """Mean R-2 F against mean unsupported items per summary: high ROUGE bought with invented claims shows."""
 
+    xy = [(p, un.mean, r2.mean * 100) for p in points
+          if (r2 := p.metrics.get("rouge2_f")) is not None and (un := p.metrics.get("unsupported")) is not None
+          and r2.mean is not None and un.mean is not None]
+    span_x = max((x for _, x, _ in xy), default=0) - min((x for _, x, _ in xy), default=0) or 1.0
+    span_y = max((y for _, _, y in xy), default=0) - min((y for _, _, y in xy), default=0) or 1.0
+
     def draw(fig: Any) -> None:
         ax = fig.subplots()
-        for p in points:
-            r2, un = p.metrics.get("rouge2_f"), p.metrics.get("unsupported")
-            if r2 is None or un is None or r2.mean is None or un.mean is None:
-                continue
+        for i, (p, x, y) in enumerate(xy):
             colour = CEILING_COLOUR if p.ceiling else SYSTEM_COLOUR
-            ax.plot([un.mean], [r2.mean * 100], "o", color=colour, markerfacecolor="white" if p.ceiling else colour)
-            ax.annotate(p.system + (" †" if p.ceiling else ""), (un.mean, r2.mean * 100), xytext=(5, 3),
+            ax.plot([x], [y], "o", color=colour, markerfacecolor="white" if p.ceiling else colour)
+            # Labels of points that nearly coincide are stacked downwards instead of overprinted.
+            near = sum(1 for _, x2, y2 in xy[:i] if abs(x2 - x) < 0.05 * span_x and abs(y2 - y) < 0.04 * span_y)
+            ax.annotate(p.system + (" †" if p.ceiling else ""), (x, y), xytext=(5, 3 - 10 * near),
                         textcoords="offset points", parse_math=False)
         ax.set_xlabel("unsupported items per summary (numbers, dates, names no source states)")
         ax.set_ylabel("R-2 F x100")
         ax.margins(x=0.25, y=0.15)
+        lo, hi = ax.get_xlim()  # counts: the axis starts just left of 0 and spans at least one item
+        ax.set_xlim(max(lo, -0.05 * max(hi, 1.0)), max(hi, 1.0))
         ax.grid(alpha=0.3)
 
     return _render("scatter", draw, (6.5, 4.0))
