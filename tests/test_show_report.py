@@ -167,3 +167,13 @@ def test_rich_sentence_keeps_markup_as_text() -> None:
     marks = [Mark(kind="unsupported", label="number", text="17", sentence="x")]
     line = sentence_text(1, "[/b] 17 [red]", SentenceView(text="", marks=marks).marks)
     assert line.plain == "   1. [/b] 17 [red] [? unsupported number “17”]"
+
+
+def test_heatmap_keeps_the_heaviest_facts_and_states_the_cap(results: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "HEATMAP_FACTS", 5)
+    view = views.report_view(record_paths(results / "runs"), {})
+    h = view.heatmap
+    # weight 4 facts first, ties by id
+    assert h.facts == ["balloon-over-us", "blinken-postponed", "blinken-secretary-of-state", "blown-off-course",
+                       "china-regret"] and h.shown_of == 26
+    assert "Showing the 5 heaviest of 26 facts." in report_html.render(view, STUB)
