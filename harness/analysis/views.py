@@ -60,10 +60,12 @@ def latest_results(paths: Sequence[Path], cluster_id: str) -> list[Found]:
     """Per system, its result for this cluster from the latest record that scored it."""
     found: dict[str, Found] = {}
     for path, header in _published(paths):
+        infos = {s.name: s for s in header.systems}
         for item in iter_record(path):
             if isinstance(item, ResultLine) and item.result.cluster_id == cluster_id:
-                info = next(s for s in header.systems if s.name == item.system)
-                found[item.system] = (header.run_id, info, item.result)
+                if item.system not in infos:
+                    raise DataError(path, None, f"result for system {item.system!r} not in the header")
+                found[item.system] = (header.run_id, infos[item.system], item.result)
     return [found[k] for k in sorted(found, key=lambda n: (found[n][1].uses_references, n))]
 
 
@@ -167,7 +169,8 @@ def report_cluster_ids(paths: Sequence[Path]) -> tuple[list[str], int]:
     latest = _latest_paths(paths)
     ids: set[str] = set()
     for p in sorted(set(latest.values())):
-        ids.update(i.result.cluster_id for i in iter_record(p) if isinstance(i, ResultLine) and latest[i.system] == p)
+        ids.update(i.result.cluster_id for i in iter_record(p)
+                   if isinstance(i, ResultLine) and latest.get(i.system) == p)
     return sorted(ids)[:REPORT_CLUSTERS], len(ids)
 
 
@@ -179,7 +182,8 @@ def _report_clusters(paths: Sequence[Path], ids: Sequence[str], gold: Mapping[st
         header = read_header(p)
         infos = {s.name: s for s in header.systems}
         for item in iter_record(p):
-            if isinstance(item, ResultLine) and item.result.cluster_id in wanted and latest[item.system] == p:
+            if (isinstance(item, ResultLine) and item.result.cluster_id in wanted and item.system in infos
+                    and latest.get(item.system) == p):
                 found[item.result.cluster_id][item.system] = (header.run_id, infos[item.system], item.result)
     out = []
     for cid in ids:
