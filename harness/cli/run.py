@@ -147,12 +147,12 @@ def print_streamed(path: Path, board: Path) -> None:
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
             words = f"{m['words']:.0f}" if "words" in m else "–"
             lines.append(f"| {name} | {acc.clusters} | {len(acc.failures)} | {' | '.join(cells)} | {words} |")
-    con.print("\n".join(lines))
+    con.print("\n".join(lines), markup=False)
     if header is not None:
         if header.shard:
-            con.print(f"shard {header.shard}: {total} results; combine all shards with `evalsum merge`")
-        con.print(f"signature: {header.signature}")
-    con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}")
+            con.print(f"shard {header.shard}: {total} results; combine all shards with `evalsum merge`", markup=False)
+        con.print(f"signature: {header.signature}", markup=False)
+    con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}", markup=False)
 
 
 @app.command()

@@ -30,14 +30,15 @@ def inspect(
         emit_json(prepared.model_dump(mode="json"))
         return
     con = out()
-    con.print(f"# {prepared.cluster_id}: {prepared.title}")
+    con.print(f"# {prepared.cluster_id}: {prepared.title}", markup=False)
     for doc in prepared.documents:
-        con.print(f"\n## {doc.id}  (date: {doc.date or 'none'}; {len(doc.sentences)} sentences kept, {len(doc.dropped)} dropped)")
+        con.print(f"\n## {doc.id}  (date: {doc.date or 'none'}; {len(doc.sentences)} sentences kept, "
+                  f"{len(doc.dropped)} dropped)", markup=False)
         for s in doc.sentences:
-            con.print(f"  [{s.index:>2}] {s.text}")
+            con.print(f"  [{s.index:>2}] {s.text}", markup=False)
         for d in doc.dropped:
             text = d.text if len(d.text) <= 90 else d.text[:87] + "..."
-            con.print(f"  DROP line {d.line}: {d.reason}: {text}")
+            con.print(f"  DROP line {d.line}: {d.reason}: {text}", markup=False)
 
 
 @app.command()
