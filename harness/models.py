@@ -64,6 +64,7 @@ class Probe(Strict):
     patterns: list[PatternGroup] = Field(min_length=1)
     external: bool = Field(default=False, description="true when no source states it (a tempting error)")
     scope: Literal["sentence", "summary"] = "sentence"
+    unless: PatternGroup = Field(default_factory=list, description="alternatives that veto a match in that sentence, e.g. a negation")
 
     _check = field_validator("patterns")(Fact._groups_not_empty.__func__)  # type: ignore[attr-defined]
 
@@ -177,6 +178,16 @@ class FactHit(Strict):
     sentence: str
 
 
+class Veto(Strict):
+    """A fact or probe whose patterns matched but which was not credited or fired, and why."""
+
+    item: Literal["fact", "probe"]
+    id: str
+    reason: Literal["unless", "negation"]
+    cue: str = Field(description="the `unless` alternative or the negation cue that matched")
+    sentence: str
+
+
 class FactScore(Strict):
     recall: float = Field(ge=0, le=1)
     total_weight: float
@@ -185,6 +196,7 @@ class FactScore(Strict):
     ref_counts: dict[str, int] = Field(default_factory=dict, description="references stating each fact")
     hits: list[FactHit]
     contradictions: list[FactHit]
+    vetoed: list[Veto] = Field(default_factory=list, description="matches not counted because they were negated")
 
 
 class ClusterScore(Strict):

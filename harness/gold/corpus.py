@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError
+from evalsum.gold import yaml_text
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import DATE_HEADER, parse_date_header
 
@@ -46,16 +47,24 @@ def read_text(path: Path) -> str:
 def _field(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-    return loc, first["msg"]
+    msg = first["msg"]
+    if first["type"] == "string_type" and isinstance(first["input"], (dict, list)):
+        # Only a mapping or a list can stand where text is expected: `[a: b]`, `- key: value`.
+        kind = "a mapping" if isinstance(first["input"], dict) else "a list"
+        msg = (f"expected text but YAML read {kind} (a ': ' makes a key, brackets make a list); "
+               "quote it, e.g. 'Secretary: of State'")
+    return loc, msg
 
 
 def read_yaml(path: Path) -> Any:
+    """Gold YAML: text keys keep the characters written, duplicate keys and aliases are refused."""
     try:
-        return yaml.safe_load(read_text(path))
+        return yaml_text.load(read_text(path))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = f"line {mark.line + 1}" if mark is not None else None
-        raise DataError(path, where, f"YAML syntax error: {e.problem}") from None
+        what = e.problem if isinstance(e, yaml_text.GoldYAMLError) else f"YAML syntax error: {e.problem}"
+        raise DataError(path, where, str(what)) from None
     except yaml.YAMLError as e:
         raise DataError(path, None, f"YAML error: {e}") from None
 
