@@ -69,6 +69,6 @@ def test_scores_are_deterministic(paths: runner.Paths) -> None:
 
 def test_signature_names_the_new_settings() -> None:
     sig = signature(Settings(), packages={})
-    assert "|metrics:3|" in sig
+    assert "|metrics:4|" in sig
     assert "|faith:lex-num+date+ent,offtopic:rules+overlap<0.3,redund:max-jaccard-content,extract:newsroom-lowerwords|" in sig
     assert quality.SIGNATURE in sig

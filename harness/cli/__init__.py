@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
+from evalsum.cli import gate, gold, init, run, scale, score, view  # noqa: F401  (registers commands)
 from evalsum.cli.app import app
 from evalsum.errors import EvalsumError
 

@@ -15,13 +15,17 @@ from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import DATE_HEADER, parse_date_header
 
 CLUSTER_FILE = "cluster.yaml"
+NO_SOURCES = "no sources: add the articles as sources/*.txt (UTF-8, verbatim; optional first line `date YYYY-MM-DD`)"
 
 
 class ClusterMeta(BaseModel):
+    """cluster.yaml: the cluster's id and title."""
+
     model_config = ConfigDict(extra="forbid")
     # The id names folders and cache entries, so it must not be a path ("../x") or empty.
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
-    title: str = Field(min_length=1)
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200,
+                    description="letters, digits, '.', '_' and '-'; names the cluster in records and caches")
+    title: str = Field(min_length=1, description="the story in one line, as a reader would name it")
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
@@ -48,6 +52,8 @@ def _field(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
     msg = first["msg"]
+    if first["type"] == "string_too_short" and first["input"] == "":
+        msg = "is empty: fill it in"
     if first["type"] == "string_type" and isinstance(first["input"], (dict, list)):
         # Only a mapping or a list can stand where text is expected: `[a: b]`, `- key: value`.
         kind = "a mapping" if isinstance(first["input"], dict) else "a list"
@@ -93,7 +99,7 @@ def load_cluster(directory: Path) -> Cluster:
     src_dir = directory / "sources"
     paths = sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     if not paths:
-        raise DataError(src_dir, None, "no sources: add the articles as sources/*.txt")
+        raise DataError(src_dir, None, NO_SOURCES)
     hashes: dict[str, str] = {}
     documents = []
     for p in paths:
