@@ -24,7 +24,8 @@ def sources_gold() -> quality.SourceGold:
 
 
 def test_possessive_name_is_supported_by_its_parts() -> None:
-    got = quality.score(["Engineers closed Westmere's Harlow Bridge on Monday after finding cracks."], sources_gold(), NORM)
+    summary = ["Engineers closed Westmere's Harlow Bridge on Monday after finding cracks."]
+    got = quality.score(summary, sources_gold(), NORM)
     assert got["detail"]["unsupported"] == []
     assert got["claims_checked"] == 3  # Westmere, Harlow Bridge, Monday
     invented = quality.score(["Engineers closed Westmere's Calder Bridge."], sources_gold(), NORM)

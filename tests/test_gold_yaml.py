@@ -69,20 +69,23 @@ def test_a_cluster_with_unquoted_patterns_validates_and_matches_them(tmp_path: P
     assert cluster.id == "2024" and cluster.title == "1931"
     assert cluster.checklist is not None
     norm = Normaliser()
-    score = fm.score_facts(fm.tokenise(split_sentences("Founded in 1931. Vote on 6 May 2024. The answer was no."), norm),
+    summary = split_sentences("Founded in 1931. Vote on 6 May 2024. The answer was no.")
+    score = fm.score_facts(fm.tokenise(summary, norm),
                            fm.compile_checklist(cluster.checklist, norm), {"founded": 1, "vote-date": 1, "answer": 2})
     assert [h.id for h in score.hits] == ["founded", "vote-date", "answer"]
 
 
 def test_a_mapping_where_a_pattern_belongs_says_to_quote_it(tmp_path: Path) -> None:
-    p = write(tmp_path / "checklist.yaml", "facts:\n  - id: a\n    statement: s\n    patterns:\n      - [Secretary: of State]\n")
+    p = write(tmp_path / "checklist.yaml",
+              "facts:\n  - id: a\n    statement: s\n    patterns:\n      - [Secretary: of State]\n")
     assert error_of(p) == (f"{p}:field facts.0.patterns.0.0: expected text but YAML read a mapping (a ': ' makes a "
                            "key, brackets make a list); quote it, e.g. 'Secretary: of State'")
 
 
 @pytest.mark.parametrize(("name", "text", "line", "key", "first"), [
     ("cluster.yaml", "id: a\ntitle: t\nid: b\n", 3, "id", 1),
-    ("checklist.yaml", "facts:\n  - id: a\n    statement: s\n    patterns: [[x]]\n    patterns: [[y]]\n", 5, "patterns", 4),
+    ("checklist.yaml", "facts:\n  - id: a\n    statement: s\n    patterns: [[x]]\n    patterns: [[y]]\n",
+     5, "patterns", 4),
     ("checklist.yaml", "facts: []\nprobes: []\nfacts: []\n", 3, "facts", 1),
 ])
 def test_duplicate_keys_name_file_line_and_key(tmp_path: Path, name: str, text: str, line: int, key: str,

@@ -20,7 +20,8 @@ def tripped(sentence: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("probe", "sentence"), [
-    ("latin-america-balloon-over-us", "Officials reported a second Chinese surveillance balloon flying over the United States."),
+    ("latin-america-balloon-over-us",
+     "Officials reported a second Chinese surveillance balloon flying over the United States."),
     ("latin-america-balloon-over-us", "Another Chinese balloon has entered American airspace."),
     ("latin-america-balloon-over-us", "The Pentagon said a separate Chinese balloon was also in US airspace."),
     ("latin-america-balloon-over-us", "Two Chinese spy balloons were flying over America."),
@@ -42,7 +43,8 @@ def test_paraphrase_of_a_known_error_trips_its_probe(probe: str, sentence: str) 
 
 
 @pytest.mark.parametrize("sentence", [
-    "A day after the first balloon was spotted over the United States, a second Chinese balloon was seen over Latin America.",
+    "A day after the first balloon was spotted over the United States, a second Chinese balloon was seen over "
+    "Latin America.",
     "The Pentagon said a second Chinese surveillance balloon was over Latin America.",
     "Secretary of State Antony Blinken postponed his trip, and the Pentagon said it was tracking the balloon.",
     "The US decided against shooting the balloon down.",

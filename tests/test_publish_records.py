@@ -66,7 +66,8 @@ def test_a_failed_rename_names_the_path(tmp_path: Path, monkeypatch: pytest.Monk
     def rename(src: object, dst: object) -> None:
         raise OSError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(records.os, "rename", rename)
-    with pytest.raises(DataError, match=rf"^{runs}/{HEADER.run_id}\.jsonl: cannot publish the record: Permission denied"):
+    expected = rf"^{runs}/{HEADER.run_id}\.jsonl: cannot publish the record: Permission denied"
+    with pytest.raises(DataError, match=expected):
         writer.close(0.0)
 
 

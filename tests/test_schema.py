@@ -77,7 +77,8 @@ def test_schema_rejects_what_validate_rejects() -> None:
     fact = {"id": "a", "statement": "s", "patterns": [["x"]]}
     assert errors(doc, {"facts": [fact]}, doc) == []
     assert errors(doc, {"facts": [{**fact, "wieght": 2}]}, doc) == [".facts.0: unknown key wieght"]
-    assert errors(doc, {"facts": [{**fact, "scope": "doc"}]}, doc) == [".facts.0.scope: 'doc' not in ['sentence', 'summary']"]
+    assert errors(doc, {"facts": [{**fact, "scope": "doc"}]}, doc) == [
+        ".facts.0.scope: 'doc' not in ['sentence', 'summary']"]
     assert errors(doc, {"probes": [{"id": "p", "statement": "s"}]}, doc) == [".probes.0: missing patterns"]
     assert errors(doc, {"facts": [{**fact, "weight": -1}]}, doc) == [".facts.0.weight: matches no anyOf option"]
     # What an editor reads an unquoted pattern as is accepted, as the loader accepts it.

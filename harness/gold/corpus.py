@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,7 +75,10 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path, None, f"YAML error: {e}") from None
 
 
-def parse_model(model: type[BaseModel], data: Any, path: Path) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(model: type[M], data: Any, path: Path) -> M:
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a mapping at the top level")
     try:
@@ -178,7 +181,8 @@ def load_clusters(root: Path, only: list[str] | None = None) -> list[Cluster]:
     seen: dict[str, str] = {}
     for c in clusters:
         if c.id in seen:
-            raise DataError(Path(c.path) / CLUSTER_FILE, "field id", f"duplicate cluster id {c.id!r} (also in {seen[c.id]})")
+            raise DataError(Path(c.path) / CLUSTER_FILE, "field id",
+                            f"duplicate cluster id {c.id!r} (also in {seen[c.id]})")
         seen[c.id] = c.path
     if only:
         missing = [x for x in only if x not in seen]

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import importlib.resources
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evalsum.errors import DataError, UsageError
 from evalsum.files import write_atomic
 from evalsum.gold import schema
 from evalsum.gold.corpus import CLUSTER_FILE, ClusterMeta
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable  # importlib.resources.abc from Python 3.11 on
 
 BUNDLED = "evalsum.bundled"
 REFERENCES = "references"

@@ -57,7 +57,8 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
         if factsm.match(f, src) is None:
-            problems.append(f"{ck_path}: fact {f.id} matches no source sentence (unsupported, or its patterns are wrong)")
+            problems.append(f"{ck_path}: fact {f.id} matches no source sentence "
+                            "(unsupported, or its patterns are wrong)")
         stated = [a for a, t in refs.items() if factsm.match(f, t) is not None]
         if not stated:
             problems.append(f"{ck_path}: fact {f.id} is stated by no reference (fix the patterns or the references)")

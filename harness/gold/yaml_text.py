@@ -20,7 +20,7 @@ TEXT_KEYS = frozenset({"id", "title", "statement", "patterns", "unless"})
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-class GoldYAMLError(yaml.MarkedYAMLError):
+class GoldYAMLError(yaml.MarkedYAMLError):  # type: ignore[misc]  # yaml is untyped
     """A rule of gold files broken at a known line (not a YAML syntax error)."""
 
 
@@ -38,7 +38,7 @@ def _keep_text(node: Node) -> None:
             _keep_text(value)
 
 
-class GoldLoader(yaml.SafeLoader):
+class GoldLoader(yaml.SafeLoader):  # type: ignore[misc]
     """SafeLoader with the three rules above; instances hold only the state of one load."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
@@ -46,7 +46,7 @@ class GoldLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise GoldYAMLError(None, None, f"YAML alias *{event.anchor} is not allowed in gold files; "
                                 "write the value out in full", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         first: dict[str, int] = {}

@@ -136,7 +136,8 @@ class Outcome:
     veto: Veto | None = None
 
 
-def _group(item: CompiledItem, group: tuple[Alternative, ...], toks: Sequence[str], sent: str) -> tuple[bool, str | None]:
+def _group(item: CompiledItem, group: tuple[Alternative, ...], toks: Sequence[str],
+           sent: str) -> tuple[bool, str | None]:
     """(an alternative matches un-negated, else the cue that negated a match)."""
     cue = None
     for alt in group:
@@ -175,7 +176,7 @@ def _in_sentence(item: CompiledItem, sent: str, toks: Sequence[str]) -> Outcome:
 
 def explain(item: CompiledItem, text: Tokenised) -> Outcome:
     """Match one item against a summary: where it is stated, or why a match did not count."""
-    pairs = list(zip(text.sentences, text.tokens))
+    pairs = list(zip(text.sentences, text.tokens, strict=True))
     if item.scope == "sentence":
         first_veto = None
         for sent, toks in pairs:
@@ -226,12 +227,15 @@ def default_weights(checklist: CompiledChecklist, references: Sequence[Tokenised
 
 def score_facts(summary: Tokenised, checklist: CompiledChecklist, weights: dict[str, float],
                 ref_counts: dict[str, int] | None = None) -> FactScore:
-    hits, contradictions, vetoed = [], [], []
+    hits: list[FactHit] = []
+    contradictions: list[FactHit] = []
+    vetoed: list[Veto] = []
     for item in checklist.facts + checklist.probes:
         out = explain(item, summary)
         if out.sentence is not None:
             weight = weights[item.id] if item.kind == "fact" else 1.0
-            (hits if item.kind == "fact" else contradictions).append(FactHit(id=item.id, weight=weight, sentence=out.sentence))
+            hit = FactHit(id=item.id, weight=weight, sentence=out.sentence)
+            (hits if item.kind == "fact" else contradictions).append(hit)
         elif out.veto is not None:
             vetoed.append(out.veto)
     total = sum(weights.values())

@@ -123,14 +123,17 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
                     kind = data.get("kind") if isinstance(data, dict) else None
                     model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
                     if model is None or (no == 1) != (kind == "header"):
-                        raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; delete or restore this record")
+                        raise DataError(path, f"line {no}",
+                                        f"unexpected record line kind {kind!r}; delete or restore this record")
                     yield model.model_validate(data)
                 except json.JSONDecodeError as e:
-                    raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
+                    raise DataError(path, f"line {no}",
+                                    f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
                 except ValidationError as e:
                     first = e.errors()[0]
                     loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-                    raise DataError(path, f"line {no}, field {loc}", f"{first['msg']}; delete or restore this record") from None
+                    raise DataError(path, f"line {no}, field {loc}",
+                                    f"{first['msg']}; delete or restore this record") from None
         except UnicodeDecodeError:
             raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
 
