@@ -145,3 +145,11 @@ def test_wheel_ships_the_bundled_cluster_and_init_works_from_it(tmp_path: Path) 
                            capture_output=True, text=True, check=True).stdout
     assert str(wheel) in where
     assert {f: (project / f).read_text(encoding="utf-8") for f in repo_reference_files()} == repo_reference_files()
+
+
+def test_init_cluster_refuses_an_existing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("init", str(tmp_path)) == 0
+    capsys.readouterr()
+    assert cli("init", str(tmp_path), "--cluster", "balloon-2023-02") == 2
+    assert capsys.readouterr().err == (f"error: {tmp_path}/references/balloon-2023-02: already exists; "
+                                       "pick another cluster id\n")

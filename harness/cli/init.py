@@ -1,11 +1,13 @@
 """`evalsum init` (a project folder, or a new cluster skeleton) and `evalsum schema`."""
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
 
 from evalsum.cli.app import app, out
+from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.gold import scaffold, schema
 from evalsum.gold.corpus import CLUSTER_FILE
@@ -27,8 +29,7 @@ def init(
         target = directory / scaffold.REFERENCES / cluster
         files = scaffold.cluster_files(cluster)
         if target.exists():
-            typer.echo(f"error: {target.as_posix()}: already exists; pick another cluster id", err=True)
-            raise typer.Exit(2)
+            raise DataError(target, None, "already exists; pick another cluster id")
         scaffold.write(directory, files)
         con.print(f"created {target.as_posix()}/ ({CLUSTER_FILE}, checklist.yaml, sources/, summaries/)", markup=False)
         con.print("next: fill in the title, add sources and two references; `evalsum validate` lists what is "
@@ -37,7 +38,9 @@ def init(
     written = scaffold.write(directory, scaffold.project_files(), scaffold.EMPTY_DIRS)
     con.print(f"initialised {directory.as_posix()}: {len(written)} files written "
               f"({scaffold.REFERENCES}/, {scaffold.TEMPLATE}/, results/)", markup=False)
-    con.print("next: evalsum run --all   (then add your own cluster: evalsum init --cluster my-story)", markup=False)
+    cd = "" if directory == Path(".") else f"cd {shlex.quote(directory.as_posix())} && "
+    con.print(f"next: {cd}evalsum run --all   (then add your own cluster: evalsum init --cluster my-story)",
+              markup=False)
 
 
 @app.command(name="schema")
