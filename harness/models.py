@@ -41,13 +41,20 @@ class Reference(Strict):
 PatternGroup = list[str]
 
 
+_PATTERNS = ("groups of alternative phrasings; every group must match (in one sentence, or anywhere with scope "
+             "summary). A phrase matches normalised, stemmed words; `re:<regex>` matches the lowercased sentence")
+_SCOPE = "sentence (default): all groups inside one summary sentence; summary: anywhere in the summary"
+_UNLESS = "alternatives that veto a match in the sentence they occur in, e.g. a negation the cues miss"
+
+
 class Fact(Strict):
-    id: str
-    statement: str
-    patterns: list[PatternGroup] = Field(min_length=1)
-    weight: float | None = Field(default=None, ge=0)
-    scope: Literal["sentence", "summary"] = "sentence"
-    unless: PatternGroup = Field(default_factory=list, description="alternatives that veto a match in that sentence, e.g. a negation")
+    id: str = Field(description="unique within the checklist; names the fact in records and reports")
+    statement: str = Field(description="the fact as one plain sentence, for people reading reports")
+    patterns: list[PatternGroup] = Field(min_length=1, description=_PATTERNS)
+    weight: float | None = Field(default=None, ge=0, description="overrides the default weight (the number of "
+                                 "references that state the fact)")
+    scope: Literal["sentence", "summary"] = Field(default="sentence", description=_SCOPE)
+    unless: PatternGroup = Field(default_factory=list, description=_UNLESS)
 
     @field_validator("patterns")
     @classmethod
@@ -59,18 +66,23 @@ class Fact(Strict):
 
 
 class Probe(Strict):
-    id: str
-    statement: str
-    patterns: list[PatternGroup] = Field(min_length=1)
-    external: bool = Field(default=False, description="true when no source states it (a tempting error)")
-    scope: Literal["sentence", "summary"] = "sentence"
+    id: str = Field(description="unique among the probes; names the contradiction in records and reports")
+    statement: str = Field(description="the claim a good summary must not make, and why it is wrong")
+    patterns: list[PatternGroup] = Field(min_length=1, description=_PATTERNS)
+    external: bool = Field(default=False, description="true when no source states it (a tempting error); "
+                           "validate then checks that no source sentence trips it")
+    scope: Literal["sentence", "summary"] = Field(default="sentence", description=_SCOPE)
+    unless: PatternGroup = Field(default_factory=list, description=_UNLESS)
 
     _check = field_validator("patterns")(Fact._groups_not_empty.__func__)  # type: ignore[attr-defined]
 
 
 class Checklist(Strict):
-    facts: list[Fact] = Field(default_factory=list)
-    probes: list[Probe] = Field(default_factory=list)
+    """checklist.yaml: the key facts a good summary states and the claims it must not make."""
+
+    facts: list[Fact] = Field(default_factory=list, description="key facts, scored as weighted recall")
+    probes: list[Probe] = Field(default_factory=list, description="contradiction probes: known errors and "
+                                "tempting unsupported claims")
 
     @field_validator("facts", "probes")
     @classmethod
@@ -177,6 +189,16 @@ class FactHit(Strict):
     sentence: str
 
 
+class Veto(Strict):
+    """A fact or probe whose patterns matched but which was not credited or fired, and why."""
+
+    item: Literal["fact", "probe"]
+    id: str
+    reason: Literal["unless", "negation"]
+    cue: str = Field(description="the `unless` alternative or the negation cue that matched")
+    sentence: str
+
+
 class FactScore(Strict):
     recall: float = Field(ge=0, le=1)
     total_weight: float
@@ -185,6 +207,7 @@ class FactScore(Strict):
     ref_counts: dict[str, int] = Field(default_factory=dict, description="references stating each fact")
     hits: list[FactHit]
     contradictions: list[FactHit]
+    vetoed: list[Veto] = Field(default_factory=list, description="matches not counted because they were negated")
 
 
 class ClusterScore(Strict):

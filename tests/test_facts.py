@@ -53,10 +53,12 @@ def test_secretary_of_defense_probe_on_the_source_sentence() -> None:
     sentence = ("Meanwhile, US Secretary of Defense Antony Blinken postponed his visit to Beijing in response to a "
                 "separate high-altitude Chinese balloon intruding into US airspace.")
     score = fm.score_facts(sents(sentence), gold.checklist, gold.weights)
-    assert [(c.id, c.sentence) for c in score.contradictions] == [("blinken-secretary-of-defense", sentence)]
+    # Both of this source's errors: the title, and a "separate" balloon "intruding into US airspace".
+    assert [(c.id, c.sentence) for c in score.contradictions] == [("blinken-secretary-of-defense", sentence),
+                                                                   ("latin-america-balloon-over-us", sentence)]
     assert "blinken-postponed" in {h.id for h in score.hits}
     clean = fm.score_facts(sents(sentence.replace("Defense", "State")), gold.checklist, gold.weights)
-    assert clean.contradictions == []
+    assert [c.id for c in clean.contradictions] == ["latin-america-balloon-over-us"]
 
 
 def test_weighted_recall_and_explicit_weight() -> None:

@@ -18,8 +18,8 @@ def test_leaderboard_columns_and_detail_for_lead3_and_human(paths: runner.Paths)
     md = report.render_markdown(board)
     assert md.count(HEAD) == 2
     # lead3 copies its three sentences in one run of 76 words; the human row is abstractive.
-    assert "| lead3 | 1 | 34.1 | 8.0 | 29.1 | 7.6 | 0.00 | 0.00 | 0.00 | 0.20 | 76.0 | 76 |" in md
-    assert "| human † | 1 | 60.3 | 38.5 | 58.4 | 79.4 | 0.00 | 0.00 | 0.00 | 0.16 | 2.5 | 99 |" in md
+    assert "| lead3 | 1 | 34.1 | 8.0 | 29.1 | 7.6 | 0.00 | 0.00 | 0.00 | 0.21 | 76.0 | 76 |" in md
+    assert "| human † | 1 | 60.3 | 38.5 | 58.4 | 79.4 | 0.00 | 0.00 | 0.00 | 0.17 | 2.5 | 99 |" in md
     assert "## Why: details by system" in md
     assert md.count("- Contradictions: none") == 2
     rows = {r.system: r for r in board.rows}
@@ -69,6 +69,6 @@ def test_scores_are_deterministic(paths: runner.Paths) -> None:
 
 def test_signature_names_the_new_settings() -> None:
     sig = signature(Settings(), packages={})
-    assert "|metrics:3|" in sig
+    assert "|metrics:4|" in sig
     assert "|faith:lex-num+date+ent,offtopic:rules+overlap<0.3,redund:max-jaccard-content,extract:newsroom-lowerwords|" in sig
     assert quality.SIGNATURE in sig

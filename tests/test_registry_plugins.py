@@ -92,9 +92,17 @@ def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths:
     assert 0 < res.scores.rouge["rouge1"].f < 1
 
 
-def test_plugin_cannot_shadow_a_builtin(plugin: Path) -> None:
+def test_plugin_cannot_shadow_a_builtin(plugin: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert registry.specs()["lead3"] == "evalsum.systems.lead:Lead3"
     assert registry.resolve("lead3") is Lead3
+    assert registry.shadowed() == [registry.Shadowed("lead3", f"{PLUGIN}:FirstN", "evalsum.systems.lead:Lead3",
+                                                     "evalsum-demo-plugin")]
+    assert cli("systems", "--json") == 0
+    assert capsys.readouterr().err == (
+        f"warning: plugin system 'lead3' ({PLUGIN}:FirstN, from evalsum-demo-plugin) is ignored: the built-in "
+        "'lead3' (evalsum.systems.lead:Lead3) has that name; register the plugin under another name\n")
+    assert cli("run", "-s", "lead3", "--references", str(REFERENCES), "--results", str(plugin / "r")) == 0
+    assert "warning: plugin system 'lead3'" in capsys.readouterr().err
 
 
 def test_plugin_options_are_validated(plugin: Path) -> None:

@@ -129,4 +129,5 @@ def test_threshold_separates_navigation_headlines_from_reference_sentences() -> 
     assert min(S.overlap(NORM.content_tokens(s), vocab) or 0 for s in refs) > 0.58
     nav = [d.text for doc in prepared.documents for d in doc.dropped if d.reason.startswith("related-content")]
     shares = [x for x in (S.overlap(NORM.content_tokens(s), vocab) for s in nav) if x is not None]
-    assert (len(shares), sum(x < S.OFF_TOPIC_MIN_OVERLAP for x in shares)) == (97, 78)
+    # 79 since possessives normalise to their name: the "s" of "China's" no longer counts as a shared word.
+    assert (len(shares), sum(x < S.OFF_TOPIC_MIN_OVERLAP for x in shares)) == (97, 79)

@@ -1,22 +1,55 @@
 """Writes the views derived from the records: `LEADERBOARD.md` and `leaderboard.json`."""
 from __future__ import annotations
 
+import shlex
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from evalsum.analysis import leaderboard
+from evalsum.errors import DataError
 from evalsum.files import write_atomic
+from evalsum.models import RecordFooter
 from evalsum.store import records
 from evalsum.store.lock import results_lock
 
 
-def refresh_leaderboard(results: Path) -> Path:
+def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset()) -> Path:
     """Rebuild LEADERBOARD.md and leaderboard.json from the records alone, under the results
     lock so two runs finishing together cannot leave the older view last. Records are streamed,
-    so memory does not grow with the number of clusters."""
+    so memory does not grow with the number of clusters. `exclude`: records to leave out (the
+    damaged ones, with `evalsum leaderboard --skip-damaged`)."""
     results = Path(results)
     md = results / "LEADERBOARD.md"
     with results_lock(results):
-        board = leaderboard.build_from_paths(records.record_paths(results / "runs"))
+        paths = [p for p in records.record_paths(results / "runs") if p not in exclude]
+        try:
+            board = leaderboard.build_from_paths(paths)
+        except DataError as e:
+            raise with_aside_hint(e) from None
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
         write_atomic(md, leaderboard.render_markdown(board))
     return md
+
+
+def with_aside_hint(e: DataError) -> DataError:
+    """A damaged record blocks every refresh: say how to move it aside or rebuild without it."""
+    if not e.path.endswith(records.SUFFIX):
+        return e
+    aside = shlex.quote(e.path + ".damaged")
+    return DataError(e.path, e.where, f"{e.message}; move it aside with `mv {shlex.quote(e.path)} {aside}`, "
+                     "or rebuild from the other records with `evalsum leaderboard --skip-damaged`")
+
+
+def damaged_records(paths: list[Path]) -> list[DataError]:
+    """Every record that cannot be read to its footer, with why (reads each one through)."""
+    out = []
+    for p in paths:
+        try:
+            footer = False
+            for item in records.iter_record(p):
+                footer = isinstance(item, RecordFooter)
+            if not footer:
+                raise DataError(p, None, "record has no footer (the run did not finish)")
+        except DataError as e:
+            out.append(e)
+    return out

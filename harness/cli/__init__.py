@@ -11,7 +11,7 @@ import sys
 import click
 import typer
 
-from evalsum.cli import cache, gate, gold, report, run, scale, score, show, view  # noqa: F401  (registers commands)
+from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, view  # noqa: F401  (registers commands)
 from evalsum.cli.app import app
 from evalsum.errors import EvalsumError
 

@@ -63,6 +63,7 @@ def run(
     Example: evalsum run --system lead3   |   evalsum run --all --jobs 2   |   evalsum run -s lead-k -o k=5
     """
     names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
+    warn_shadowed(names)
     if not names:
         raise UsageError("name a system with --system NAME or use --all (see `evalsum systems`)")
     if budget <= 0:
@@ -95,6 +96,15 @@ def run(
     else:
         print_streamed(path, board)
     raise_for_failures(path)
+
+
+def warn_shadowed(names: list[str] | None = None) -> None:
+    """One line per plugin dropped for a built-in's name (only those a run selects, if given)."""
+    for s in registry.shadowed():
+        if names is not None and s.name not in names:
+            continue
+        err().print(f"warning: plugin system {s.name!r} ({s.plugin}, from {s.package}) is ignored: the built-in "
+                    f"{s.name!r} ({s.builtin}) has that name; register the plugin under another name", markup=False)
 
 
 def raise_for_failures(path: Path) -> None:
@@ -161,6 +171,7 @@ def systems(as_json: bool = typer.Option(False, "--json", help="print as JSON"))
 
     Example: evalsum systems
     """
+    warn_shadowed()
     rows = [registry.status(name) for name in sorted(registry.specs())]
     if as_json:
         emit_json([{"name": r.name, "version": r.version, "description": r.description, "available": r.available,

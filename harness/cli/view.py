@@ -7,7 +7,7 @@ import typer
 
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
-from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, out
+from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import DataError
 from evalsum.gold import corpus
 from evalsum.run import runner
@@ -44,17 +44,26 @@ def inspect(
 @app.command()
 def leaderboard(
     as_json: bool = typer.Option(False, "--json", help="print leaderboard JSON"),
+    skip_damaged: bool = typer.Option(False, "--skip-damaged", help="leave out records that cannot be read, "
+                                      "naming each, instead of stopping at the first"),
     results: Path = RESULTS,
 ) -> None:
     """Rebuild results/LEADERBOARD.md and results/leaderboard.json from the records alone.
 
-    Example: evalsum leaderboard
+    Example: evalsum leaderboard   |   evalsum leaderboard --skip-damaged
     """
     paths = runner.Paths(results=results)
     found = records.record_paths(paths.runs)
     if not found:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --system lead3` first")
-    md = publish.refresh_leaderboard(paths.results)
+    skipped = publish.damaged_records(found) if skip_damaged else []
+    for e in skipped:
+        err().print(f"warning: skipped damaged record {e}", markup=False)
+    exclude = {Path(e.path) for e in skipped}
+    found = [p for p in found if p not in exclude]
+    if not found:
+        raise DataError(paths.runs, None, "every record is damaged; nothing to rebuild from")
+    md = publish.refresh_leaderboard(paths.results, exclude=exclude)
     if as_json:
         emit_json(report.build_from_paths(found).model_dump(mode="json"))
     else:

@@ -4,23 +4,28 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError
+from evalsum.gold import yaml_text
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import DATE_HEADER, parse_date_header
 
 CLUSTER_FILE = "cluster.yaml"
+NO_SOURCES = "no sources: add the articles as sources/*.txt (UTF-8, verbatim; optional first line `date YYYY-MM-DD`)"
 
 
 class ClusterMeta(BaseModel):
+    """cluster.yaml: the cluster's id and title."""
+
     model_config = ConfigDict(extra="forbid")
     # The id names folders and cache entries, so it must not be a path ("../x") or empty.
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
-    title: str = Field(min_length=1)
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200,
+                    description="letters, digits, '.', '_' and '-'; names the cluster in records and caches")
+    title: str = Field(min_length=1, description="the story in one line, as a reader would name it")
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
@@ -46,21 +51,34 @@ def read_text(path: Path) -> str:
 def _field(err: ValidationError) -> tuple[str, str]:
     first = err.errors()[0]
     loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-    return loc, first["msg"]
+    msg = first["msg"]
+    if first["type"] == "string_too_short" and first["input"] == "":
+        msg = "is empty: fill it in"
+    if first["type"] == "string_type" and isinstance(first["input"], (dict, list)):
+        # Only a mapping or a list can stand where text is expected: `[a: b]`, `- key: value`.
+        kind = "a mapping" if isinstance(first["input"], dict) else "a list"
+        msg = (f"expected text but YAML read {kind} (a ': ' makes a key, brackets make a list); "
+               "quote it, e.g. 'Secretary: of State'")
+    return loc, msg
 
 
 def read_yaml(path: Path) -> Any:
+    """Gold YAML: text keys keep the characters written, duplicate keys and aliases are refused."""
     try:
-        return yaml.safe_load(read_text(path))
+        return yaml_text.load(read_text(path))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = f"line {mark.line + 1}" if mark is not None else None
-        raise DataError(path, where, f"YAML syntax error: {e.problem}") from None
+        what = e.problem if isinstance(e, yaml_text.GoldYAMLError) else f"YAML syntax error: {e.problem}"
+        raise DataError(path, where, str(what)) from None
     except yaml.YAMLError as e:
         raise DataError(path, None, f"YAML error: {e}") from None
 
 
-def parse_model(model: type[BaseModel], data: Any, path: Path) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(model: type[M], data: Any, path: Path) -> M:
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a mapping at the top level")
     try:
@@ -84,7 +102,7 @@ def load_cluster(directory: Path) -> Cluster:
     src_dir = directory / "sources"
     paths = sorted(src_dir.glob("*.txt")) if src_dir.is_dir() else []
     if not paths:
-        raise DataError(src_dir, None, "no sources: add the articles as sources/*.txt")
+        raise DataError(src_dir, None, NO_SOURCES)
     hashes: dict[str, str] = {}
     documents = []
     for p in paths:
@@ -163,7 +181,8 @@ def load_clusters(root: Path, only: list[str] | None = None) -> list[Cluster]:
     seen: dict[str, str] = {}
     for c in clusters:
         if c.id in seen:
-            raise DataError(Path(c.path) / CLUSTER_FILE, "field id", f"duplicate cluster id {c.id!r} (also in {seen[c.id]})")
+            raise DataError(Path(c.path) / CLUSTER_FILE, "field id",
+                            f"duplicate cluster id {c.id!r} (also in {seen[c.id]})")
         seen[c.id] = c.path
     if only:
         missing = [x for x in only if x not in seen]

@@ -17,6 +17,8 @@ from evalsum.text import prepare, split_sentences
 from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
+EMPTY_CHECKLIST = ("no facts or probes yet: add them (see the comments in the file and references/README.md), "
+                   "or delete the file to score without facts")
 
 
 def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
@@ -43,6 +45,9 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
     if cluster.checklist is None:
         info.append("  no checklist.yaml: fact scoring is off for this cluster")
         return problems, info
+    if not cluster.checklist.facts and not cluster.checklist.probes:
+        problems.append(f"{ck_path}: {EMPTY_CHECKLIST}")
+        return problems, info
     norm = Normaliser()
     try:
         compiled = factsm.compile_checklist(cluster.checklist, norm)
@@ -52,7 +57,8 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
         if factsm.match(f, src) is None:
-            problems.append(f"{ck_path}: fact {f.id} matches no source sentence (unsupported, or its patterns are wrong)")
+            problems.append(f"{ck_path}: fact {f.id} matches no source sentence "
+                            "(unsupported, or its patterns are wrong)")
         stated = [a for a, t in refs.items() if factsm.match(f, t) is not None]
         if not stated:
             problems.append(f"{ck_path}: fact {f.id} is stated by no reference (fix the patterns or the references)")
@@ -71,6 +77,30 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
     return problems, info
 
 
+def unfinished(directory: Path) -> list[str]:
+    """Every part a cluster still lacks, one line each, so a new skeleton (`evalsum init --cluster`)
+    is filled in one pass: loading stops at the first problem."""
+    out: list[str] = []
+    ck = directory / "checklist.yaml"
+    try:
+        corpus.cluster_id(directory)
+    except DataError as e:
+        out.append(str(e))
+    try:
+        checklist = corpus.load_checklist(ck) if ck.is_file() else None
+        if checklist is not None and not checklist.facts and not checklist.probes:
+            out.append(f"{ck.as_posix()}: {EMPTY_CHECKLIST}")
+    except DataError as e:
+        out.append(str(e))
+    if not any((directory / "sources").glob("*.txt")):
+        out.append(f"{(directory / 'sources').as_posix()}: {corpus.NO_SOURCES}")
+    refs = len(list((directory / "summaries").glob("*.txt")))
+    if refs < 2:
+        out.append(f"{(directory / 'summaries').as_posix()}: needs at least two references (has {refs}): write one "
+                   "per author as summaries/<author>.txt, following references/README.md")
+    return out
+
+
 def validate_all(root: Path) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     info: list[str] = []
@@ -82,7 +112,7 @@ def validate_all(root: Path) -> tuple[list[str], list[str]]:
         try:
             cluster = corpus.load_cluster(d)
         except DataError as e:
-            problems.append(str(e))
+            problems += [str(e)] + [p for p in unfinished(d) if p != str(e)]
             continue
         info.append(f"{cluster.id}: {len(cluster.documents)} sources, {len(cluster.references)} references")
         p, i = check_cluster(cluster)

@@ -1,7 +1,11 @@
 """Fact checklist scoring: pyramid-weighted recall of key facts, plus contradiction probes.
 
-A fact may list `unless` alternatives (typically negations, "did not postpone"): a sentence that
-matches one of them never counts for that fact, so the opposite claim earns no credit.
+A fact or probe may list `unless` alternatives (typically negations, "did not postpone"): a
+sentence that matches one of them never counts for that item, so the opposite claim earns no
+credit. Independently, a negation or refusal cue next to the matched words ("refused to
+postpone", "did not fly over Montana", `evalsum.metrics.negation`) vetoes the match. Vetoed
+matches are kept in `FactScore.vetoed`, so the audit trail says why a stated-looking fact did not
+count.
 
 Matching is lexical and deterministic so every hit can be audited: a pattern alternative is a
 phrase matched as a contiguous run of normalised, stemmed tokens, or a regular expression when
@@ -12,10 +16,13 @@ anywhere in the summary (scope `summary`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from evalsum.models import Checklist, Fact, FactHit, FactScore, Probe
+from evalsum.metrics import negation
+from evalsum.metrics.negation import Cues
+from evalsum.models import Checklist, Fact, FactHit, FactScore, Probe, Veto
 from evalsum.text.normalise import Normaliser
 
 
@@ -23,6 +30,22 @@ from evalsum.text.normalise import Normaliser
 class Alternative:
     phrase: tuple[str, ...] = ()
     regex: re.Pattern[str] | None = None
+    source: str = ""  # the alternative as written, for the audit trail
+
+    def spans(self, tokens: Sequence[str], text: str, norm: Normaliser) -> Iterator[tuple[int, int]]:
+        """Token spans [start, end) where this alternative matches, in order."""
+        if self.regex is not None:
+            for m in self.regex.finditer(text.lower()):
+                a = len(norm.tokens(text[:m.start()]))
+                yield a, a + max(len(norm.tokens(text[m.start():m.end()])), 1)
+            return
+        n = len(self.phrase)
+        if n == 0:
+            return
+        first = self.phrase[0]
+        for i in range(len(tokens) - n + 1):
+            if tokens[i] == first and tuple(tokens[i:i + n]) == self.phrase:
+                yield i, i + n
 
     def matches(self, tokens: Sequence[str], text: str) -> bool:
         if self.regex is not None:
@@ -40,6 +63,9 @@ class CompiledItem:
     scope: str
     groups: tuple[tuple[Alternative, ...], ...]
     unless: tuple[Alternative, ...] = ()
+    kind: Literal["fact", "probe"] = "fact"
+    cues: Cues | None = None  # None: negation cues are not checked
+    norm: Normaliser | None = None
 
 
 class PatternError(ValueError):
@@ -55,21 +81,23 @@ def _compile_group(item_id: str, group: Sequence[str], norm: Normaliser) -> tupl
     for alt in group:
         if alt.startswith("re:"):
             try:
-                alts.append(Alternative(regex=re.compile(alt[3:])))
+                alts.append(Alternative(regex=re.compile(alt[3:]), source=alt))
             except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
                 raise PatternError(item_id, alt, f"invalid regular expression ({e})") from None
         else:
             toks = tuple(norm.tokens(alt))
             if not toks:
                 raise PatternError(item_id, alt, "has no words after normalisation")
-            alts.append(Alternative(phrase=toks))
+            alts.append(Alternative(phrase=toks, source=alt))
     return tuple(alts)
 
 
-def compile_item(item: Fact | Probe, norm: Normaliser) -> CompiledItem:
+def compile_item(item: Fact | Probe, norm: Normaliser, cues: Cues | None = None) -> CompiledItem:
     groups = tuple(_compile_group(item.id, group, norm) for group in item.patterns)
-    unless = _compile_group(item.id, item.unless, norm) if isinstance(item, Fact) else ()
-    return CompiledItem(id=item.id, scope=item.scope, groups=groups, unless=unless)
+    unless = _compile_group(item.id, item.unless, norm)
+    return CompiledItem(id=item.id, scope=item.scope, groups=groups, unless=unless,
+                        kind="fact" if isinstance(item, Fact) else "probe",
+                        cues=cues or negation.compile_cues(norm), norm=norm)
 
 
 @dataclass(frozen=True)
@@ -80,9 +108,10 @@ class CompiledChecklist:
 
 
 def compile_checklist(checklist: Checklist, norm: Normaliser) -> CompiledChecklist:
+    cues = negation.compile_cues(norm)
     return CompiledChecklist(
-        facts=tuple(compile_item(f, norm) for f in checklist.facts),
-        probes=tuple(compile_item(p, norm) for p in checklist.probes),
+        facts=tuple(compile_item(f, norm, cues) for f in checklist.facts),
+        probes=tuple(compile_item(p, norm, cues) for p in checklist.probes),
         explicit_weights={f.id: f.weight for f in checklist.facts},
     )
 
@@ -99,23 +128,86 @@ def tokenise(sentences: Sequence[str], norm: Normaliser) -> Tokenised:
     return Tokenised(tuple(sentences), tuple(tuple(norm.tokens(s)) for s in sentences))
 
 
-def match(item: CompiledItem, text: Tokenised) -> str | None:
-    """The sentence that satisfies the item (the audit trail), or None."""
-    vetoed = [any(a.matches(t, s) for a in item.unless) for s, t in zip(text.sentences, text.tokens)]
+@dataclass(frozen=True)
+class Outcome:
+    """What matching found: the crediting sentence(s), or else the first veto (the audit trail)."""
+
+    sentence: str | None
+    veto: Veto | None = None
+
+
+def _group(item: CompiledItem, group: tuple[Alternative, ...], toks: Sequence[str],
+           sent: str) -> tuple[bool, str | None]:
+    """(an alternative matches un-negated, else the cue that negated a match)."""
+    cue = None
+    for alt in group:
+        if item.cues is None or item.norm is None:
+            if alt.matches(toks, sent):
+                return True, None
+            continue
+        for a, b in alt.spans(toks, sent, item.norm):
+            c = negation.cue_near(toks, a, b, item.cues)
+            if c is None:
+                return True, None
+            cue = cue or c
+    return False, cue
+
+
+def _unless(item: CompiledItem, toks: Sequence[str], sent: str) -> str | None:
+    return next((a.source for a in item.unless if a.matches(toks, sent)), None)
+
+
+def _veto(item: CompiledItem, reason: Literal["unless", "negation"], cue: str, sentence: str) -> Veto:
+    return Veto(item=item.kind, id=item.id, reason=reason, cue=cue, sentence=sentence)
+
+
+def _in_sentence(item: CompiledItem, sent: str, toks: Sequence[str]) -> Outcome:
+    cue = None
+    for g in item.groups:
+        ok, negated = _group(item, g, toks, sent)
+        if not ok and negated is None:
+            return Outcome(None)
+        cue = cue or negated
+    unless = _unless(item, toks, sent)
+    if unless is not None:
+        return Outcome(None, _veto(item, "unless", unless, sent))
+    return Outcome(None, _veto(item, "negation", cue, sent)) if cue else Outcome(sent)
+
+
+def explain(item: CompiledItem, text: Tokenised) -> Outcome:
+    """Match one item against a summary: where it is stated, or why a match did not count."""
+    pairs = list(zip(text.sentences, text.tokens, strict=True))
     if item.scope == "sentence":
-        for sent, toks, veto in zip(text.sentences, text.tokens, vetoed):
-            if not veto and all(any(a.matches(toks, sent) for a in g) for g in item.groups):
-                return sent
-        return None
-    if any(vetoed):
-        return None
+        first_veto = None
+        for sent, toks in pairs:
+            out = _in_sentence(item, sent, toks)
+            if out.sentence is not None:
+                return out
+            first_veto = first_veto or out.veto
+        return Outcome(None, first_veto)
+    for sent, toks in pairs:
+        unless = _unless(item, toks, sent)
+        if unless is not None:
+            return Outcome(None, _veto(item, "unless", unless, sent))
     found = []
     for g in item.groups:
-        hit = next((s for s, t in zip(text.sentences, text.tokens) if any(a.matches(t, s) for a in g)), None)
+        hit, veto = None, None
+        for sent, toks in pairs:
+            ok, cue = _group(item, g, toks, sent)
+            if ok:
+                hit = sent
+                break
+            if cue and veto is None:
+                veto = _veto(item, "negation", cue, sent)
         if hit is None:
-            return None
+            return Outcome(None, veto)
         found.append(hit)
-    return " / ".join(dict.fromkeys(found))
+    return Outcome(" / ".join(dict.fromkeys(found)))
+
+
+def match(item: CompiledItem, text: Tokenised) -> str | None:
+    """The sentence that satisfies the item (the audit trail), or None."""
+    return explain(item, text).sentence
 
 
 def reference_counts(checklist: CompiledChecklist, references: Sequence[Tokenised]) -> dict[str, int]:
@@ -135,17 +227,19 @@ def default_weights(checklist: CompiledChecklist, references: Sequence[Tokenised
 
 def score_facts(summary: Tokenised, checklist: CompiledChecklist, weights: dict[str, float],
                 ref_counts: dict[str, int] | None = None) -> FactScore:
-    hits = []
-    for f in checklist.facts:
-        sent = match(f, summary)
-        if sent is not None:
-            hits.append(FactHit(id=f.id, weight=weights[f.id], sentence=sent))
-    contradictions = []
-    for p in checklist.probes:
-        sent = match(p, summary)
-        if sent is not None:
-            contradictions.append(FactHit(id=p.id, weight=1.0, sentence=sent))
+    hits: list[FactHit] = []
+    contradictions: list[FactHit] = []
+    vetoed: list[Veto] = []
+    for item in checklist.facts + checklist.probes:
+        out = explain(item, summary)
+        if out.sentence is not None:
+            weight = weights[item.id] if item.kind == "fact" else 1.0
+            hit = FactHit(id=item.id, weight=weight, sentence=out.sentence)
+            (hits if item.kind == "fact" else contradictions).append(hit)
+        elif out.veto is not None:
+            vetoed.append(out.veto)
     total = sum(weights.values())
     got = sum(h.weight for h in hits)
     return FactScore(recall=got / total if total > 0 else 0.0, total_weight=total, hit_weight=got,
-                     weights=weights, ref_counts=ref_counts or {}, hits=hits, contradictions=contradictions)
+                     weights=weights, ref_counts=ref_counts or {}, hits=hits, contradictions=contradictions,
+                     vetoed=vetoed)

@@ -166,6 +166,8 @@ def _entities(sentence: str, masked: str, capitalised: AbstractSet[str]) -> list
             if not joined:
                 close()
             run.append((a, b, w))
+            if w.endswith(("'s", "’s")):  # a possessive ends a name: "Westmere's Harlow Bridge" is two
+                close()
         elif w in CONNECTORS and joined:
             run.append((a, b, w))
         else:

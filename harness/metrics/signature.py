@@ -8,7 +8,8 @@ from evalsum.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
 from evalsum.models import Settings
 
 PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
-METRICS_VERSION = "3"  # 2: faithfulness and style metrics; 3: date-normalised facts, `unless`, off-topic < 0.3
+METRICS_VERSION = "4"  # 2: faithfulness and style metrics; 3: date-normalised facts, `unless`, off-topic < 0.3;
+# 4: negation cues veto facts and probes, possessives and dotted initialisms normalised
 
 
 def package_versions() -> dict[str, str]:

@@ -45,6 +45,22 @@ def specs() -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class Shadowed:
+    """A plugin registered under a built-in's name: ignored, because built-ins win."""
+
+    name: str
+    plugin: str
+    builtin: str
+    package: str
+
+
+def shadowed() -> list[Shadowed]:
+    """Plugins that `specs()` drops for a built-in of the same name, for the CLI to warn about."""
+    return [Shadowed(ep.name, ep.value, BUILTINS[ep.name], ep.dist.name if ep.dist else "?")
+            for ep in entry_points(group=GROUP) if ep.name in BUILTINS and ep.value != BUILTINS[ep.name]]
+
+
 def _import(spec: str) -> type[Summariser]:
     module, _, attr = spec.partition(":")
     obj: Any = importlib.import_module(module)

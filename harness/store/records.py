@@ -3,10 +3,13 @@
 A record is JSONL so memory stays flat however many clusters a run has: one header line, one line
 per (system, cluster) result, one footer line. The writer appends to a hidden `.partial` file and
 renames it into place only when the run completes, so a killed run never leaves a record that
-looks whole; its summaries are in the cache and the next run resumes from there.
+looks whole; its summaries are in the cache and the next run resumes from there. Publishing is a
+hard link, which never overwrites; where the file system has none, an atomic rename under the
+results lock takes its place.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -17,8 +20,11 @@ from pydantic import ValidationError
 
 from evalsum.errors import DataError
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
+from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
+# link() errors meaning "this file system has no hard links here": publish by rename instead.
+NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS})
 
 
 def dumps(data: object) -> str:
@@ -51,20 +57,48 @@ class RecordWriter:
 
     def close(self, seconds: float) -> Path:
         """Write the footer and publish under a name no other process holds (suffix -2, -3...)."""
-        self._fh.write(_line(RecordFooter(results=self.count, seconds=seconds)))
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
+        try:
+            self._fh.write(_line(RecordFooter(results=self.count, seconds=seconds)))
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        except OSError as e:
+            raise DataError(self.partial, None, f"cannot finish the record: {e.strerror}") from None
         n = 1
         while True:
-            target = self.runs_dir / f"{self.header.run_id}{'' if n == 1 else f'-{n}'}{SUFFIX}"
+            target = self._target(n)
             try:
                 os.link(self.partial, target)  # fails if target exists: no run overwrites another
             except FileExistsError:
                 n += 1
                 continue
+            except OSError as e:
+                if e.errno not in NO_HARD_LINKS:
+                    raise self._failed(target, e) from None
+                return self._publish_by_rename()
             self.partial.unlink()
             return target
+
+    def _target(self, n: int) -> Path:
+        return self.runs_dir / f"{self.header.run_id}{'' if n == 1 else f'-{n}'}{SUFFIX}"
+
+    def _failed(self, target: Path, e: OSError) -> DataError:
+        return DataError(target, None, f"cannot publish the record: {e.strerror} (the finished record is kept "
+                         f"as {self.partial})")
+
+    def _publish_by_rename(self) -> Path:
+        """Where hard links are not supported: an atomic rename to a free name, chosen under the
+        results lock, which every publisher on such a file system takes, so none overwrites another."""
+        with results_lock(self.runs_dir.parent):
+            n = 1
+            while os.path.lexists(self._target(n)):
+                n += 1
+            target = self._target(n)
+            try:
+                os.rename(self.partial, target)
+            except OSError as e:
+                raise self._failed(target, e) from None
+        return target
 
     def abandon(self) -> None:
         """Leave the partial file for inspection but never publish it."""
@@ -89,14 +123,17 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
                     kind = data.get("kind") if isinstance(data, dict) else None
                     model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
                     if model is None or (no == 1) != (kind == "header"):
-                        raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; delete or restore this record")
+                        raise DataError(path, f"line {no}",
+                                        f"unexpected record line kind {kind!r}; delete or restore this record")
                     yield model.model_validate(data)
                 except json.JSONDecodeError as e:
-                    raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
+                    raise DataError(path, f"line {no}",
+                                    f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
                 except ValidationError as e:
                     first = e.errors()[0]
                     loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-                    raise DataError(path, f"line {no}, field {loc}", f"{first['msg']}; delete or restore this record") from None
+                    raise DataError(path, f"line {no}, field {loc}",
+                                    f"{first['msg']}; delete or restore this record") from None
         except UnicodeDecodeError:
             raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
 

@@ -1,7 +1,8 @@
 """Lexical normalisation shared by fact matching and faithfulness checks.
 
 Surface variants of the same thing become one token before comparison: "U.S." = "US" =
-"United States", "Feb." = "February", "two" = "2", "3rd" = "third". Tokens are then Porter-stemmed
+"United States", "U.N." = "U.N" = "UN", "Westmere's" = "Westmere", "Feb." = "February", "two" =
+"2", "3rd" = "third". Tokens are then Porter-stemmed
 so inflections match ("postponed" = "postpones").
 """
 from __future__ import annotations
@@ -55,12 +56,21 @@ def canonical_dates(text: str) -> str:
     return "".join(parts) + text[last:]
 
 
+# Dotted initialisms, with or without the final stop: "U.N." = "U.N" = "UN", "E.U." = "EU".
+_INITIALISM = re.compile(r"(?<![\w.])((?:[A-Z]\.){1,}[A-Z])\.?(?!\w)")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
 def canonical_words(text: str) -> list[str]:
-    """Lowercase word tokens after alias, date, month, number and ordinal normalisation (unstemmed)."""
+    """Lowercase word tokens after alias, date, month, number and ordinal normalisation (unstemmed).
+
+    A possessive is the name it qualifies ("Westmere's" = "Westmere"), so a summary writing
+    "Westmere's Harlow Bridge" matches sources that say "Westmere" and "Harlow Bridge"."""
     text = canonical_dates(text)
+    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
     for pattern, repl in ALIASES:
         text = pattern.sub(repl, text)
-    text = text.replace("’", "'").lower()
+    text = _POSSESSIVE.sub(" ", text.replace("’", "'")).lower()
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)  # 1,400 -> 1400
     out = []
     for w in _WORD.findall(text):
