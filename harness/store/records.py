@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from evalsum.errors import DataError
+from evalsum.errors import DataError, from_validation
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
 
 SUFFIX = ".jsonl"
@@ -94,9 +94,7 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
                 except json.JSONDecodeError as e:
                     raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
                 except ValidationError as e:
-                    first = e.errors()[0]
-                    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-                    raise DataError(path, f"line {no}, field {loc}", f"{first['msg']}; delete or restore this record") from None
+                    raise from_validation(e, path, f"line {no}", hint="delete or restore this record") from None
         except UnicodeDecodeError:
             raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
 
