@@ -88,7 +88,8 @@ def test_compare_rejects_an_unknown_metric_naming_the_valid_ones(tmp_path: Path,
 def test_leaderboard_compare_and_gate_print_the_same_means(tmp_path: Path) -> None:
     refs = make_clusters(tmp_path, 9)
     res = tmp_path / "results"
-    assert cli("run", "-s", "lead3", "-s", "random", "-s", "human", "--references", str(refs), "--results", str(res)) == 0
+    systems = ("-s", "lead3", "-s", "random", "-s", "human")
+    assert cli("run", *systems, "--references", str(refs), "--results", str(res)) == 0
     recs = records.load_records(res / "runs")
     board = {r.system: r for r in report.build_from_paths(records.record_paths(res / "runs")).rows}
     base = gate.build_baseline(recs)

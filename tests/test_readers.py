@@ -49,7 +49,8 @@ def test_validator_messages_lose_pydantics_prefix_and_top_level_is_named() -> No
     assert str(from_validation(_error({"inner": {"n": 0}}), "f")) == "f:field inner.n: n must be positive"
     with pytest.raises(ValidationError) as e:
         Inner.model_validate([])
-    assert str(from_validation(e.value, "f")) == "f:field (top level): Input should be a valid dictionary or instance of Inner"
+    assert str(from_validation(e.value, "f")) == (
+        "f:field (top level): Input should be a valid dictionary or instance of Inner")
 
 
 def test_read_text_is_strict_utf8_naming_the_line(tmp_path: Path) -> None:
@@ -89,7 +90,8 @@ def test_one_id_rule_for_folders_and_datasets(tmp_path: Path) -> None:
 
 def test_cluster_digest_is_one_function_for_folders_and_datasets(tmp_path: Path) -> None:
     line = dataset.DatasetCluster.model_validate(
-        {"id": "c1", "documents": [{"text": "One sentence here.", "date": "2024-01-05"}], "references": [{"text": "A summary."}]})
+        {"id": "c1", "documents": [{"text": "One sentence here.", "date": "2024-01-05"}],
+         "references": [{"text": "A summary."}]})
     folder = tmp_path / "c1"
     for rel, data in dataset.render(line).items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -99,6 +99,7 @@ def check(
         typer.echo(table, nl=False)
     if result.failed:
         for r in result.failures:
-            where = f" {r.cluster}" if r.cluster else ""
-            typer.echo(f"gate failed: {r.system} {r.metric}{where}: {r.verdict}" + (f" ({r.note})" if r.note else ""), err=True)
+            at = f" {r.cluster}" if r.cluster else ""
+            note = f" ({r.note})" if r.note else ""
+            typer.echo(f"gate failed: {r.system} {r.metric}{at}: {r.verdict}{note}", err=True)
         raise typer.Exit(1)

@@ -5,7 +5,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -16,6 +16,7 @@ from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import DATE_HEADER, parse_date_header
 
 CLUSTER_FILE = "cluster.yaml"
+M = TypeVar("M", bound=BaseModel)
 
 
 # Ids name folders, files and cache entries, so they must not be a path ("../x") or empty, and keep
@@ -26,7 +27,8 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 def check_name(value: str | None, what: str) -> str | None:
     """`value` when it is a safe name (or None); a ValueError saying the rule otherwise."""
     if value is not None and not SAFE_NAME.match(value):
-        raise ValueError(f"{what} {value!r} must be 1-200 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise ValueError(f"{what} {value!r} must be 1-200 letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit")
     return value
 
 
@@ -65,7 +67,7 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path, None, f"YAML error: {e}") from None
 
 
-def parse_model(model: type[BaseModel], data: Any, path: Path) -> Any:
+def parse_model(model: type[M], data: Any, path: Path) -> M:
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a mapping at the top level")
     try:

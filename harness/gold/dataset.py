@@ -25,6 +25,7 @@ from evalsum.gold.corpus import CLUSTER_FILE, check_name, cluster_digest, sha256
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import parse_date_header
 
+
 class DatasetDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str | None = None
@@ -101,7 +102,8 @@ def validate_cluster(data: Any, path: Path | str, where: str | None) -> DatasetC
 
 
 def _yaml(data: Any) -> bytes:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000).encode("utf-8")
+    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    return text.encode("utf-8")
 
 
 def render(cluster: DatasetCluster) -> dict[str, bytes]:

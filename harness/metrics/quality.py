@@ -41,7 +41,7 @@ def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
     docs = [[s.text for s in d.sentences] for d in prepared.documents]
     analysed = [[norm.analyse(s) for s in texts] for texts in docs]
     return SourceGold(
-        facts=faithfulness.index_sources([(d.date, a) for d, a in zip(prepared.documents, analysed)]),
+        facts=faithfulness.index_sources([(d.date, a) for d, a in zip(prepared.documents, analysed, strict=True)]),
         text=style.index_sources(docs),
         vocabulary=frozenset(t for doc in analysed for s in doc for t in s.content),
     )

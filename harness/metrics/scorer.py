@@ -96,7 +96,8 @@ class Scorer:
             per[author] = self._score(scores, self._analyse(sentences_of[i], gold), gold, w, None)
         mean = _mean_scores(list(per.values()))
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
-            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
+            full = mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})
+            mean = mean.model_copy(update={"facts": full})
         qual = quality.mean({a: s.quality for a, s in per.items() if s.quality is not None}) if gold.sources else None
         return mean.model_copy(update={"quality": qual, "leave_one_out": per})
 

@@ -87,7 +87,9 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
                 try:
                     data = json.loads(raw)
                     kind = data.get("kind") if isinstance(data, dict) else None
-                    model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
+                    models: dict[str, type[RecordHeader | ResultLine | RecordFooter]] = {
+                        "header": RecordHeader, "result": ResultLine, "footer": RecordFooter}
+                    model = models.get(str(kind))
                     if model is None or (no == 1) != (kind == "header"):
                         raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; delete or restore this record")
                     yield model.model_validate(data)
