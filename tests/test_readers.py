@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from evalsum.errors import DataError, from_validation
 from evalsum.files import read_text
 from evalsum.gold import corpus, dataset
+from evalsum.store import records
+from tests.conftest import REFERENCES, cli
 
 
 class Inner(BaseModel):
@@ -99,3 +101,17 @@ def test_cluster_digest_is_one_function_for_folders_and_datasets(tmp_path: Path)
     loaded = corpus.load_cluster(folder)
     assert loaded.sha256 == dataset.to_cluster(line, "d.jsonl").sha256 == corpus.cluster_digest(loaded.files)
     assert corpus.cluster_digest({"b": "2", "a": "1"}) == corpus.sha256(b"a 1\nb 2")
+
+
+def test_an_older_record_is_one_clear_error(tmp_path: Path) -> None:
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 0
+    [path] = records.record_paths(res / "runs")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert '"schema_version": 2' in lines[0]
+    old = lines[0].replace('"schema_version": 2', '"schema_version": 1')
+    path.write_text(old + "".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        records.load_record(path)
+    assert str(e.value) == (f"{path}:line 1, field schema_version: record schema 1, but this evalsum reads schema 2; "
+                            "run the systems again to get a new record, and delete this one")

@@ -9,12 +9,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.analysis import stats
-from evalsum.analysis.leaderboard_details import quality_details, render_details
+from evalsum.analysis.leaderboard_details import RowDetails, quality_details, render_details
 from evalsum.errors import DataError
 from evalsum.metrics import catalogue
 from evalsum.metrics.aggregate import RunningMean
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import ClusterResult, Quality, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from evalsum.models import ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
 from evalsum.store.records import iter_record, read_header
 
 # Flat per-cluster numbers: the unit that means, intervals and the CI gate work on.
@@ -32,7 +32,7 @@ class Row(BaseModel):
     clusters: int
     failed: int
     metrics: dict[str, float]
-    details: dict[str, Any]
+    details: RowDetails
     seed: int = 0
     intervals: dict[str, stats.Interval] = Field(default_factory=dict, description="only when n > 1 clusters")
 
@@ -100,7 +100,7 @@ class SystemAccumulator:
         self.clusters = 0
         self.failures: dict[str, str | None] = {}
         self.hits: dict[str, list[str]] = {}
-        self.contradictions: dict[str, list[dict[str, Any]]] = {}
+        self.contradictions: dict[str, list[FactHit]] = {}
         self.quality: dict[str, Quality] = {}
         self.quality_omitted = 0
         self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
@@ -126,7 +126,7 @@ class SystemAccumulator:
             f = r.scores.facts
             self.hits[r.cluster_id] = [h.id for h in f.hits]
             if f.contradictions:
-                self.contradictions[r.cluster_id] = [h.model_dump() for h in f.contradictions]
+                self.contradictions[r.cluster_id] = list(f.contradictions)
             hit = {h.id for h in f.hits}
             self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
 
@@ -135,10 +135,8 @@ class SystemAccumulator:
 
     def row(self) -> Row:
         s = self.system
-        details: dict[str, Any] = {"fact_hits": self.hits, "failures": self.failures,
-                                   "contradictions": self.contradictions, "quality": self.quality}
-        if self.quality_omitted:
-            details["quality_omitted"] = self.quality_omitted
+        details = RowDetails(fact_hits=self.hits, failures=self.failures, contradictions=self.contradictions,
+                             quality=self.quality, quality_omitted=self.quality_omitted)
         ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
         return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
                    run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),

@@ -4,17 +4,30 @@ scored as it did. Derived from records alone, like the rest of the leaderboard."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from evalsum.models import ClusterResult, OffTopicSentence, Quality, UnsupportedClaim
+from pydantic import BaseModel, ConfigDict, Field
+
+from evalsum.models import ClusterResult, FactHit, OffTopicSentence, Quality, UnsupportedClaim
 
 SHOW_REDUNDANCY_FROM = 0.5  # the most similar pair is listed when it overlaps at least this much
+
+
+class RowDetails(BaseModel):
+    """What stands behind one leaderboard row, per cluster id."""
+
+    model_config = ConfigDict(extra="forbid")
+    fact_hits: dict[str, list[str]] = Field(default_factory=dict, description="facts stated, if it has a checklist")
+    failures: dict[str, str | None] = Field(default_factory=dict, description="why a cluster failed")
+    contradictions: dict[str, list[FactHit]] = Field(default_factory=dict, description="probes tripped")
+    quality: dict[str, Quality] = Field(default_factory=dict, description="capped at DETAIL_CLUSTERS clusters")
+    quality_omitted: int = Field(default=0, description="clusters left out of `quality` by the cap")
 
 
 class _Row(Protocol):
     system: str
     uses_references: bool
-    details: dict[str, Any]
+    details: RowDetails
 
 
 def quality_details(results: Sequence[ClusterResult]) -> dict[str, Quality]:
@@ -32,7 +45,7 @@ def _who(item: UnsupportedClaim | OffTopicSentence) -> str:
     return f" [{item.author}]" if item.author is not None else ""
 
 
-def _cluster_lines(cluster: str, q: Quality, contradictions: list[dict[str, Any]] | None) -> list[str]:
+def _cluster_lines(cluster: str, q: Quality, contradictions: list[FactHit] | None) -> list[str]:
     f, s, e = q.faithfulness, q.style, q.extractiveness
     head = (f"**{cluster}**: {f.unsupported:g} of {f.claims_checked:g} claims unsupported; "
             f"coverage {e.coverage:.2f}, density {e.density:.1f}, "
@@ -44,7 +57,7 @@ def _cluster_lines(cluster: str, q: Quality, contradictions: list[dict[str, Any]
     if contradictions is None:
         lines.append("- Contradictions: no checklist")
     else:
-        hits = [f"{h['id']}: “{_clip(h['sentence'])}”" for h in contradictions]
+        hits = [f"{h.id}: “{_clip(h.sentence)}”" for h in contradictions]
         lines.append("- Contradictions: " + ("; ".join(hits) if hits else "none"))
     if s.redundant_pair is not None and s.redundancy >= SHOW_REDUNDANCY_FROM:
         a, b = s.redundant_pair
@@ -54,7 +67,7 @@ def _cluster_lines(cluster: str, q: Quality, contradictions: list[dict[str, Any]
 
 def render_details(rows: Sequence[_Row]) -> list[str]:
     """Markdown lines of the detail section (none when no record has these metrics)."""
-    if not any(r.details.get("quality") for r in rows):
+    if not any(r.details.quality for r in rows):
         return []
     out = ["", "## Why: details by system", "",
            "Unsupported = numbers, dates and names that no cleaned source states (after normalising",
@@ -62,16 +75,15 @@ def render_details(rows: Sequence[_Row]) -> list[str]:
            "cleaning rules drop as page furniture, or that share too few content words with the sources.",
            "Contradictions = checklist probes the summary trips. [author] marks a reference in the human row.", ""]
     for r in rows:
-        q_all: dict[str, Quality] = r.details.get("quality") or {}
-        if not q_all:
+        d = r.details
+        if not d.quality:
             continue
         out += [f"### {r.system}{' †' if r.uses_references else ''}", ""]
-        contra = r.details.get("contradictions") or {}
-        checked = r.details.get("fact_hits") or {}  # a cluster is here only when it has a checklist
-        for cluster in sorted(q_all):
-            out += _cluster_lines(cluster, q_all[cluster], contra.get(cluster, []) if cluster in checked else None)
-        if r.details.get("quality_omitted"):
-            out += [f"... and {r.details['quality_omitted']} more clusters (their details are in the record).", ""]
+        for cluster in sorted(d.quality):
+            contra = d.contradictions.get(cluster, []) if cluster in d.fact_hits else None
+            out += _cluster_lines(cluster, d.quality[cluster], contra)
+        if d.quality_omitted:
+            out += [f"... and {d.quality_omitted} more clusters (their details are in the record).", ""]
     while out and out[-1] == "":
         out.pop()
     return out
