@@ -48,7 +48,7 @@ def _latest(records: Sequence[Record], name: str) -> tuple[Record, SystemRun]:
     return latest[name]
 
 
-def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | None = None, seed: int | None = None,
+def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | None = None, *, seed: int | None = None,
             resamples: int = stats.RESAMPLES, permutations: int = stats.PERMUTATIONS) -> Comparison:
     """A minus B per metric (keys or labels: `R-2`, `rouge2_f`) over shared clusters. The seed
     defaults to the one in A's record."""

@@ -40,7 +40,7 @@ def compare(
 
     Example: evalsum compare textrank lead3
     """
-    result = comparison.compare(_records(results), a, b, metric or None, seed)
+    result = comparison.compare(_records(results), a, b, metric or None, seed=seed)
     if as_json:
         emit_json(result.model_dump(mode="json"))
     else:
