@@ -30,7 +30,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalsum.analysis.gate_config import GateConfig
-from evalsum.errors import DataError
+from evalsum.errors import DataError, from_validation
+from evalsum.files import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -81,14 +82,9 @@ class Config(BaseModel):
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path, what="config")
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise DataError(path, None, f"cannot read config: {e.strerror}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise DataError(path, None, "config is not valid UTF-8") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise DataError(path, None, f"TOML syntax error: {e}") from None
 
@@ -100,9 +96,7 @@ def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join([prefix, *(str(x) for x in first["loc"])] if prefix else [str(x) for x in first["loc"]])
-        raise DataError(path, f"field {loc or '(top level)'}", first["msg"]) from None
+        raise from_validation(e, path, prefix=prefix) from None
 
 
 def config_path(path: Path | None = None) -> Path | None:

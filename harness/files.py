@@ -17,6 +17,26 @@ def _umask() -> int:
     return mask
 
 
+def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UTF-8",
+              missing: str | None = None) -> str:
+    """Strict UTF-8 (a BOM is allowed and dropped): a bad byte is an error naming its line, never a
+    silent replacement character. `what` names the file in the messages ("config", "baseline");
+    `missing`, when given, is the message for a file that does not exist."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise DataError(path, None, missing or f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
+    except OSError as e:
+        raise DataError(path, None, f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        kind = f"{what} is not" if what else "not"
+        raise DataError(path, f"line {line}", f"{kind} valid UTF-8 (byte {e.start}); {hint}") from None
+
+
 def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
     try:

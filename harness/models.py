@@ -16,9 +16,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# ---------------------------------------------------------------- gold data
-
-
 class Document(Strict):
     id: str
     path: str
@@ -106,9 +103,6 @@ class Cluster(Strict):
     files: dict[str, str] = Field(default_factory=dict, description="every gold file -> sha256, checklist included")
 
 
-# ---------------------------------------------------------------- prepared text
-
-
 class Sentence(Strict):
     text: str
     doc_id: str
@@ -142,9 +136,6 @@ class Prepared(Strict):
         return [s for d in self.documents for s in d.sentences]
 
 
-# ---------------------------------------------------------------- systems and summaries
-
-
 class Budget(Strict):
     words: int = Field(default=100, gt=0)
 
@@ -172,9 +163,6 @@ class SystemInfo(Strict):
     options: dict[str, Any]
     uses_references: bool = False
     description: str = ""
-
-
-# ---------------------------------------------------------------- scores
 
 
 class PRF(Strict):
@@ -210,10 +198,57 @@ class FactScore(Strict):
     vetoed: list[Veto] = Field(default_factory=list, description="matches not counted because they were negated")
 
 
+class UnsupportedClaim(Strict):
+    """A number, date or name the summary states and no cleaned source does."""
+
+    kind: Literal["number", "date", "entity"]
+    text: str
+    sentence: str
+    author: str | None = Field(default=None, description="the reference it comes from, in the human row")
+
+
+class OffTopicSentence(Strict):
+    sentence: str
+    reason: str
+    author: str | None = Field(default=None, description="the reference it comes from, in the human row")
+
+
+class Faithfulness(Strict):
+    """Counts are per summary; in the human row they are means over the references."""
+
+    unsupported: float = Field(ge=0, description="claims no source states")
+    claims_checked: float = Field(ge=0)
+    items: list[UnsupportedClaim] = Field(default_factory=list)
+
+
+class Style(Strict):
+    off_topic: float = Field(ge=0, description="page furniture or off-subject sentences")
+    redundancy: float = Field(ge=0, le=1, description="highest content-word Jaccard of two sentences")
+    off_topic_items: list[OffTopicSentence] = Field(default_factory=list)
+    redundant_pair: tuple[str, str] | None = Field(default=None, description="the two sentences behind redundancy")
+
+
+class Extractiveness(Strict):
+    """Newsroom's measures (Grusky et al., 2018) against the cluster's cleaned sources."""
+
+    coverage: float = Field(ge=0)
+    density: float = Field(ge=0)
+    compression: float = Field(ge=0)
+    longest_fragment: int = Field(ge=0, description="words in the longest copied run")
+
+
+class Quality(Strict):
+    faithfulness: Faithfulness
+    style: Style
+    extractiveness: Extractiveness
+
+
 class ClusterScore(Strict):
     rouge: dict[str, PRF]
     facts: FactScore | None = None
-    extra: dict[str, Any] = Field(default_factory=dict, description="faithfulness and style metrics")
+    quality: Quality | None = Field(default=None, description="faithfulness, style, extractiveness; needs sources")
+    leave_one_out: dict[str, ClusterScore] | None = Field(
+        default=None, description="human row: each reference scored against the others; the fields above are means")
 
 
 class ClusterResult(Strict):
@@ -234,7 +269,7 @@ class SystemRun(Strict):
 class RunMeta(Strict):
     """What identifies a run and pins its settings: shared by the header line and the whole record."""
 
-    schema_version: int = 1
+    schema_version: int = 2
     run_id: str
     created: str
     signature: str

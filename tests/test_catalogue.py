@@ -218,7 +218,7 @@ CATALOGUE = [
     Case("invalid-date-header", RUN, first_source(b"date 2023-02-31 Text follows here.\n"), 2,
          (SRC0 + ":line 1:", "invalid date header 'date 2023-02-31'")),
     Case("cluster-id-is-a-path", RUN, write("cluster.yaml", "id: ../../etc\ntitle: T\n"), 2,
-         ("{cdir}/cluster.yaml:field id:", "should match pattern")),
+         ("{cdir}/cluster.yaml:field id:", "cluster id '../../etc' must be 1-200 letters")),
     Case("no-reference-summaries", RUN, remove("summaries"), 2, ("{cdir}:summaries/:", "no reference summaries")),
     Case("checklist-yaml-syntax-error", RUN, checklist_edit("  - id: blinken-trip", "  - id: [blinken-trip"), 2,
          (CK + ":line 6:", "YAML syntax error")),

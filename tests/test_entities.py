@@ -23,26 +23,29 @@ def sources_gold() -> quality.SourceGold:
     return quality.prepare_sources(prepare("westmere", "Harlow Bridge", docs), NORM)
 
 
+def score(sentences: list[str]) -> quality.Quality:
+    return quality.score([NORM.analyse(s) for s in sentences], sources_gold(), NORM)
+
+
 def test_possessive_name_is_supported_by_its_parts() -> None:
-    summary = ["Engineers closed Westmere's Harlow Bridge on Monday after finding cracks."]
-    got = quality.score(summary, sources_gold(), NORM)
-    assert got["detail"]["unsupported"] == []
-    assert got["claims_checked"] == 3  # Westmere, Harlow Bridge, Monday
-    invented = quality.score(["Engineers closed Westmere's Calder Bridge."], sources_gold(), NORM)
-    assert [x["text"] for x in invented["detail"]["unsupported"]] == ["Calder Bridge"]
+    got = score(["Engineers closed Westmere's Harlow Bridge on Monday after finding cracks."])
+    assert got.faithfulness.items == []
+    assert got.faithfulness.claims_checked == 3  # Westmere, Harlow Bridge, Monday
+    invented = score(["Engineers closed Westmere's Calder Bridge."])
+    assert [x.text for x in invented.faithfulness.items] == ["Calder Bridge"]
 
 
 @pytest.mark.parametrize("summary", ["The U.N. rerouted aid convoys.", "The U.N rerouted aid convoys.",
                                      "The United Nations rerouted aid convoys.", "The UN rerouted aid convoys."])
 def test_un_forms_are_one_name(summary: str) -> None:
-    assert quality.score([summary], sources_gold(), NORM)["detail"]["unsupported"] == []
+    assert score([summary]).faithfulness.items == []
 
 
 def test_dotted_source_supports_undotted_summary() -> None:
-    src = F.index_sources([(None, ["Talks were held at the U.N. in New York."])], NORM)
-    assert F.unsupported(["Talks were held at the UN in New York."], src, NORM).items == []
-    src = F.index_sources([(None, ["Ministers of the E.U. met in Brussels."])], NORM)
-    assert F.unsupported(["EU ministers met in Brussels."], src, NORM).items == []
+    src = F.index_sources([(None, [NORM.analyse("Talks were held at the U.N. in New York.")])])
+    assert F.unsupported([NORM.analyse("Talks were held at the UN in New York.")], src, NORM).items == []
+    src = F.index_sources([(None, [NORM.analyse("Ministers of the E.U. met in Brussels.")])])
+    assert F.unsupported([NORM.analyse("EU ministers met in Brussels.")], src, NORM).items == []
 
 
 @pytest.mark.parametrize(("text", "words"), [

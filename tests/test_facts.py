@@ -1,6 +1,7 @@
 """Fact checklist matching, pyramid weights, probes, the human ceiling and `evalsum validate`."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -79,13 +80,14 @@ def test_human_leave_one_out_and_lead3_below_it(paths) -> None:
     record = evaluate([("lead3", {}), ("human", {})], paths=paths)
     lead, human = (r.results[0].scores for r in record.systems)
     assert lead is not None and human is not None and lead.facts and human.facts
-    per = human.extra["leave_one_out"]
-    assert len(per) >= 4
+    per = human.leave_one_out
+    assert per is not None and len(per) >= 4
     for author, s in per.items():
-        assert s["facts"]["recall"] >= 0.6, author
+        assert s.facts is not None and s.facts.recall >= 0.6, author
         # each fold's weights come from the other references only
-        assert max(s["facts"]["weights"].values()) <= len(per) - 1
-    assert human.facts.recall == pytest.approx(sum(s["facts"]["recall"] for s in per.values()) / len(per))
+        assert max(s.facts.weights.values()) <= len(per) - 1
+        assert s.leave_one_out is None and s.quality is not None
+    assert human.facts.recall == math.fsum(s.facts.recall for s in per.values() if s.facts) / len(per)
     assert lead.facts.recall < human.facts.recall
 
 

@@ -49,14 +49,15 @@ def in_range(score: ClusterScore, n_sentences: int | None = None) -> None:
         # each probe hits at most once, and every hit carries the sentence that tripped it
         assert len({c.id for c in f.contradictions}) == len(f.contradictions)
         assert all(c.sentence for c in f.contradictions + f.hits)
-    x = score.extra
-    if "unsupported" in x:  # faithfulness and style (harness.metrics.quality)
-        assert 0 <= x["unsupported"] <= x["claims_checked"]
-        assert 0.0 <= x["redundancy"] <= 1.0 and 0.0 <= x["coverage"] <= 1.0 + 1e-12
-        assert x["density"] >= 0.0 and x["compression"] >= 0.0 and x["off_topic"] >= 0
-        assert x["density"] >= x["coverage"] - 1e-12  # every fragment is at least one word long
+    q = score.quality
+    if q is not None:  # faithfulness and style (evalsum.metrics.quality)
+        f, s, e = q.faithfulness, q.style, q.extractiveness
+        assert 0 <= f.unsupported <= f.claims_checked
+        assert 0.0 <= s.redundancy <= 1.0 and 0.0 <= e.coverage <= 1.0 + 1e-12
+        assert e.density >= 0.0 and e.compression >= 0.0 and s.off_topic >= 0
+        assert e.density >= e.coverage - 1e-12  # every fragment is at least one word long
         if n_sentences is not None:
-            assert x["off_topic"] <= n_sentences
+            assert s.off_topic <= n_sentences and len(s.off_topic_items) == s.off_topic
 
 
 @FUZZ
@@ -147,11 +148,11 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
         if system.leave_one_out:
             if len(gold.authors) < 2:
                 continue
-            mean, per = scorer.leave_one_out(gold, [enforce_budget(Summary(sentences=s), budget).sentences
-                                                    for s in gold.ref_sentences])
-            for s in (mean, *per.values()):
+            mean = scorer.leave_one_out(gold, [enforce_budget(Summary(sentences=s), budget).sentences
+                                               for s in gold.ref_sentences])
+            assert mean.leave_one_out is not None and mean.quality is not None
+            for s in (mean, *mean.leave_one_out.values()):
                 in_range(s)
-            assert "unsupported" in mean.extra
         else:
             in_range(scorer.score(shown.sentences, gold), len(shown.sentences))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from evalsum.analysis import leaderboard as report
 from evalsum.metrics import quality
 from evalsum.metrics.signature import signature
-from evalsum.models import Settings
+from evalsum.models import Settings, UnsupportedClaim
 from evalsum.run import runner
 
 HEAD = "| System | Clusters | R-1 | R-2 | R-Lsum | Facts | Contra. | Unsupp. | Off-topic | Redund. | Density | Words |"
@@ -25,8 +25,8 @@ def test_leaderboard_columns_and_detail_for_lead3_and_human(paths: runner.Paths)
     rows = {r.system: r for r in board.rows}
     lead = rows["lead3"].metrics
     assert (lead["coverage"], lead["density"], lead["claims_checked"]) == (1.0, 76.0, 5.0)
-    assert lead["compression"] == rows["lead3"].details["quality"]["balloon-2023-02"]["figures"]["compression"]
-    assert rows["human"].details["quality"]["balloon-2023-02"]["unsupported"] == []
+    assert lead["compression"] == rows["lead3"].details.quality["balloon-2023-02"].extractiveness.compression
+    assert rows["human"].details.quality["balloon-2023-02"].faithfulness.items == []
 
 
 def test_human_detail_names_the_reference_with_an_unsupported_date(refs_copy: Path, tmp_path: Path) -> None:
@@ -38,8 +38,8 @@ def test_human_detail_names_the_reference_with_an_unsupported_date(refs_copy: Pa
     board = report.build([runner.evaluate([("human", {})], paths=paths, use_cache=False)])
     assert "- Unsupported: date “2 February 2023” [annotator-b]" in report.render_markdown(board)
     [row] = board.rows
-    assert row.details["quality"]["balloon-2023-02"]["unsupported"] == [
-        {"kind": "date", "text": "2 February 2023", "author": "annotator-b", "sentence": lines[0]}]
+    assert row.details.quality["balloon-2023-02"].faithfulness.items == [
+        UnsupportedClaim(kind="date", text="2 February 2023", author="annotator-b", sentence=lines[0])]
     assert row.metrics["unsupported"] == 0.25  # one item, in one of four references
 
 

@@ -172,7 +172,7 @@ def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_p
         [row] = [r for r in board.rows if r.system == srun.system.name]
         assert row.metrics == report.mean_metrics(srun)          # bit for bit, not approximately
         assert row.intervals == report.intervals(srun, 0) and set(row.intervals) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}
-        assert len(row.details["quality"]) == 5 and row.details["quality_omitted"] == 9
+        assert len(row.details.quality) == 5 and row.details.quality_omitted == 9
     assert "... and 9 more clusters (their details are in the record)." in report.render_markdown(board)
 
 

@@ -11,7 +11,8 @@ import pytest
 from evalsum.analysis import report_html, views
 from evalsum.analysis.report_charts import Charts
 from evalsum.analysis.view_models import ClusterView, Mark, SentenceView
-from evalsum.models import BudgetedSummary, ClusterResult, ClusterScore, FactHit, FactScore, SystemInfo
+from evalsum.models import (BudgetedSummary, ClusterResult, ClusterScore, Extractiveness, FactHit, FactScore,
+                            Faithfulness, OffTopicSentence, Quality, Style, SystemInfo, UnsupportedClaim)
 from evalsum.store.records import record_paths
 from tests.conftest import CLUSTER, REFERENCES, cli
 
@@ -91,11 +92,14 @@ def test_summary_view_places_marks_on_their_sentences() -> None:
     facts = FactScore(recall=0.5, total_weight=2, hit_weight=1, weights={"f": 1.0, "g": 1.0},
                       hits=[FactHit(id="f", weight=1, sentence="A one. / C three.")],
                       contradictions=[FactHit(id="p", weight=1, sentence="B two.")])
-    extra = {"unsupported": 2, "detail": {"unsupported": [{"kind": "number", "text": "two", "sentence": "B two."},
-                                                          {"kind": "date", "text": "1 May", "sentence": "Other.",
-                                                           "author": "ann"}],
-                                          "off_topic": [{"sentence": "C three.", "reason": "negligible overlap"}]}}
-    res = ClusterResult(cluster_id="c", status="ok", scores=ClusterScore(rouge={}, facts=facts, extra=extra),
+    quality = Quality(
+        faithfulness=Faithfulness(unsupported=2, claims_checked=3, items=[
+            UnsupportedClaim(kind="number", text="two", sentence="B two."),
+            UnsupportedClaim(kind="date", text="1 May", sentence="Other.", author="ann")]),
+        style=Style(off_topic=1, redundancy=0.0,
+                    off_topic_items=[OffTopicSentence(sentence="C three.", reason="negligible overlap")]),
+        extractiveness=Extractiveness(coverage=1.0, density=1.0, compression=1.0, longest_fragment=2))
+    res = ClusterResult(cluster_id="c", status="ok", scores=ClusterScore(rouge={}, facts=facts, quality=quality),
                         summary=BudgetedSummary(sentences=sentences, words=6, original_words=6, truncated=False))
     v = views.summary_view("run1", SystemInfo(name="s", version="1", options={}), res)
     assert [[(m.kind, m.label) for m in s.marks] for s in v.sentences] == [

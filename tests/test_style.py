@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from evalsum.gold import corpus
 from evalsum.metrics import style as S
 from evalsum.metrics.scorer import Scorer
-from evalsum.models import Settings
+from evalsum.models import OffTopicSentence, Settings
 from evalsum.text import prepare, split_sentences
 from evalsum.text.normalise import Normaliser
 from tests.conftest import REFERENCES
@@ -107,9 +107,9 @@ def test_sign_up_line_is_off_topic_end_to_end() -> None:
     cluster = corpus.load_clusters(REFERENCES, None)[0]
     scorer = Scorer(Settings())
     summary = ["Canada said it was monitoring a potential second incident.", SIGN_UP]
-    extra = scorer.score(summary, scorer.gold(cluster)).extra
-    assert extra["off_topic"] == 1
-    assert extra["detail"]["off_topic"] == [{"sentence": SIGN_UP, "reason": "newsletter or sign-up prompt"}]
+    q = scorer.score(summary, scorer.gold(cluster)).quality
+    assert q is not None and q.style.off_topic == 1
+    assert q.style.off_topic_items == [OffTopicSentence(sentence=SIGN_UP, reason="newsletter or sign-up prompt")]
 
 
 def test_low_overlap_sentence_is_off_topic_with_its_share() -> None:

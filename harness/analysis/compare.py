@@ -8,13 +8,13 @@ from pydantic import BaseModel, ConfigDict
 
 from evalsum.analysis import stats
 from evalsum.analysis.gate import score_settings
-from evalsum.analysis.leaderboard import LABELS, cluster_metrics, latest_runs
+from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
+from evalsum.metrics import catalogue
 from evalsum.models import Record, SystemRun
 
-METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "contradictions")
-# Shown as counts per summary; every other metric is a 0-1 score shown x100.
-RAW_METRICS = frozenset({"contradictions", "words"})
+# Compared by default: the metrics the gate guards.
+METRICS = catalogue.GATED
 
 
 class MetricComparison(BaseModel):
@@ -48,9 +48,11 @@ def _latest(records: Sequence[Record], name: str) -> tuple[Record, SystemRun]:
     return latest[name]
 
 
-def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | None = None, seed: int | None = None,
+def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | None = None, *, seed: int | None = None,
             resamples: int = stats.RESAMPLES, permutations: int = stats.PERMUTATIONS) -> Comparison:
-    """A minus B per metric over shared clusters. The seed defaults to the one in A's record."""
+    """A minus B per metric (keys or labels: `R-2`, `rouge2_f`) over shared clusters. The seed
+    defaults to the one in A's record."""
+    keys = [catalogue.lookup(m).key for m in metrics] if metrics else list(METRICS)
     rec_a, run_a = _latest(records, a)
     rec_b, run_b = _latest(records, b)
     seed = int(rec_a.settings.get("seed", 0)) if seed is None else seed
@@ -64,7 +66,7 @@ def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | 
     if not shared:
         warnings.append(f"{a} and {b} share no successfully scored cluster: nothing to compare")
     out = []
-    for metric in metrics or METRICS:
+    for metric in dict.fromkeys(keys):
         cids = [c for c in shared if metric in per_a[c] and metric in per_b[c]]
         if not cids:
             if metrics:
@@ -80,17 +82,11 @@ def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | 
 
 
 def _label(metric: str) -> str:
-    base, _, part = metric.rpartition("_")
-    if base and part in ("f", "p", "r") and base in LABELS:
-        return LABELS[base] + ("" if part == "f" else f" {part.upper()}")
-    return LABELS.get(metric, metric)
+    return catalogue.get(metric).label
 
 
 def _v(metric: str, x: float | None, signed: bool = False) -> str:
-    if x is None:
-        return "–"
-    scale, digits = (1.0, 2) if metric in RAW_METRICS else (100.0, 1)
-    return f"{x * scale:+.{digits}f}" if signed else f"{x * scale:.{digits}f}"
+    return catalogue.get(metric).format(x, signed)
 
 
 def _p(p: float | None) -> str:
@@ -99,11 +95,16 @@ def _p(p: float | None) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _lower_note(c: Comparison) -> str:
+    lower = [catalogue.get(m.metric).label for m in c.metrics if catalogue.get(m.metric).better == "lower"]
+    return f" (for {', '.join(lower)}, higher is worse)" if lower else ""
+
+
 def render_markdown(c: Comparison) -> str:
     conf = f"{stats.CONFIDENCE:.0%}"
     lines = [f"## {c.a} vs {c.b}", "",
              f"Paired over {len(c.shared)} shared cluster{'s' if len(c.shared) != 1 else ''}; A − B > 0 means "
-             f"{c.a} scores higher (for Contra., higher is worse). ROUGE F and facts x100.", ""]
+             f"{c.a} scores higher{_lower_note(c)}. ROUGE and facts x100.", ""]
     lines += [f"| Metric | n | {c.a} | {c.b} | A − B | {conf} CI | p |", "|---|---:|---:|---:|---:|---|---:|"]
     notes = []
     for m in c.metrics:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evalsum.metrics import catalogue
+
 
 class MetricGate(BaseModel):
     """How far one metric's mean may move the wrong way before the gate fails."""
@@ -16,13 +18,12 @@ class MetricGate(BaseModel):
 
 
 def default_metrics() -> dict[str, MetricGate]:
-    return {
-        "rouge1_f": MetricGate(),
-        "rouge2_f": MetricGate(),
-        "rougeLsum_f": MetricGate(),
-        "facts": MetricGate(),
-        "contradictions": MetricGate(tolerance=0.0, better="lower"),
-    }
+    """The catalogue's gated metrics, with its tolerances and directions."""
+    out = {}
+    for key in catalogue.GATED:
+        m = catalogue.BY_KEY[key]
+        out[key] = MetricGate(tolerance=m.tolerance, better=m.better or "higher")
+    return out
 
 
 class GateConfig(BaseModel):

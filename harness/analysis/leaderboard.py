@@ -1,6 +1,7 @@
 """Leaderboard and fact matrix, derived from records alone, as markdown and JSON."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -8,20 +9,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.analysis import stats
-from evalsum.analysis.leaderboard_details import quality_details, render_details
+from evalsum.analysis.leaderboard_details import RowDetails, quality_details, render_details
 from evalsum.errors import DataError
-from evalsum.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from evalsum.metrics import catalogue
+from evalsum.metrics.aggregate import RunningMean
+from evalsum.metrics.catalogue import Metric
+from evalsum.models import ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
 from evalsum.store.records import iter_record, read_header
 
-MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
-LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "facts": "Facts",
-          "contradictions": "Contra.", "words": "Words", "unsupported": "Unsupp.", "off_topic": "Off-topic",
-          "redundancy": "Redund.", "density": "Density"}
-# Faithfulness and style columns of the main table: (metric, scale, digits). Coverage, compression
-# and claims checked stay in leaderboard.json and the detail section.
-QUALITY_COLUMNS = (("unsupported", 1.0, 2), ("off_topic", 1.0, 2), ("redundancy", 1.0, 2), ("density", 1.0, 1))
-# Metrics that get a bootstrap interval on the leaderboard (when a system has n > 1 clusters).
-INTERVAL_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
+# Flat per-cluster numbers: the unit that means, intervals and the CI gate work on.
+cluster_metrics = catalogue.values
 
 
 class Row(BaseModel):
@@ -35,7 +32,7 @@ class Row(BaseModel):
     clusters: int
     failed: int
     metrics: dict[str, float]
-    details: dict[str, Any]
+    details: RowDetails
     seed: int = 0
     intervals: dict[str, stats.Interval] = Field(default_factory=dict, description="only when n > 1 clusters")
 
@@ -45,24 +42,8 @@ class Leaderboard(BaseModel):
     rows: list[Row]
     signatures: list[str]
     fact_matrix: list[dict[str, Any]]
-
-
-def cluster_metrics(res: ClusterResult) -> dict[str, float]:
-    """Flat per-cluster numbers: the unit that means, intervals and the CI gate work on."""
-    if res.status != "ok" or res.scores is None or res.summary is None:
-        return {}
-    out = {}
-    for t, s in res.scores.rouge.items():
-        out[f"{t}_p"], out[f"{t}_r"], out[f"{t}_f"] = s.p, s.r, s.f
-    if res.scores.facts is not None:
-        out["facts"] = res.scores.facts.recall
-        out["contradictions"] = float(len(res.scores.facts.contradictions))
-    out["words"] = float(res.summary.words)
-    out["truncated"] = float(res.summary.truncated)
-    for k, v in res.scores.extra.items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[k] = float(v)
-    return out
+    catalogue: list[Metric] = Field(default_factory=lambda: list(catalogue.METRICS),
+                                              description="what every metric key means and how it is shown")
 
 
 def mean_metrics(run: SystemRun) -> dict[str, float]:
@@ -72,7 +53,7 @@ def mean_metrics(run: SystemRun) -> dict[str, float]:
 
 def _means(per: Sequence[dict[str, float]]) -> dict[str, float]:
     keys = sorted({k for p in per for k in p})
-    return {k: sum(p[k] for p in per if k in p) / sum(1 for p in per if k in p) for k in keys}
+    return {k: stats.mean([p[k] for p in per if k in p]) for k in keys}
 
 
 def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
@@ -82,7 +63,7 @@ def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
 
 def _intervals(per: Sequence[dict[str, float]], seed: int) -> dict[str, stats.Interval]:
     out = {}
-    for k in INTERVAL_METRICS:
+    for k in catalogue.INTERVALS:
         values = [p[k] for p in per if k in p]
         if len(values) > 1:
             out[k] = stats.bootstrap(values, seed)
@@ -108,20 +89,19 @@ DETAIL_CLUSTERS = 50
 
 class SystemAccumulator:
     """One system's run, folded one result at a time, so the leaderboard of a 10,000-cluster run is
-    built without holding its records: running sums for the exact means (added in record order,
-    so the floats equal the materialised means), per-cluster values only of the metrics that get
-    a bootstrap interval, and small audit details (those of the "why" section capped)."""
+    built without holding its records: exact running sums for the means (equal to `stats.mean` of
+    the materialised values), per-cluster values only of the metrics that get a bootstrap
+    interval, and small audit details (those of the "why" section capped)."""
 
     def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
         self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
-        self.sums: dict[str, float] = {}
-        self.counts: dict[str, int] = {}
-        self.values: dict[str, list[float]] = {k: [] for k in INTERVAL_METRICS}
+        self.sums: dict[str, RunningMean] = {}
+        self.values: dict[str, list[float]] = {k: [] for k in catalogue.INTERVALS}
         self.clusters = 0
         self.failures: dict[str, str | None] = {}
         self.hits: dict[str, list[str]] = {}
-        self.contradictions: dict[str, list[dict[str, Any]]] = {}
-        self.quality: dict[str, dict[str, Any]] = {}
+        self.contradictions: dict[str, list[FactHit]] = {}
+        self.quality: dict[str, Quality] = {}
         self.quality_omitted = 0
         self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
 
@@ -132,13 +112,12 @@ class SystemAccumulator:
         else:
             m = cluster_metrics(r)
             for k, v in m.items():
-                self.sums[k] = self.sums.get(k, 0) + v
-                self.counts[k] = self.counts.get(k, 0) + 1
+                self.sums.setdefault(k, RunningMean()).add(v)
             for k, values in self.values.items():
                 if k in m:
                     values.append(m[k])
             if self.details:
-                q = quality_details(SystemRun.model_construct(system=self.system, results=[r]))
+                q = quality_details([r])
                 if q and len(self.quality) >= DETAIL_CLUSTERS:
                     self.quality_omitted += len(q)
                 else:
@@ -147,19 +126,17 @@ class SystemAccumulator:
             f = r.scores.facts
             self.hits[r.cluster_id] = [h.id for h in f.hits]
             if f.contradictions:
-                self.contradictions[r.cluster_id] = [h.model_dump() for h in f.contradictions]
+                self.contradictions[r.cluster_id] = list(f.contradictions)
             hit = {h.id for h in f.hits}
             self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
 
     def metrics(self) -> dict[str, float]:
-        return {k: self.sums[k] / self.counts[k] for k in sorted(self.sums)}
+        return {k: self.sums[k].mean() for k in sorted(self.sums)}
 
     def row(self) -> Row:
         s = self.system
-        details: dict[str, Any] = {"fact_hits": self.hits, "failures": self.failures,
-                                   "contradictions": self.contradictions, "quality": self.quality}
-        if self.quality_omitted:
-            details["quality_omitted"] = self.quality_omitted
+        details = RowDetails(fact_hits=self.hits, failures=self.failures, contradictions=self.contradictions,
+                             quality=self.quality, quality_omitted=self.quality_omitted)
         ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
         return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
                    run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
@@ -225,27 +202,21 @@ def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
     return _board(accs)
 
 
-def _fmt(v: float | None, scale: float = 100.0, digits: int = 1) -> str:
-    return "–" if v is None else f"{v * scale:.{digits}f}"
-
-
 def _with_interval(r: Row, key: str) -> str:
     """`34.1 [32.1, 36.1]` when the row has an interval for this metric, else just the mean."""
-    cell = _fmt(r.metrics.get(key))
+    m = catalogue.get(key)
+    cell = m.format(r.metrics.get(key))
     iv = r.intervals.get(key)
     if iv is not None and iv.low is not None and iv.high is not None:
-        cell += f" [{_fmt(iv.low)}, {_fmt(iv.high)}]"
+        cell += f" [{m.format(iv.low)}, {m.format(iv.high)}]"
     return cell
 
 
 def _row_cells(r: Row) -> list[str]:
-    m = r.metrics
     n = r.clusters - r.failed
     name = f"{r.system} †" if r.uses_references else r.system
     fails = f" ({r.failed} failed)" if r.failed else ""
-    return [name, f"{n}{fails}", *(_with_interval(r, f"{k}_f") for k in MAIN_METRICS), _with_interval(r, "facts"),
-            _fmt(m.get("contradictions"), 1.0, 2), *(_fmt(m.get(k), sc, d) for k, sc, d in QUALITY_COLUMNS),
-            _fmt(m.get("words"), 1.0, 0)]
+    return [name, f"{n}{fails}", *(_with_interval(r, k) for k in catalogue.TABLE)]
 
 
 def interval_note(rows: Sequence[Row]) -> str:
@@ -262,8 +233,7 @@ def interval_note(rows: Sequence[Row]) -> str:
 
 
 def _table(rows: Sequence[Row]) -> list[str]:
-    head = ["System", "Clusters", "R-1", "R-2", "R-Lsum", "Facts", "Contra.", *(LABELS[k] for k, _, _ in QUALITY_COLUMNS),
-            "Words"]
+    head = ["System", "Clusters", *(catalogue.BY_KEY[k].label for k in catalogue.TABLE)]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
     lines += ["| " + " | ".join(_row_cells(r)) + " |" for r in rows]
     return lines
@@ -272,12 +242,10 @@ def _table(rows: Sequence[Row]) -> list[str]:
 def render_markdown(board: Leaderboard) -> str:
     systems = [r for r in board.rows if not r.uses_references]
     bounds = [r for r in board.rows if r.uses_references]
-    out = ["# Leaderboard", "", "ROUGE F and fact recall x100, exact means over clusters; Contra. = contradiction",
-           "probe hits per summary; Unsupp. = numbers, dates and names no source states; Off-topic = page",
-           "furniture or off-subject sentences; Redund. = highest overlap of two sentences (0-1); Density =",
-           "mean squared copied-fragment length (Newsroom; ~1-3 abstractive, tens when copying); Words =",
-           "mean words after the budget. Details per system below. Derived from `results/runs/` by",
-           "`evalsum leaderboard`; do not edit by hand.", ""]
+    legend = "; ".join(f"{m.label} = {m.description}" for m in (catalogue.BY_KEY[k] for k in catalogue.TABLE))
+    out = ["# Leaderboard", "", *textwrap.wrap(f"Exact means over clusters. {legend}. Details per system below. "
+                                               "Derived from `results/runs/` by `evalsum leaderboard`; do not edit "
+                                               "by hand.", 100), ""]
     out += _table(systems)
     if bounds:
         out += ["", "## Ceilings (†: read the references, not comparable as systems)", ""]

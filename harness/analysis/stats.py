@@ -8,12 +8,13 @@ Pure functions: nothing here prints, reads or writes.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+
+from evalsum.metrics.aggregate import mean as mean  # the one mean, re-exported for analysis
 
 RESAMPLES = 1000
 CONFIDENCE = 0.95
@@ -52,13 +53,6 @@ class PairedTest(BaseModel):
     method: Literal["exact sign-flip", "monte-carlo sign-flip"] | None
     permutations: int
     note: str | None = None
-
-
-def mean(values: Sequence[float]) -> float:
-    """The correctly rounded mean (math.fsum), so the order of clusters never changes a digit."""
-    if not values:
-        raise ValueError("mean of no values")
-    return math.fsum(values) / len(values)
 
 
 def _rows_per_block(n: int) -> int:

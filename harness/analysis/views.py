@@ -96,11 +96,12 @@ def _marks(res: ClusterResult) -> list[Mark]:
     if scores.facts is not None:
         out += [Mark(kind="fact", label=h.id, sentence=h.sentence) for h in scores.facts.hits]
         out += [Mark(kind="probe", label=h.id, sentence=h.sentence) for h in scores.facts.contradictions]
-    detail: dict[str, Any] = scores.extra.get("detail") or {}
-    out += [Mark(kind="unsupported", label=str(u["kind"]), text=str(u["text"]), sentence=str(u["sentence"]),
-                 author=u.get("author")) for u in detail.get("unsupported", [])]
-    out += [Mark(kind="off_topic", label=str(o["reason"]), sentence=str(o["sentence"]), author=o.get("author"))
-            for o in detail.get("off_topic", [])]
+    q = scores.quality
+    if q is not None:
+        out += [Mark(kind="unsupported", label=u.kind, text=u.text, sentence=u.sentence, author=u.author)
+                for u in q.faithfulness.items]
+        out += [Mark(kind="off_topic", label=o.reason, sentence=o.sentence, author=o.author)
+                for o in q.style.off_topic_items]
     return out
 
 

@@ -11,6 +11,7 @@ from evalsum.analysis import gate
 from evalsum.cli.app import RESULTS, app, emit_json
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
+from evalsum.metrics import catalogue
 from evalsum.models import Record
 from evalsum.run import registry, runner
 from evalsum.store import baseline as baseline_io
@@ -29,7 +30,8 @@ def _records(results: Path) -> list[Record]:
 def compare(
     a: str = typer.Argument(..., help="system A"),
     b: str = typer.Argument(..., help="system B"),
-    metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare (repeatable); default R-1, R-2, R-Lsum, facts, contradictions"),
+    metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare, by key or label, e.g. R-2 or rouge2_f (repeatable); default "
+                              + ", ".join(catalogue.BY_KEY[k].label for k in catalogue.GATED)),
     seed: int | None = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     results: Path = RESULTS,
@@ -38,7 +40,7 @@ def compare(
 
     Example: evalsum compare textrank lead3
     """
-    result = comparison.compare(_records(results), a, b, metric or None, seed)
+    result = comparison.compare(_records(results), a, b, metric or None, seed=seed)
     if as_json:
         emit_json(result.model_dump(mode="json"))
     else:
@@ -97,6 +99,7 @@ def check(
         typer.echo(table, nl=False)
     if result.failed:
         for r in result.failures:
-            where = f" {r.cluster}" if r.cluster else ""
-            typer.echo(f"gate failed: {r.system} {r.metric}{where}: {r.verdict}" + (f" ({r.note})" if r.note else ""), err=True)
+            at = f" {r.cluster}" if r.cluster else ""
+            note = f" ({r.note})" if r.note else ""
+            typer.echo(f"gate failed: {r.system} {r.metric}{at}: {r.verdict}{note}", err=True)
         raise typer.Exit(1)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from evalsum.errors import DataError
+from evalsum.errors import DataError, from_validation
+from evalsum.files import read_text as read_text  # gold files are read as every text is
 from evalsum.gold import yaml_text
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import DATE_HEADER, parse_date_header
@@ -17,15 +19,34 @@ from evalsum.text import DATE_HEADER, parse_date_header
 CLUSTER_FILE = "cluster.yaml"
 NO_SOURCES = "no sources: add the articles as sources/*.txt (UTF-8, verbatim; optional first line `date YYYY-MM-DD`)"
 
+M = TypeVar("M", bound=BaseModel)
+
+
+# Ids name folders, files and cache entries, so they must not be a path ("../x") or empty, and keep
+# to characters every file system accepts: cluster ids, and a dataset's document ids and authors.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def check_name(value: str | None, what: str) -> str | None:
+    """`value` when it is a safe name (or None); a ValueError saying the rule otherwise."""
+    if value is not None and not SAFE_NAME.match(value):
+        raise ValueError(f"{what} {value!r} must be 1-200 letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit")
+    return value
+
 
 class ClusterMeta(BaseModel):
     """cluster.yaml: the cluster's id and title."""
 
     model_config = ConfigDict(extra="forbid")
-    # The id names folders and cache entries, so it must not be a path ("../x") or empty.
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200,
-                    description="letters, digits, '.', '_' and '-'; names the cluster in records and caches")
+    id: str = Field(description="letters, digits, '.', '_' and '-'; names the cluster in records and caches",
+                    json_schema_extra={"pattern": SAFE_NAME.pattern})
     title: str = Field(min_length=1, description="the story in one line, as a reader would name it")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        return check_name(v, "cluster id") or v
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
@@ -35,31 +56,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_text(path: Path) -> str:
-    """Strict UTF-8 (a BOM is allowed and dropped); CRLF is normalised later by the splitter."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DataError(path, None, f"cannot read: {e.strerror}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise DataError(path, f"line {line}", f"not valid UTF-8 (byte {e.start}); re-save the file as UTF-8") from None
-
-
-def _field(err: ValidationError) -> tuple[str, str]:
-    first = err.errors()[0]
-    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-    msg = first["msg"]
-    if first["type"] == "string_too_short" and first["input"] == "":
-        msg = "is empty: fill it in"
-    if first["type"] == "string_type" and isinstance(first["input"], (dict, list)):
-        # Only a mapping or a list can stand where text is expected: `[a: b]`, `- key: value`.
-        kind = "a mapping" if isinstance(first["input"], dict) else "a list"
-        msg = (f"expected text but YAML read {kind} (a ': ' makes a key, brackets make a list); "
-               "quote it, e.g. 'Secretary: of State'")
-    return loc, msg
+def cluster_digest(hashes: Mapping[str, str]) -> str:
+    """A cluster's content hash from its files' hashes (path -> sha256): the same for a folder and
+    for the dataset line it was imported from, so both share cache entries."""
+    return sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
 
 
 def read_yaml(path: Path) -> Any:
@@ -75,17 +75,13 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path, None, f"YAML error: {e}") from None
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
 def parse_model(model: type[M], data: Any, path: Path) -> M:
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a mapping at the top level")
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        loc, msg = _field(e)
-        raise DataError(path, f"field {loc}", msg) from None
+        raise from_validation(e, path) from None
 
 
 def load_checklist(path: Path) -> Checklist:
@@ -132,7 +128,7 @@ def load_cluster(directory: Path) -> Cluster:
         checklist = load_checklist(ck)
         hashes["checklist.yaml"] = sha256(ck.read_bytes())
     hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
-    digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
+    digest = cluster_digest(hashes)
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
                    references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,19 +20,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from evalsum.errors import DataError
-from evalsum.gold.corpus import CLUSTER_FILE, sha256
+from evalsum.errors import DataError, from_validation
+from evalsum.gold.corpus import CLUSTER_FILE, check_name, cluster_digest, sha256
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import parse_date_header
-
-# Ids become folder and file names, so they are kept to characters every file system accepts.
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-
-
-def _safe(value: str | None, what: str) -> str | None:
-    if value is not None and not SAFE_NAME.match(value):
-        raise ValueError(f"{what} {value!r} must be 1-200 letters, digits, '.', '_' or '-', starting with a letter or digit")
-    return value
 
 
 class DatasetDocument(BaseModel):
@@ -45,7 +35,7 @@ class DatasetDocument(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str | None) -> str | None:
-        return _safe(v, "document id")
+        return check_name(v, "document id")
 
     @field_validator("text")
     @classmethod
@@ -63,7 +53,7 @@ class DatasetReference(BaseModel):
     @field_validator("author")
     @classmethod
     def _author(cls, v: str | None) -> str | None:
-        return _safe(v, "author")
+        return check_name(v, "author")
 
     @field_validator("text")
     @classmethod
@@ -84,7 +74,7 @@ class DatasetCluster(BaseModel):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
-        return _safe(v, "cluster id") or v
+        return check_name(v, "cluster id") or v
 
     @model_validator(mode="after")
     def _unique_authors(self) -> DatasetCluster:
@@ -108,14 +98,12 @@ def validate_cluster(data: Any, path: Path | str, where: str | None) -> DatasetC
     try:
         return DatasetCluster.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-        msg = first["msg"].removeprefix("Value error, ")
-        raise DataError(path, f"{where}, field {loc}" if where else f"field {loc}", msg) from None
+        raise from_validation(e, path, where) from None
 
 
 def _yaml(data: Any) -> bytes:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000).encode("utf-8")
+    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    return text.encode("utf-8")
 
 
 def render(cluster: DatasetCluster) -> dict[str, bytes]:
@@ -147,7 +135,7 @@ def to_cluster(cluster: DatasetCluster, origin: str) -> Cluster:
             documents.append(Document(id=stem, path=path, text=text, date=date, sha256=hashes[path]))
         elif path.startswith("summaries/"):
             references.append(Reference(author=stem, path=path, text=text, sha256=hashes[path]))
-    digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
+    digest = cluster_digest(hashes)
     return Cluster(id=cluster.id, title=cluster.title or cluster.id, path=origin,
                    documents=sorted(documents, key=lambda d: d.path),
                    references=sorted(references, key=lambda r: r.path),

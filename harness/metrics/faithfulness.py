@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from evalsum.text.normalise import NUMBER_WORDS, STOPWORDS, DateMention, Normaliser, find_dates
+from evalsum.text.normalise import NUMBER_WORDS, STOPWORDS, DateMention, Normalised, Normaliser
 
 Kind = Literal["number", "date", "entity"]
 
@@ -92,7 +92,7 @@ def _numbers(text: str, number_words: dict[str, str]) -> list[tuple[int, int, st
     return sorted(out)
 
 
-def index_sources(documents: Sequence[tuple[dt.date | None, Sequence[str]]], norm: Normaliser) -> SourceFacts:
+def index_sources(documents: Sequence[tuple[dt.date | None, Sequence[Normalised]]]) -> SourceFacts:
     """Index each document's cleaned sentences (with its header date) for support lookups."""
     parts: list[str] = []
     numbers: set[str] = set()
@@ -104,9 +104,9 @@ def index_sources(documents: Sequence[tuple[dt.date | None, Sequence[str]]], nor
             dates.append(DateMention(text=header.isoformat(), start=0, end=0, year=header.year, month=header.month,
                                      day=header.day))
             numbers.add(str(header.year))  # "in 2023" is as supported as "February 2023"
-        for s in sentences:
-            parts.append(" ".join(norm.tokens(s)))
-            found = find_dates(s)
+        for sent in sentences:
+            s, found = sent.text, sent.dates
+            parts.append(" ".join(sent.tokens))
             for d in found:
                 year = d.year if d.year is not None or header is None or d.day is None else header.year
                 dates.append(DateMention(text=d.text, start=d.start, end=d.end, year=year, month=d.month, day=d.day,
@@ -176,15 +176,15 @@ def _entities(sentence: str, masked: str, capitalised: AbstractSet[str]) -> list
     return spans
 
 
-def claims(sentences: Sequence[str], source: SourceFacts, norm: Normaliser) -> list[Claim]:
+def claims(sentences: Sequence[Normalised], source: SourceFacts, norm: Normaliser) -> list[Claim]:
     """Every date, number and entity the summary states, once each (first mention), in order."""
     out: dict[tuple[str, str], Claim] = {}
     capitalised = set(source.capitalised)
-    for s in sentences:
-        capitalised.update(_mid_sentence_capitals(s))
-    for si, s in enumerate(sentences):
+    for sent in sentences:
+        capitalised.update(_mid_sentence_capitals(sent.text))
+    for si, sent in enumerate(sentences):
+        s, dates = sent.text, sent.dates
         found: list[tuple[int, Claim]] = []
-        dates = find_dates(s)
         for d in dates:
             key = f"{d.year or '?'}-{d.month or '?'}-{d.day or '?'}-{d.weekday or '?'}"
             found.append((d.start, Claim("date", d.text.rstrip(".,"), key, si, d)))
@@ -211,7 +211,7 @@ def is_supported(claim: Claim, source: SourceFacts) -> bool:
     return f" {claim.key} " in source.stream
 
 
-def unsupported(sentences: Sequence[str], source: SourceFacts, norm: Normaliser) -> Unsupported:
+def unsupported(sentences: Sequence[Normalised], source: SourceFacts, norm: Normaliser) -> Unsupported:
     """The summary's claims that no source supports, and how many claims were checked."""
     found = claims(sentences, source, norm)
     return Unsupported(checked=len(found), items=[c for c in found if not is_supported(c, source)])

@@ -1,20 +1,27 @@
-"""Faithfulness and style checks composed into `ClusterScore.extra`.
+"""Faithfulness, style and extractiveness composed into one typed `Quality` per summary.
 
-Numbers go at the top level of `extra`, so the leaderboard averages them like any metric; the
-items behind them (unsupported claims, off-topic sentences, the most redundant pair) go under
-`extra["detail"]`, so a reader can see why a system scored as it did.
+The numbers sit next to the items behind them (unsupported claims, off-topic sentences, the most
+redundant pair), so a reader can see why a system scored as it did. Every check reads the same
+`Normalised` sentences: a summary sentence is normalised once per scoring call, a source
+sentence once per cluster.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from evalsum.metrics import faithfulness, style
-from evalsum.models import Prepared
-from evalsum.text.normalise import Normaliser
-
-NUMERIC = ("unsupported", "claims_checked", "off_topic", "redundancy", "coverage", "density", "compression")
+from evalsum.metrics.aggregate import mean as fmean
+from evalsum.models import (
+    Extractiveness,
+    Faithfulness,
+    OffTopicSentence,
+    Prepared,
+    Quality,
+    Style,
+    UnsupportedClaim,
+)
+from evalsum.text.normalise import Normalised, Normaliser
 
 # Pins the settings behind these numbers; part of the run signature.
 SIGNATURE = (f"faith:lex-num+date+ent,offtopic:rules+overlap<{style.OFF_TOPIC_MIN_OVERLAP:g},"
@@ -32,45 +39,51 @@ class SourceGold:
 
 def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
     docs = [[s.text for s in d.sentences] for d in prepared.documents]
+    analysed = [[norm.analyse(s) for s in texts] for texts in docs]
     return SourceGold(
-        facts=faithfulness.index_sources([(d.date, texts) for d, texts in zip(prepared.documents, docs)], norm),
+        facts=faithfulness.index_sources([(d.date, a) for d, a in zip(prepared.documents, analysed, strict=True)]),
         text=style.index_sources(docs),
-        vocabulary=frozenset(t for texts in docs for s in texts for t in norm.content_tokens(s)),
+        vocabulary=frozenset(t for doc in analysed for s in doc for t in s.content),
     )
 
 
-def score(sentences: Sequence[str], gold: SourceGold, norm: Normaliser) -> dict[str, Any]:
+def score(sentences: Sequence[Normalised], gold: SourceGold, norm: Normaliser) -> Quality:
     """Every faithfulness and style number for one summary, with the items behind them."""
-    content = [norm.content_tokens(s) for s in sentences]
+    texts = [s.text for s in sentences]
+    content = [s.content for s in sentences]
     unsupp = faithfulness.unsupported(sentences, gold.facts, norm)
-    off = style.off_topic(sentences, content, gold.vocabulary)
+    off = style.off_topic(texts, content, gold.vocabulary)
     red = style.redundancy(content)
-    ext = style.extractiveness(style.lower_words(" ".join(sentences)), gold.text)
-    longest = max((f.length for f in ext.fragments), default=0)
-    return {
-        "unsupported": len(unsupp.items), "claims_checked": unsupp.checked, "off_topic": len(off),
-        "redundancy": red.score, "coverage": ext.coverage, "density": ext.density, "compression": ext.compression,
-        "detail": {
-            "unsupported": [{"kind": c.kind, "text": c.text, "sentence": sentences[c.sentence]} for c in unsupp.items],
-            "off_topic": [{"sentence": o.text, "reason": o.reason} for o in off],
-            "redundant_pair": [sentences[i] for i in red.pair] if red.pair else [],
-            "longest_fragment": longest,
-        },
-    }
+    ext = style.extractiveness(style.lower_words(" ".join(texts)), gold.text)
+    return Quality(
+        faithfulness=Faithfulness(
+            unsupported=len(unsupp.items), claims_checked=unsupp.checked,
+            items=[UnsupportedClaim(kind=c.kind, text=c.text, sentence=texts[c.sentence]) for c in unsupp.items]),
+        style=Style(off_topic=len(off), redundancy=red.score,
+                    off_topic_items=[OffTopicSentence(sentence=o.text, reason=o.reason) for o in off],
+                    redundant_pair=(texts[red.pair[0]], texts[red.pair[1]]) if red.pair else None),
+        extractiveness=Extractiveness(coverage=ext.coverage, density=ext.density, compression=ext.compression,
+                                      longest_fragment=max((f.length for f in ext.fragments), default=0)),
+    )
 
 
-def mean(per_author: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def mean(per_author: dict[str, Quality]) -> Quality:
     """Leave-one-out rows: mean numbers, and every author's items tagged with the author."""
-    k = len(per_author)
-    out: dict[str, Any] = {m: sum(e[m] for e in per_author.values()) / k for m in NUMERIC}
-    detail: dict[str, Any] = {"unsupported": [], "off_topic": [], "redundant_pair": [], "longest_fragment": 0}
-    best = -1.0
-    for author, e in per_author.items():
-        d = e["detail"]
-        detail["unsupported"] += [{**x, "author": author} for x in d["unsupported"]]
-        detail["off_topic"] += [{**x, "author": author} for x in d["off_topic"]]
-        detail["longest_fragment"] = max(detail["longest_fragment"], d["longest_fragment"])
-        if e["redundancy"] > best:
-            best, detail["redundant_pair"] = e["redundancy"], d["redundant_pair"]
-    out["detail"] = detail
-    return out
+    qs = list(per_author.values())
+    most = max(qs, key=lambda q: q.style.redundancy)  # the first on ties, as a strict > scan finds it
+    return Quality(
+        faithfulness=Faithfulness(
+            unsupported=fmean([q.faithfulness.unsupported for q in qs]),
+            claims_checked=fmean([q.faithfulness.claims_checked for q in qs]),
+            items=[x.model_copy(update={"author": a}) for a, q in per_author.items() for x in q.faithfulness.items]),
+        style=Style(
+            off_topic=fmean([q.style.off_topic for q in qs]), redundancy=fmean([q.style.redundancy for q in qs]),
+            off_topic_items=[x.model_copy(update={"author": a}) for a, q in per_author.items()
+                             for x in q.style.off_topic_items],
+            redundant_pair=most.style.redundant_pair),
+        extractiveness=Extractiveness(
+            coverage=fmean([q.extractiveness.coverage for q in qs]),
+            density=fmean([q.extractiveness.density for q in qs]),
+            compression=fmean([q.extractiveness.compression for q in qs]),
+            longest_fragment=max(q.extractiveness.longest_fragment for q in qs)),
+    )

@@ -2,16 +2,17 @@
 pair, and every metric is a pure function of (summary, gold)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from evalsum.errors import DataError
 from evalsum.metrics import facts as factsm
 from evalsum.metrics import quality, rouge
+from evalsum.metrics.aggregate import mean as fmean
 from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from evalsum.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Prepared, Settings
 from evalsum.text import prepare, split_sentences
-from evalsum.text.normalise import Normaliser
+from evalsum.text.normalise import Normalised, Normaliser
 
 
 @dataclass
@@ -63,16 +64,26 @@ class Scorer:
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
         pred = tokenize_sentences(list(sentences), self.stemmer)
         scores = rouge.score(pred, gold.ref_rouge, self.settings.policy, engine=self.engine)
+        return self._score(scores, self._analyse(sentences, gold), gold, gold.weights, gold.ref_counts)
+
+    def _analyse(self, sentences: Sequence[str], gold: Gold) -> list[Normalised]:
+        """Each summary sentence normalised once, shared by facts, faithfulness and style."""
+        if gold.checklist is None and gold.sources is None:
+            return []
+        return [self.norm.analyse(s) for s in sentences]
+
+    def _score(self, scores: dict[str, PRF], analysed: list[Normalised], gold: Gold, weights: dict[str, float],
+               ref_counts: dict[str, int] | None) -> ClusterScore:
         fact = None
         if gold.checklist is not None:
-            fact = factsm.score_facts(factsm.tokenise(sentences, self.norm), gold.checklist, gold.weights, gold.ref_counts)
-        return ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences, gold))
+            text = factsm.Tokenised(tuple(a.text for a in analysed), tuple(a.tokens for a in analysed))
+            fact = factsm.score_facts(text, gold.checklist, weights, ref_counts)
+        qual = quality.score(analysed, gold.sources, self.norm) if gold.sources is not None else None
+        return ClusterScore(rouge=scores, facts=fact, quality=qual)
 
-    def _quality(self, sentences: Sequence[str], gold: Gold) -> dict[str, object]:
-        return quality.score(sentences, gold.sources, self.norm) if gold.sources is not None else {}
-
-    def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> tuple[ClusterScore, dict[str, ClusterScore]]:
-        """Each reference (budgeted as given) against the others; pyramid weights from the others."""
+    def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> ClusterScore:
+        """Each reference (budgeted as given) against the others, pyramid weights from the others;
+        the returned score holds their means, and every reference's own score in `leave_one_out`."""
         per: dict[str, ClusterScore] = {}
         n = len(gold.authors)
         if n < 2:
@@ -81,40 +92,36 @@ class Scorer:
             others = [j for j in range(n) if j != i]
             pred = tokenize_sentences(list(sentences_of[i]), self.stemmer)
             scores = rouge.score(pred, [gold.ref_rouge[j] for j in others], self.settings.policy, engine=self.engine)
-            fact = None
-            if gold.checklist is not None:
-                w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others])
-                fact = factsm.score_facts(factsm.tokenise(sentences_of[i], self.norm), gold.checklist, w)
-            per[author] = ClusterScore(rouge=scores, facts=fact, extra=self._quality(sentences_of[i], gold))
+            w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others]) if gold.checklist else {}
+            per[author] = self._score(scores, self._analyse(sentences_of[i], gold), gold, w, None)
         mean = _mean_scores(list(per.values()))
-        if gold.sources is not None:
-            mean = mean.model_copy(update={"extra": quality.mean({a: s.extra for a, s in per.items()})})
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
-            mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
-        return mean, per
+            full = mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})
+            mean = mean.model_copy(update={"facts": full})
+        qual = quality.mean({a: s.quality for a, s in per.items() if s.quality is not None}) if gold.sources else None
+        return mean.model_copy(update={"quality": qual, "leave_one_out": per})
 
 
 def _mean_scores(scores: list[ClusterScore]) -> ClusterScore:
-    k = len(scores)
     rouge_mean = {
-        t: PRF(p=sum(s.rouge[t].p for s in scores) / k, r=sum(s.rouge[t].r for s in scores) / k,
-               f=sum(s.rouge[t].f for s in scores) / k)
+        t: PRF(p=fmean(s.rouge[t].p for s in scores), r=fmean(s.rouge[t].r for s in scores),
+               f=fmean(s.rouge[t].f for s in scores))
         for t in scores[0].rouge
     }
     fact = None
     if all(s.facts is not None for s in scores):
         fs = [s.facts for s in scores if s.facts is not None]
         fact = FactScore(
-            recall=sum(f.recall for f in fs) / k, total_weight=sum(f.total_weight for f in fs) / k,
-            hit_weight=sum(f.hit_weight for f in fs) / k, weights=fs[0].weights,
+            recall=fmean(f.recall for f in fs), total_weight=fmean(f.total_weight for f in fs),
+            hit_weight=fmean(f.hit_weight for f in fs), weights=fs[0].weights,
             hits=_union(f.hits for f in fs), contradictions=_union(f.contradictions for f in fs),
         )
     return ClusterScore(rouge=rouge_mean, facts=fact)
 
 
-def _union(groups: object) -> list[FactHit]:
+def _union(groups: Iterable[Sequence[FactHit]]) -> list[FactHit]:
     seen: dict[str, FactHit] = {}
-    for g in groups:  # type: ignore[attr-defined]
+    for g in groups:
         for h in g:
             seen.setdefault(h.id, h)
     return list(seen.values())

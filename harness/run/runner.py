@@ -134,9 +134,7 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
         shown = enforce_budget(summary, budget)
         if system.leave_one_out:
             budgeted = [enforce_budget(Summary(sentences=s), budget) for s in gold.ref_sentences]
-            mean, per = scorer.leave_one_out(gold, [b.sentences for b in budgeted])
-            scores = mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": {
-                a: s.model_dump(mode="json") for a, s in per.items()}}})
+            scores = scorer.leave_one_out(gold, [b.sentences for b in budgeted])
         else:
             scores = scorer.score(shown.sentences, gold)
     except Exception as e:

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evalsum.errors import DataError
-from evalsum.files import write_atomic
+from evalsum.errors import DataError, from_validation
+from evalsum.files import read_text, write_atomic
 from evalsum.store.records import dumps
 
 SCHEMA_VERSION = 1
@@ -42,14 +42,8 @@ def save_baseline(path: Path, baseline: Baseline) -> None:
 def load_baseline(path: Path) -> Baseline:
     """The baseline at `path`; a missing or damaged file is one DataError naming it (exit 2)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(path, None, "baseline not found; create it with `evalsum run --all && evalsum bless --all`") from None
-    except OSError as e:
-        raise DataError(path, None, f"cannot read baseline: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise DataError(path, None, "corrupt baseline (not UTF-8); restore it from git or re-bless") from None
+    text = read_text(path, what="baseline", hint="restore it from git or re-bless",
+                     missing="baseline not found; create it with `evalsum run --all && evalsum bless --all`")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
@@ -59,9 +53,7 @@ def load_baseline(path: Path) -> Baseline:
     try:
         baseline = Baseline.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-        raise DataError(path, f"field {loc}", f"{first['msg']}; restore it from git or re-bless") from None
+        raise from_validation(e, path, hint="restore it from git or re-bless") from None
     if baseline.schema_version != SCHEMA_VERSION:
         raise DataError(path, "field schema_version", f"baseline schema {baseline.schema_version} is not the "
                         f"supported {SCHEMA_VERSION}; re-bless with this evalsum")

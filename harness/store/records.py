@@ -18,11 +18,14 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from evalsum.errors import DataError
-from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
+from evalsum.errors import DataError, from_validation
+from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
 from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
+# The record layout this evalsum writes and reads (RunMeta.schema_version). 2: typed failures and
+# settings, and scores with a typed `quality` and `leave_one_out` instead of `extra`.
+SCHEMA_VERSION: int = RunMeta.model_fields["schema_version"].default
 # link() errors meaning "this file system has no hard links here": publish by rename instead.
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS})
 
@@ -106,6 +109,28 @@ class RecordWriter:
             self._fh.close()
 
 
+_MODELS: dict[str, type[RecordHeader | ResultLine | RecordFooter]] = {
+    "header": RecordHeader, "result": ResultLine, "footer": RecordFooter}
+_FIX = "delete or restore this record"
+
+
+def _parse_line(raw: str, no: int, path: Path) -> RecordHeader | ResultLine | RecordFooter:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
+    kind = data.get("kind") if isinstance(data, dict) else None
+    model = _MODELS.get(str(kind))
+    if model is None or (no == 1) != (kind == "header"):
+        raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; {_FIX}")
+    if no == 1:
+        _check_schema(data, path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise from_validation(e, path, f"line {no}", hint=_FIX) from None
+
+
 def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter]:
     """Yield the typed lines of one record; a damaged line is a DataError naming file and line."""
     path = Path(path)
@@ -116,26 +141,18 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
     with fh:
         try:
             for no, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    data = json.loads(raw)
-                    kind = data.get("kind") if isinstance(data, dict) else None
-                    model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
-                    if model is None or (no == 1) != (kind == "header"):
-                        raise DataError(path, f"line {no}",
-                                        f"unexpected record line kind {kind!r}; delete or restore this record")
-                    yield model.model_validate(data)
-                except json.JSONDecodeError as e:
-                    raise DataError(path, f"line {no}",
-                                    f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
-                except ValidationError as e:
-                    first = e.errors()[0]
-                    loc = ".".join(str(x) for x in first["loc"]) or "(top level)"
-                    raise DataError(path, f"line {no}, field {loc}",
-                                    f"{first['msg']}; delete or restore this record") from None
+                if raw.strip():
+                    yield _parse_line(raw, no, path)
         except UnicodeDecodeError:
             raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
+
+
+def _check_schema(header: dict[str, Any], path: Path) -> None:
+    version = header.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise DataError(path, "line 1, field schema_version",
+                        f"record schema {version!r}, but this evalsum reads schema {SCHEMA_VERSION}; "
+                        "run the systems again to get a new record, and delete this one")
 
 
 def read_header(path: Path) -> RecordHeader:

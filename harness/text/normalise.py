@@ -8,6 +8,7 @@ so inflections match ("postponed" = "postpones").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evalsum.text.stemming import Stemmer
@@ -41,13 +42,17 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def canonical_dates(text: str) -> str:
+def canonical_dates(text: str, dates: Sequence[DateMention] | None = None) -> str:
     """Rewrite day-and-month dates in one order, "3 february [2023]", so "Feb. 3", "February 3rd,
-    2023", "3 February" and "2023-02-03" all match a pattern written any of those ways."""
-    text = _ISO_DATE.sub(lambda m: f"{int(m.group(3))} {MONTH_NAMES[int(m.group(2))]} {m.group(1)}"
-                         if 1 <= int(m.group(2)) <= 12 else m.group(0), text)
+    2023", "3 February" and "2023-02-03" all match a pattern written any of those ways. `dates`,
+    when given, are `find_dates(text)` already found (reused unless an ISO date was rewritten)."""
+    iso = _ISO_DATE.sub(lambda m: f"{int(m.group(3))} {MONTH_NAMES[int(m.group(2))]} {m.group(1)}"
+                        if 1 <= int(m.group(2)) <= 12 else m.group(0), text)
+    if dates is None or iso != text:
+        dates = find_dates(iso)
+    text = iso
     parts, last = [], 0
-    for d in find_dates(text):
+    for d in dates:
         if d.month is None or d.day is None:
             continue
         year = f" {d.year}" if d.year else ""
@@ -61,12 +66,12 @@ _INITIALISM = re.compile(r"(?<![\w.])((?:[A-Z]\.){1,}[A-Z])\.?(?!\w)")
 _POSSESSIVE = re.compile(r"'s\b")
 
 
-def canonical_words(text: str) -> list[str]:
+def canonical_words(text: str, dates: Sequence[DateMention] | None = None) -> list[str]:
     """Lowercase word tokens after alias, date, month, number and ordinal normalisation (unstemmed).
 
     A possessive is the name it qualifies ("Westmere's" = "Westmere"), so a summary writing
     "Westmere's Harlow Bridge" matches sources that say "Westmere" and "Harlow Bridge"."""
-    text = canonical_dates(text)
+    text = canonical_dates(text, dates)
     text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
     for pattern, repl in ALIASES:
         text = pattern.sub(repl, text)
@@ -81,18 +86,44 @@ def canonical_words(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Normalised:
+    """One sentence analysed once, for every metric that reads it: fact matching takes `tokens`,
+    off-topic and redundancy take `content`, faithfulness takes `dates` (found in `text`)."""
+
+    text: str
+    tokens: tuple[str, ...]
+    content: tuple[str, ...]
+    dates: tuple[DateMention, ...]
+
+
 class Normaliser:
-    """Canonical, stemmed tokens; holds its own stem cache (no module-level mutable state)."""
+    """Canonical, stemmed tokens; holds its own stem cache (no module-level mutable state).
+    `words` and `dates` are the only ways in to the costly work, so a test can count them."""
 
     def __init__(self) -> None:
         self._stemmer = Stemmer(True)
 
+    def words(self, text: str, dates: Sequence[DateMention] | None = None) -> list[str]:
+        return canonical_words(text, dates)
+
+    def dates(self, text: str) -> list[DateMention]:
+        return find_dates(text)
+
+    def analyse(self, text: str) -> Normalised:
+        """Dates, tokens and content tokens of one sentence, each computed once."""
+        dates = self.dates(text)
+        words = self.words(text, dates)
+        tokens = tuple(self._stem(w) for w in words)
+        content = tuple(t for w, t in zip(words, tokens, strict=True) if w not in STOPWORDS)
+        return Normalised(text=text, tokens=tokens, content=content, dates=tuple(dates))
+
     def tokens(self, text: str) -> list[str]:
-        return [self._stem(w) for w in canonical_words(text)]
+        return [self._stem(w) for w in self.words(text)]
 
     def content_tokens(self, text: str) -> list[str]:
         """Stemmed canonical tokens without stopwords: what a sentence is about."""
-        return [self._stem(w) for w in canonical_words(text) if w not in STOPWORDS]
+        return [self._stem(w) for w in self.words(text) if w not in STOPWORDS]
 
     def _stem(self, w: str) -> str:
         toks = self._stemmer.tokens(w)
