@@ -11,8 +11,20 @@ import pytest
 from evalsum.analysis import report_html, views
 from evalsum.analysis.report_charts import Charts
 from evalsum.analysis.view_models import ClusterView, Mark, SentenceView
-from evalsum.models import (BudgetedSummary, ClusterResult, ClusterScore, Extractiveness, FactHit, FactScore,
-                            Faithfulness, OffTopicSentence, Quality, Style, SystemInfo, UnsupportedClaim)
+from evalsum.models import (
+    BudgetedSummary,
+    ClusterResult,
+    ClusterScore,
+    Extractiveness,
+    FactHit,
+    FactScore,
+    Faithfulness,
+    OffTopicSentence,
+    Quality,
+    Style,
+    SystemInfo,
+    UnsupportedClaim,
+)
 from evalsum.store.records import record_paths
 from tests.conftest import CLUSTER, REFERENCES, cli
 
