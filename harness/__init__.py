@@ -4,7 +4,8 @@ The CLI is one user of this library; notebooks and other tools call it directly.
 resolved lazily, so `import evalsum` costs nothing until a function is used:
 
     import evalsum
-    record = evalsum.evaluate(evalsum.RunPlan(systems=[evalsum.SystemSpec(backend="lead3")]))
+    record = evalsum.evaluate(evalsum.RunPlan(systems=["lead3"]))
+    [scores] = evalsum.score_texts(["A summary."], ["A reference."])
 """
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled s
 # Public name -> the module that defines it; imported on first use (PEP 562).
 _LAZY = {
     "evaluate": "evalsum.run.runner",
+    "RunPlan": "evalsum.run.plan",
+    "SystemSpec": "evalsum.run.plan",
+    "Paths": "evalsum.run.plan",
+    "Settings": "evalsum.models",
+    "Record": "evalsum.models",
+    "ClusterScore": "evalsum.models",
+    "Checklist": "evalsum.models",
+    "score_texts": "evalsum.run.external",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -33,3 +33,7 @@ class BackendUnavailable(EvalsumError):
 
 class BackendError(EvalsumError):
     """A backend failed on one cluster; the run records it and goes on."""
+
+
+class BackendTimeout(BackendError):
+    """A backend call (or one of its requests) did not finish within its time limit."""

@@ -204,18 +204,18 @@ def mmr_select(x: TermMatrix, score: np.ndarray, candidates: np.ndarray, lengths
         max_sim = np.maximum(max_sim, x.similarity_to(best))
 
 
-class TextRank(Summariser):
+class TextRank(Summariser[TextRankOptions]):
     name: ClassVar[str] = "textrank"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "extractive: TF-IDF cosine centrality (LexRank) + lead prior + MMR, readable order"
     Options = TextRankOptions
 
-    def __init__(self, options: SystemOptions | None = None) -> None:
+    def __init__(self, options: TextRankOptions | None = None) -> None:
         super().__init__(options)
         self.analyser = Analyser()
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: TextRankOptions = self.options  # type: ignore[assignment]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        opts = self.options
         doc_rank = {d.id: k for k, d in enumerate(cluster.documents)}
         sents = [s for s in cluster.sentences if not is_boilerplate(s.text)]
         if not sents:

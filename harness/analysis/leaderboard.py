@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evalsum.analysis import stats
 from evalsum.analysis.leaderboard_details import quality_details, render_details
 from evalsum.errors import DataError
-from evalsum.models import ClusterResult, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from evalsum.models import ClusterResult, Record, RecordHeader, ResultLine, Settings, SystemInfo, SystemRun
 from evalsum.store.records import iter_record, read_header
 
 MAIN_METRICS = ("rouge1", "rouge2", "rougeLsum")
@@ -128,7 +128,7 @@ class SystemAccumulator:
     def add(self, r: ClusterResult) -> None:
         self.clusters += 1
         if r.status == "failed":
-            self.failures[r.cluster_id] = r.error
+            self.failures[r.cluster_id] = str(r.failure)
         else:
             m = cluster_metrics(r)
             for k, v in m.items():
@@ -180,8 +180,8 @@ def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
                        fact_matrix=[matrix[k] for k in sorted(matrix)])
 
 
-def _seed(settings: dict[str, Any]) -> int:
-    return int(settings.get("seed", 0))
+def _seed(settings: Settings) -> int:
+    return settings.seed
 
 
 def build(records: Sequence[Record]) -> Leaderboard:

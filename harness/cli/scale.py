@@ -13,7 +13,7 @@ from evalsum.gold import dataset
 from evalsum.gold.dataset import DatasetCluster
 from evalsum.gold.importers import duc, multinews, writer
 from evalsum.run import merge as merging
-from evalsum.run import runner
+from evalsum.run.plan import Paths
 
 FORMATS = ("jsonl", "multi-news", "duc")
 
@@ -73,7 +73,7 @@ def merge(
 
     Example: evalsum merge shards/*.jsonl
     """
-    paths = runner.Paths(results=results)
+    paths = Paths(results=results)
     path = merging.merge(record, paths.runs)
     board = publish.refresh_leaderboard(paths.results)
     out().print(f"merged {len(record)} shards into {path}; leaderboard: {board}")

@@ -71,7 +71,7 @@ class Scorer:
     def _quality(self, sentences: Sequence[str], gold: Gold) -> dict[str, object]:
         return quality.score(sentences, gold.sources, self.norm) if gold.sources is not None else {}
 
-    def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> tuple[ClusterScore, dict[str, ClusterScore]]:
+    def leave_one_out(self, gold: Gold, sentences_of: Sequence[Sequence[str]]) -> ClusterScore:
         """Each reference (budgeted as given) against the others; pyramid weights from the others."""
         per: dict[str, ClusterScore] = {}
         n = len(gold.authors)
@@ -91,7 +91,8 @@ class Scorer:
             mean = mean.model_copy(update={"extra": quality.mean({a: s.extra for a, s in per.items()})})
         if mean.facts is not None:  # report the cluster's full pyramid weights, not one fold's
             mean = mean.model_copy(update={"facts": mean.facts.model_copy(update={"weights": gold.weights, "ref_counts": gold.ref_counts})})
-        return mean, per
+        per_json = {a: s.model_dump(mode="json") for a, s in per.items()}  # run-layer adapter until typed
+        return mean.model_copy(update={"extra": {**mean.extra, "leave_one_out": per_json}})
 
 
 def _mean_scores(scores: list[ClusterScore]) -> ClusterScore:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from evalsum.contract import Summariser, SystemOptions
+from evalsum.contract import AnyBackend, SystemOptions
 from evalsum.errors import BackendUnavailable, UsageError
 
 GROUP = "evalsum.systems"
@@ -45,7 +45,7 @@ def specs() -> dict[str, str]:
     return out
 
 
-def _import(spec: str) -> type[Summariser]:
+def _import(spec: str) -> type[AnyBackend]:
     module, _, attr = spec.partition(":")
     obj: Any = importlib.import_module(module)
     for part in attr.split("."):
@@ -53,7 +53,7 @@ def _import(spec: str) -> type[Summariser]:
     return obj  # type: ignore[no-any-return]
 
 
-def resolve(name: str) -> type[Summariser]:
+def resolve(name: str) -> type[AnyBackend]:
     """The class for a system name; an unknown name gets the list and a did-you-mean."""
     table = specs()
     if name not in table:
@@ -71,17 +71,20 @@ def resolve(name: str) -> type[Summariser]:
         raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
 
 
-def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> SystemOptions:
-    """Validate `key=value` strings (or a dict) against the system's Options model."""
-    if isinstance(pairs, dict):
-        raw: dict[str, Any] = dict(pairs)
-    else:
-        raw = {}
-        for pair in pairs:
-            key, sep, value = pair.partition("=")
-            if not sep or not key.strip():
-                raise UsageError(f"option {pair!r} for {cls.name!r} is not key=value")
-            raw[key.strip()] = value
+def pairs_to_dict(name: str, pairs: list[str]) -> dict[str, str]:
+    """`key=value` strings from the command line as a dict (values stay strings; the backend's
+    Options model converts them)."""
+    raw: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"option {pair!r} for {name!r} is not key=value")
+        raw[key.strip()] = value
+    return raw
+
+
+def parse_options(cls: type[AnyBackend], raw: dict[str, Any]) -> SystemOptions:
+    """Validate a dict of options against the system's Options model."""
     allowed = ", ".join(cls.Options.model_fields) or "(none)"
     try:
         return cls.Options.model_validate(raw)
@@ -94,9 +97,9 @@ def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> S
         raise UsageError(f"{kind} {key!r} for system {cls.name!r}: {first['msg']}.{hint} Allowed: {allowed}") from None
 
 
-def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summariser:
+def build(name: str, options: dict[str, Any] | None = None) -> AnyBackend:
     cls = resolve(name)
-    return cls(parse_options(cls, options or []))
+    return cls(parse_options(cls, options or {}))
 
 
 def _own_module_missing(spec: str, e: ModuleNotFoundError) -> bool:

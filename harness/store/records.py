@@ -16,7 +16,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from evalsum.errors import DataError
-from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
+from evalsum.models import SCHEMA_VERSION, ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, SystemRun
 
 SUFFIX = ".jsonl"
 
@@ -90,6 +90,10 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
                     model = {"header": RecordHeader, "result": ResultLine, "footer": RecordFooter}.get(str(kind))
                     if model is None or (no == 1) != (kind == "header"):
                         raise DataError(path, f"line {no}", f"unexpected record line kind {kind!r}; delete or restore this record")
+                    if kind == "header" and data.get("schema_version") != SCHEMA_VERSION:
+                        raise DataError(path, f"line {no}, field schema_version",
+                                        f"record schema {data.get('schema_version')!r} is not this evalsum's "
+                                        f"({SCHEMA_VERSION}); re-run to make a new record, or delete this one")
                     yield model.model_validate(data)
                 except json.JSONDecodeError as e:
                     raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
