@@ -34,7 +34,8 @@ def test_warm_cache_makes_no_summariser_call(paths: Paths) -> None:
 def test_rescoring_with_other_metric_settings_reuses_summaries(paths: Paths) -> None:
     runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths))
     events = runner.RunEvents()
-    rec = runner.evaluate(RunPlan(systems=CORE_HERE, settings=Settings(policy="max", stemmer=False, seed=3), paths=paths), events)
+    rec = runner.evaluate(RunPlan(systems=CORE_HERE, settings=Settings(policy="max", stemmer=False, seed=3),
+                                  paths=paths), events)
     assert events.calls == {}
     assert all(r.cached for s in rec.systems for r in s.results)
     # A different budget is a different generation request: each backend runs again.

@@ -280,7 +280,8 @@ CATALOGUE = [
          ("{runs}/", "not-summary on balloon-2023-02", "returned str, not a Summary"),
          then=failure_recorded("not a Summary")),
     Case("backend-hangs-past-timeout", run_as("hangs", "--timeout", "0.5"), None, 2,
-         ("{runs}/", "hangs on balloon-2023-02: timeout: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
+         ("{runs}/",
+          "hangs on balloon-2023-02: timeout: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
     Case("backend-unavailable", run_as("down"), None, 3,
          ("{runs}/", "backend unavailable: down on balloon-2023-02", "refused the connection"),
          then=failure_recorded("unavailable:")),
@@ -354,7 +355,8 @@ def test_multiline_backend_error_stays_one_line_but_is_recorded_whole(tmp_path: 
     assert cli(*(env.fmt(a) for a in run_as("raises"))) == 2
     assert capsys.readouterr().err.count("\n") == 1
     [path] = record_paths(env.runs)
-    assert load_record(path).systems[0].results[0].failure == Failure(kind="bug", message="RuntimeError: backend exploded\non two lines")
+    failure = load_record(path).systems[0].results[0].failure
+    assert failure == Failure(kind="bug", message="RuntimeError: backend exploded\non two lines")
 
 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

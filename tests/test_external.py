@@ -40,7 +40,8 @@ def test_folder_summary_is_split_scored_and_traceable(tmp_path: Path, paths: Pat
     folder = tmp_path / "prod-llm"
     folder.mkdir()
     (folder / f"{CLUSTER}.txt").write_text(SUMMARY, encoding="utf-8")
-    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})], paths=paths)).systems
+    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})],
+                              paths=paths)).systems
     assert srun.system.name == "files:prod-llm"
     assert srun.system.options == {"path": str(folder), "system": None, "label": None}
     [res] = srun.results
@@ -54,7 +55,8 @@ def test_folder_summary_is_split_scored_and_traceable(tmp_path: Path, paths: Pat
 def test_folder_without_the_cluster_fails_that_cluster_only(tmp_path: Path, paths: Paths) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    rec = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(empty), "label": "x"}), "lead3"], paths=paths))
+    rec = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(empty), "label": "x"}), "lead3"],
+                           paths=paths))
     files, lead = rec.systems
     assert files.system.name == "files:x"
     [res] = files.results
@@ -70,7 +72,8 @@ def test_files_are_never_served_from_the_cache(tmp_path: Path, paths: Paths) -> 
     target.write_text("First version of the summary about a balloon.", encoding="utf-8")
     evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})], paths=paths))
     target.write_text("Second version of the summary about a balloon.", encoding="utf-8")
-    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})], paths=paths)).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None and res.summary.sentences == ["Second version of the summary about a balloon."]
     assert not res.cached
 
@@ -89,8 +92,10 @@ def test_jsonl_picks_the_named_system(tmp_path: Path, paths: Paths) -> None:
     with pytest.raises(UsageError, match=r"holds several systems \(a, b\): pick one with -o system=NAME"):
         evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})], paths=paths))
     with pytest.raises(UsageError, match=r"'c' is not in .*out.jsonl; it holds: a, b"):
-        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "c"})], paths=paths))
-    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "b"})], paths=paths)).systems
+        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "c"})],
+                         paths=paths))
+    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "b"})],
+                              paths=paths)).systems
     assert srun.system.name == "files:b"
     [res] = srun.results
     assert res.summary is not None
@@ -101,7 +106,8 @@ def test_jsonl_picks_the_named_system(tmp_path: Path, paths: Paths) -> None:
 
 def test_jsonl_without_this_cluster_fails_that_cluster(tmp_path: Path, paths: Paths) -> None:
     path = write_jsonl(tmp_path / "s.jsonl", [{"cluster": "elsewhere", "system": "a", "summary": "Text."}])
-    [res] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})], paths=paths)).systems[0].results
+    [res] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                             paths=paths)).systems[0].results
     assert res.status == "failed"
     assert str(res.failure) == f"backend: no summary for cluster '{CLUSTER}' and system 'a' in {path}"
 
@@ -116,7 +122,8 @@ def test_jsonl_without_this_cluster_fails_that_cluster(tmp_path: Path, paths: Pa
 def test_bad_jsonl_line_is_a_data_error_naming_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", [{"cluster": "c1", "system": "a", "summary": "Fine."}, line])
     with pytest.raises(DataError) as e:
-        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})], paths=Paths(references=REFERENCES, results=tmp_path / "r")))
+        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                         paths=Paths(references=REFERENCES, results=tmp_path / "r")))
     assert str(e.value).startswith(f"{path}:{message}")
 
 
@@ -198,5 +205,6 @@ def test_jsonl_line_numbers_ignore_unicode_line_separators(tmp_path: Path, paths
     rows = [{"cluster": "x", "system": "a", "summary": "One\u2028two."},
             {"cluster": CLUSTER, "system": "a", "summary": "A balloon was seen over Montana."}]
     path.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
-    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})], paths=paths)).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None and res.summary.metadata["line"] == 2

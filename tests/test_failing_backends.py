@@ -42,7 +42,8 @@ def test_failure_on_one_cluster_is_recorded_and_counted(two: Path, capsys: pytes
     rec = load_record(path)
     by = {s.system.name: {r.cluster_id: r for r in s.results} for s in rec.systems}
     assert by["raises"]["synthetic-000"].status == "failed"
-    assert by["raises"]["synthetic-000"].failure == Failure(kind="bug", message="RuntimeError: backend exploded\non two lines")
+    assert by["raises"]["synthetic-000"].failure == Failure(kind="bug",
+                                                            message="RuntimeError: backend exploded\non two lines")
     assert by["raises"]["synthetic-001"].status == "ok"  # the next cluster went on
     assert all(r.status == "ok" for r in by["lead3"].values())  # and so did the other system
 
@@ -61,13 +62,14 @@ def test_hung_cluster_times_out_and_the_run_goes_on(two: Path) -> None:
     paths = Paths(references=two / "references", results=two / "results")
     events = runner.RunEvents()
     t0 = time.monotonic()
-    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="hangs", options={"only": "synthetic-000", "seconds": 20})], paths=paths, timeout=0.3), events)
+    hangs = SystemSpec(backend="hangs", options={"only": "synthetic-000", "seconds": 20})
+    rec = runner.evaluate(RunPlan(systems=[hangs], paths=paths, timeout=0.3), events)
     assert time.monotonic() - t0 < 10
     first, second = rec.systems[0].results
     assert (first.status, first.failure) == ("failed", Failure(kind="timeout", message="timed out after 0.3 s"))
     assert second.status == "ok" and second.summary is not None
     assert len(list((two / "results" / "cache").rglob("*.json"))) == 1  # nothing cached for the hung call
-    again = runner.evaluate(RunPlan(systems=[SystemSpec(backend="hangs", options={"only": "synthetic-000", "seconds": 20})], paths=paths, timeout=0.3))
+    again = runner.evaluate(RunPlan(systems=[hangs], paths=paths, timeout=0.3))
     assert [r.cached for r in again.systems[0].results] == [False, True]  # the hung cluster is retried
 
 

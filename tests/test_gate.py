@@ -417,7 +417,8 @@ def test_bless_all_takes_the_ci_systems_only(tmp_path: Path, monkeypatch: pytest
 
 def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
     base = gate.build_baseline([record({"s": [result("c1", 0.3)]})])
-    bad = result("c1", 0, status="failed").model_copy(update={"failure": Failure(kind="backend", message="HTTP 500 | upstream\nreset")})
+    bad = result("c1", 0, status="failed").model_copy(update={"failure": Failure(kind="backend",
+                                                                                 message="HTTP 500 | upstream\nreset")})
     md = gate.render_markdown(gate.check(base, [record({"s": [bad]})], R2_ONLY), "b.json")
     assert "| s | cluster c1 | – | – | – | – | **missing** | failed: backend: HTTP 500 \\| upstream reset |" in md
     assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))

@@ -23,7 +23,8 @@ def test_lead3_takes_first_three_sentences_of_earliest_dated_document(paths) -> 
 
 
 def test_lead_k_options(paths) -> None:
-    res = evaluate(RunPlan(systems=[SystemSpec(backend="lead-k", options={"k": 5, "lead": "first-file"})], paths=paths)).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="lead-k", options={"k": 5, "lead": "first-file"})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None
     assert res.summary.metadata["lead_document"] == "000_83e826a67299ec89"
     assert len(res.summary.sentences) == 5
@@ -54,8 +55,10 @@ def _strip_volatile(path) -> list[dict]:
 
 
 def test_two_runs_give_identical_records_apart_from_timestamps(tmp_path, paths) -> None:
-    a = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths, use_cache=False))
-    b = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths, use_cache=False))
+    a = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths,
+                            use_cache=False))
+    b = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths,
+                            use_cache=False))
     assert a != b
     assert _strip_volatile(a) == _strip_volatile(b)
     assert records.read_header(a).run_id.split("-")[1] == records.read_header(b).run_id.split("-")[1]

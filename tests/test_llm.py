@@ -179,7 +179,8 @@ def test_render_documents_cuts_at_max_words(paths: Paths) -> None:
 
 def test_retry_after_500_then_success(server: FakeServer, paths: Paths) -> None:
     server.script = [Answer(500, b'{"error": "overloaded"}')]
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=1))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=1))],
+                                              paths=paths)))
     assert res.status == "ok", str(res.failure)
     assert len(server.requests) == 2
     assert res.summary.metadata["attempts"] == 2
@@ -187,7 +188,8 @@ def test_retry_after_500_then_success(server: FakeServer, paths: Paths) -> None:
 
 def test_500_every_time_fails_after_all_attempts(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(503, b'{"error": "loading model"}')
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=2))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=2))],
+                                              paths=paths)))
     assert len(server.requests) == 3
     assert res.status == "failed"
     assert str(res.failure) == (f"unavailable: HTTP 503 Service Unavailable from {server.base_url}/chat/completions: "
@@ -205,7 +207,8 @@ def test_backoff_schedule_is_fixed_and_doubles(server: FakeServer) -> None:
 
 def test_http_400_is_not_retried(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(400, b'{"error": {"message": "model \'x\' not found"}}')
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=3))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=3))],
+                                              paths=paths)))
     assert len(server.requests) == 1
     assert str(res.failure).startswith(f"unavailable: HTTP 400 Bad Request from {server.base_url}/chat/completions: ")
     assert "not found" in str(res.failure)
@@ -213,7 +216,8 @@ def test_http_400_is_not_retried(server: FakeServer, paths: Paths) -> None:
 
 def test_timeout(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(200, completion("late"), delay=3.0)
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, timeout=0.2, retries=0))], paths=paths)))
+    llm = SystemSpec(backend="llm", options=opts(server, timeout=0.2, retries=0))
+    res = only_result(runner.evaluate(RunPlan(systems=[llm], paths=paths)))
     assert res.status == "failed"
     assert str(res.failure) == f"unavailable: no answer from {server.base_url}/chat/completions within timeout=0.2s (retries=0)"
 
@@ -270,7 +274,8 @@ def test_api_key_sent_but_never_recorded(server: FakeServer, paths: Paths, monke
 def test_api_key_from_named_variable(server: FakeServer, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-fallback")
     monkeypatch.setenv("MY_VLLM_KEY", KEY)
-    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, api_key_env="MY_VLLM_KEY"))], paths=paths))
+    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, api_key_env="MY_VLLM_KEY"))],
+                            paths=paths))
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
 
 
@@ -344,7 +349,8 @@ def test_second_run_is_served_from_cache(server: FakeServer, paths: Paths) -> No
 def test_prompt_template_is_part_of_the_cache_key(server: FakeServer, paths: Paths, tmp_path: Path) -> None:
     tpl = tmp_path / "mine.txt"
     tpl.write_text("Summarise in $words words.\n$documents\n")
-    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))],
+                                  paths=paths))
     assert rec.systems[0].system.options["prompt_sha256"] == hashlib.sha256(tpl.read_bytes()).hexdigest()
     runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
     assert len(server.requests) == 1

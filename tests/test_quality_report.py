@@ -47,7 +47,8 @@ def test_human_detail_names_the_reference_with_an_unsupported_date(refs_copy: Pa
 def test_detail_explains_a_contradiction_that_unsupported_cannot_see(paths: Paths) -> None:
     # random copies source 001's claim that the second balloon entered US territory: a source
     # states it, so it is not "unsupported", but the checklist probe catches it.
-    md = report.render_markdown(report.build([runner.evaluate(RunPlan(systems=["random"], paths=paths, use_cache=False))]))
+    md = report.render_markdown(report.build([runner.evaluate(RunPlan(systems=["random"], paths=paths,
+                                                                      use_cache=False))]))
     assert "| random | 1 | 38.6 | 11.5 | 36.3 | 36.7 | 1.00 | 0.00 | 0.00 | 0.09 | 32.0 | 100 |" in md
     assert ("- Contradictions: latin-america-balloon-over-us: “The Pentagon has claimed that a second Chinese "
             "espionage balloon was allegedly overflying Latin America at the same time the US Secretary of State, "
@@ -57,7 +58,8 @@ def test_detail_explains_a_contradiction_that_unsupported_cannot_see(paths: Path
 def test_detail_says_when_a_cluster_has_no_checklist(refs_copy: Path, tmp_path: Path) -> None:
     (refs_copy / "balloon-2023-02" / "checklist.yaml").unlink()
     paths = Paths(references=refs_copy, results=tmp_path / "results")
-    md = report.render_markdown(report.build([runner.evaluate(RunPlan(systems=["lead3"], paths=paths, use_cache=False))]))
+    md = report.render_markdown(report.build([runner.evaluate(RunPlan(systems=["lead3"], paths=paths,
+                                                                      use_cache=False))]))
     assert "- Contradictions: no checklist" in md
 
 

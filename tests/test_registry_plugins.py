@@ -171,7 +171,8 @@ def test_option_for_one_system_only(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_random_is_seeded(paths: Paths) -> None:
     def summary(seed: int) -> list[str]:
-        res = evaluate(RunPlan(systems=[SystemSpec(backend="random", options={"seed": seed})], paths=paths, use_cache=False)).systems[0].results[0]
+        res = evaluate(RunPlan(systems=[SystemSpec(backend="random", options={"seed": seed})], paths=paths,
+                               use_cache=False)).systems[0].results[0]
         assert res.summary is not None
         return res.summary.sentences
 

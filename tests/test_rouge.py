@@ -76,7 +76,8 @@ def test_bit_identical_to_rouge_score_on_random_pairs() -> None:
 
 @pytest.mark.parametrize("policy", ["max", "mean"])
 def test_recorded_rouge_equals_rouge_score(paths, policy: str) -> None:
-    record = evaluate(RunPlan(systems=["lead3"], settings=Settings(policy=policy), paths=paths))  # type: ignore[arg-type]
+    record = evaluate(RunPlan(systems=["lead3"], settings=Settings(policy=policy),
+                              paths=paths))  # type: ignore[arg-type]
     res = record.systems[0].results[0]
     assert res.summary is not None and res.scores is not None
     cluster = corpus.load_cluster(CLUSTER_DIR)

@@ -102,8 +102,8 @@ def test_merge_via_cli_and_leaderboard_ignores_shard_records(synth: Path, tmp_pa
 def test_merge_refuses_what_does_not_belong_together(synth: Path, tmp_path: Path) -> None:
     a1 = run(synth, tmp_path / "a1", LIGHT, shard=shard.Shard(1, 2))
     a2 = run(synth, tmp_path / "a2", LIGHT, shard=shard.Shard(2, 2))
-    other_budget = runner.run_to_disk(RunPlan(systems=LIGHT, settings=Settings(budget=50), paths=Paths(results=tmp_path / "b"), use_cache=False, dataset=synth, shard=shard.Shard(2, 2), rouge_engine="python"))
-    fewer_systems = runner.run_to_disk(RunPlan(systems=LIGHT[:1], settings=Settings(), paths=Paths(results=tmp_path / "c"), use_cache=False, dataset=synth, shard=shard.Shard(2, 2), rouge_engine="python"))
+    other_budget = run(synth, tmp_path / "b", LIGHT, settings=Settings(budget=50), shard=shard.Shard(2, 2))
+    fewer_systems = run(synth, tmp_path / "c", LIGHT[:1], shard=shard.Shard(2, 2))
     three = run(synth, tmp_path / "d", LIGHT, shard=shard.Shard(3, 3))
     unsharded = run(synth, tmp_path / "e", LIGHT)
     out = tmp_path / "out"
@@ -133,8 +133,9 @@ def test_merge_detects_a_truncated_shard(synth: Path, tmp_path: Path) -> None:
 
 def test_streamed_leaderboard_equals_the_materialised_one(synth: Path, tmp_path: Path) -> None:
     res = tmp_path / "r"
-    runner.run_to_disk(RunPlan(systems=SPECS[:2], settings=Settings(), paths=Paths(results=res), use_cache=False, dataset=synth, rouge_engine="python"))
-    runner.run_to_disk(RunPlan(systems=[SPECS[1], SPECS[3]], clusters=("syn-7-000003", "syn-7-000001"), settings=Settings(), paths=Paths(results=res), use_cache=False, dataset=synth, rouge_engine="python"))
+    runner.run_to_disk(RunPlan(systems=SPECS[:2], settings=Settings(), paths=Paths(results=res), use_cache=False,
+                               dataset=synth, rouge_engine="python"))
+    run(synth, res, [SPECS[1], SPECS[3]], clusters=("syn-7-000003", "syn-7-000001"))
     paths = records.record_paths(res / "runs")
     assert len(paths) == 2
     streamed = report.build_from_paths(paths)
@@ -151,7 +152,8 @@ def test_a_data_error_in_a_worker_reads_as_with_one_job(refs_copy: Path, tmp_pat
     messages = []
     for jobs in (1, 2):
         with pytest.raises(DataError) as e:
-            runner.run_to_disk(RunPlan(systems=LIGHT, settings=Settings(), paths=Paths(refs_copy, tmp_path / str(jobs)), use_cache=False, jobs=jobs))
+            runner.run_to_disk(RunPlan(systems=LIGHT, settings=Settings(), paths=Paths(refs_copy, tmp_path / str(jobs)),
+                                       use_cache=False, jobs=jobs))
         messages.append(str(e.value))
     assert messages[0] == messages[1] == f"{refs_copy / 'balloon-2023-02'}:summaries/: cluster has no reference summaries"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+
 import typer
 from rich.progress import Progress
 
@@ -12,8 +13,8 @@ from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
 from evalsum.models import RecordHeader, ResultLine, Settings
 from evalsum.run import registry, runner
-from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run import shards as sharding
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
 from evalsum.store import records
 
