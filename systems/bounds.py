@@ -65,7 +65,7 @@ class Oracle(ReferenceReader[OracleOptions]):
         used = 0
         while used < budget.words:
             gains = []
-            for i, s in enumerate(pool):
+            for i in range(len(pool)):
                 if i in chosen:
                     continue
                 cand = Tokenized([t for j in sorted(chosen + [i]) for t in pool_tokens[j]])

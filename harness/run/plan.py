@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from evalsum.gold import collection
 from evalsum.metrics.engines import EngineChoice
 from evalsum.models import Settings
+from evalsum.run import shards
 from evalsum.run.shards import Shard
 from evalsum.run.timeout import DEFAULT_TIMEOUT
 
@@ -50,7 +51,8 @@ class RunPlan(BaseModel):
 
     `systems` also accepts plain backend names (`systems=["lead3"]`). The clusters come from
     `paths.references`, or from the JSONL file `dataset` when given; `clusters` keeps only those
-    ids and `shard` only that shard's. `timeout` is seconds per summarise call (None: no limit).
+    ids and `shard` (a Shard or "i/n") only that shard's. `timeout` is seconds per summarise call
+    (None: no limit).
     With `jobs` > 1 clusters go to worker processes; records are identical to `jobs=1`.
     """
 
@@ -73,6 +75,11 @@ class RunPlan(BaseModel):
         if isinstance(value, (list, tuple)):
             return [SystemSpec(backend=v) if isinstance(v, str) else v for v in value]
         return value
+
+    @field_validator("shard", mode="before")
+    @classmethod
+    def _shard(cls, value: Any) -> Any:
+        return shards.parse(value) if isinstance(value, str) else value
 
     def source(self) -> collection.ClusterSource:
         """Where this plan's clusters come from."""
