@@ -38,6 +38,7 @@ def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
 
 @app.command()
 def run(
+    *,
     system: list[str] = typer.Option([], "--system", "-s", metavar="NAME", help="system to run (repeatable)"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
     option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE", help="key=value, or system.key=value"),

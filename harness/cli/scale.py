@@ -20,6 +20,7 @@ FORMATS = ("jsonl", "multi-news", "duc")
 
 @app.command("import")
 def import_(
+    *,
     source: Path = typer.Argument(..., help="JSONL dataset, Multi-News sources file, or DUC/TAC document-sets folder"),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, multi-news or duc"),
     summaries: Path | None = typer.Option(None, "--summaries",

@@ -1,7 +1,7 @@
 """Content-addressed cache of generated summaries, so re-scoring never calls a backend again.
 
 The key covers everything that can change a backend's output: system name and version, its
-options, the hash of what the backend reads (runner.generation_input) and the budget. Entries are written atomically.
+options, the hash of what the backend reads (cluster.generation_input) and the budget. Entries are written atomically.
 """
 from __future__ import annotations
 
