@@ -22,6 +22,7 @@ SPECS = {
     "down": "tests.plugins:Down",
     "slow": "tests.plugins:Slow",
     "slow-b": "tests.plugins:SlowB",
+    "exits": "tests.plugins:Exits",
     "broken-import": "tests.no_such_module:Nothing",
 }
 
@@ -133,3 +134,16 @@ class Slow(Summariser[SystemOptions]):
 
 class SlowB(Slow):
     name: ClassVar[str] = "slow-b"
+
+
+class Exits(Summariser[FailOptions]):
+    """Ends its whole process (as a crashing native library would) on the `only` cluster."""
+
+    name: ClassVar[str] = "exits"
+    version: ClassVar[str] = "1"
+    Options = FailOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        if not self.options.only or self.options.only == cluster.cluster_id:
+            os._exit(3)
+        return _first(cluster)

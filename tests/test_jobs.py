@@ -8,6 +8,7 @@ chat-completions server on 127.0.0.1 that answers deterministically from the pro
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,9 +17,12 @@ from typing import Any
 
 import pytest
 
+from evalsum.errors import EvalsumError
 from evalsum.gold import dataset, synthetic
-from evalsum.run import registry
+from evalsum.run import registry, runner
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
+from tests import plugins
 from tests.conftest import cli
 
 # Fields that differ between two runs of the same plan: wall time, and what is derived from it.
@@ -97,3 +101,18 @@ def test_jobs_2_record_equals_jobs_1(backend: str, data: tuple[Path, Path], stub
     assert stable(one.model_dump(mode="json")) == stable(two.model_dump(mode="json"))
     expected_label = f"files:{folder.name}" if backend == "files" else backend
     assert [(s.system.name, s.system.backend) for s in two.systems] == [(expected_label, backend)]
+
+
+def test_a_worker_that_dies_is_named_with_its_cluster_and_leaves_no_process(
+        data: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugins.register(monkeypatch)
+    jsonl, _ = data
+    victim = [c.id for c in synthetic.clusters(5, seed=3)][3]
+    plan = RunPlan(systems=[SystemSpec(backend="exits", options={"only": victim})], dataset=jsonl, jobs=2,
+                   paths=Paths(results=tmp_path / "r"), use_cache=False, rouge_engine="python")
+    with pytest.raises(EvalsumError) as e:
+        runner.run_to_disk(plan)
+    assert str(e.value) == (f"a worker process died (exit code 3) while working on cluster {victim!r}: out of "
+                            "memory, killed, or a backend ended its process; rerun with fewer --jobs or --jobs 1")
+    assert [p for p in multiprocessing.active_children() if p.name == "evalsum-worker"] == []
+    assert record_paths(tmp_path / "r" / "runs") == []  # nothing half-done is published
