@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -116,3 +117,18 @@ def test_a_worker_that_dies_is_named_with_its_cluster_and_leaves_no_process(
                             "memory, killed, or a backend ended its process; rerun with fewer --jobs or --jobs 1")
     assert [p for p in multiprocessing.active_children() if p.name == "evalsum-worker"] == []
     assert record_paths(tmp_path / "r" / "runs") == []  # nothing half-done is published
+
+
+def test_workers_resolve_relative_paths_from_the_callers_folder(
+        data: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jsonl, folder = data
+    first = tmp_path / "first"
+    first.mkdir()
+    monkeypatch.chdir(first)  # where the forkserver may start: its workers must still follow the caller
+    assert cli("run", "-s", "lead3", "--dataset", str(jsonl), "--results", "r", "--jobs", "2") == 0
+    second = tmp_path / "second"
+    shutil.copytree(folder, second / "ext")
+    monkeypatch.chdir(second)
+    assert cli("run", "-s", "files", "-o", "path=ext", "--dataset", str(jsonl), "--results", "r", "--jobs", "2") == 0
+    [path] = record_paths(second / "r" / "runs")
+    assert all(r.status == "ok" for s in load_record(path).systems for r in s.results)
