@@ -177,3 +177,12 @@ def test_import_evalsum_stays_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert {"evaluate", "RunPlan", "SystemSpec", "Settings", "score_texts"} <= set(dir(evalsum))
+
+
+def test_a_plugin_that_is_not_a_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.run import registry
+
+    monkeypatch.setitem(registry.BUILTINS, "not-a-backend", "evalsum.models:Summary")
+    with pytest.raises(UsageError, match=r"^system 'not-a-backend' \(evalsum.models:Summary\) is not a subclass of "
+                                         r"evalsum.contract.Summariser or evalsum.contract.ReferenceReader$"):
+        registry.resolve("not-a-backend")

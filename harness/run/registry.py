@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from evalsum.contract import AnyBackend, SystemOptions
+from evalsum.contract import AnyBackend, ReferenceReader, Summariser, SystemOptions
 from evalsum.errors import BackendUnavailable, UsageError
 
 GROUP = "evalsum.systems"
@@ -61,7 +61,7 @@ def resolve(name: str) -> type[AnyBackend]:
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"unknown system {name!r}.{hint} Available: {', '.join(sorted(table))}")
     try:
-        return _import(table[name])
+        cls = _import(table[name])
     except ModuleNotFoundError as e:
         if not _own_module_missing(table[name], e):  # the backend is there, a package it needs is not
             raise BackendUnavailable(f"system {name!r} is {_not_installed(name, table[name], e)}") from None
@@ -69,6 +69,10 @@ def resolve(name: str) -> type[AnyBackend]:
                          f"{_not_installed(name, table[name], e)}") from None
     except (ImportError, AttributeError) as e:
         raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
+    if not (isinstance(cls, type) and issubclass(cls, (Summariser, ReferenceReader))):
+        raise UsageError(f"system {name!r} ({table[name]}) is not a subclass of evalsum.contract.Summariser "
+                         "or evalsum.contract.ReferenceReader")
+    return cls
 
 
 def pairs_to_dict(name: str, pairs: list[str]) -> dict[str, str]:
