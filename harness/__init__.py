@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
+    from evalsum.models import Checklist, ClusterScore, Record, Settings
+    from evalsum.run.external import score_texts
+    from evalsum.run.plan import Paths, RunPlan, SystemSpec
+    from evalsum.run.runner import evaluate
 
 try:
     __version__ = version("evalsum")
@@ -31,7 +37,9 @@ _LAZY = {
     "score_texts": "evalsum.run.external",
 }
 
-__all__ = ["__version__", *_LAZY]
+# A literal list, so linters and type checkers see the public names (tests check it matches _LAZY).
+__all__ = ["Checklist", "ClusterScore", "Paths", "Record", "RunPlan", "Settings", "SystemSpec", "__version__",
+           "evaluate", "score_texts"]
 
 
 def __getattr__(name: str) -> Any:

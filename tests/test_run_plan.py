@@ -177,6 +177,8 @@ def test_import_evalsum_stays_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert {"evaluate", "RunPlan", "SystemSpec", "Settings", "score_texts"} <= set(dir(evalsum))
+    assert set(evalsum.__all__) == {"__version__", *evalsum._LAZY}
+    assert all(getattr(evalsum, name) is not None for name in evalsum.__all__)
 
 
 def test_a_plugin_that_is_not_a_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
