@@ -9,7 +9,7 @@ Without sumy the script says so and exits 0.
 
 Fairness: every system sees the same prepared sentences (cleaned and split by the harness, one
 sumy paragraph per prepared document, in the harness's document order), goes through the same
-runner (`runner.execute`), the same word budget (`evalsum.run.budget.enforce_budget`) and the same
+per-cluster work (`evalsum.run.cluster.ClusterWork`), the same word budget (`evalsum.run.budget.enforce_budget`) and the same
 scorer. sumy is used as its README shows (Snowball stemmer, sumy's English stop words, default
 parameters), except that its punkt-based tokenizer needs a data download, so words come from
 NLTK's Treebank tokenizer (what `nltk.word_tokenize` applies per sentence) filtered by sumy's own
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -29,10 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evalsum.analysis import leaderboard as report
-from evalsum.contract import Summariser  # noqa: E402
+from evalsum.contract import Summariser, SystemOptions  # noqa: E402
 from evalsum.gold import corpus  # noqa: E402
+from evalsum.metrics.scorer import Scorer  # noqa: E402
 from evalsum.models import Budget, Prepared, Settings, Summary  # noqa: E402
-from evalsum.run import registry, runner
+from evalsum.run import registry  # noqa: E402
+from evalsum.run.cache import SummaryCache  # noqa: E402
+from evalsum.run.cluster import ClusterWork, RunSystem  # noqa: E402
 from evalsum.text import words  # noqa: E402
 
 
@@ -50,11 +52,11 @@ class _Words:
         return tuple(w for w in self._tok.tokenize(sentence) if self._is_word(w))
 
 
-class _Sumy(Summariser):
+class _Sumy(Summariser[SystemOptions]):
     version: ClassVar[str] = "sumy"
     algorithm: ClassVar[str]
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         from sumy.models.dom import ObjectDocumentModel, Paragraph
         from sumy.models.dom import Sentence as SumySentence
         from sumy.nlp.stemmers import Stemmer
@@ -106,15 +108,15 @@ def main() -> int:
               "  /tmp/venv-sumy/bin/python benchmarks/compare_sumy.py")
         return 0
     settings = Settings(budget=args.budget)
-    paths = runner.Paths(references=args.references, results=Path("/nonexistent-results"))
     systems = [registry.build("lead3"), registry.build("textrank"), SumyLexRank(), SumyTextRank()]
     clusters = corpus.load_clusters(args.references)
-    sink = runner.MemorySink()
-    runner.execute(systems, clusters, settings, paths, sink, use_cache=False)
+    work = ClusterWork(systems=[RunSystem(label=s.label, backend=s) for s in systems], scorer=Scorer(settings),
+                       cache=SummaryCache(Path("/nonexistent-results"), enabled=False), timeout=None)
+    lines = [line for c in clusters for line in work.run(c).lines]
     per: dict[str, list[dict[str, float]]] = {s.name: [] for s in systems}
-    for line in sink.lines:
+    for line in lines:
         if line.result.status != "ok":
-            print(f"{line.system} failed on {line.result.cluster_id}: {line.result.error}", file=sys.stderr)
+            print(f"{line.system} failed on {line.result.cluster_id}: {line.result.failure}", file=sys.stderr)
             continue
         per[line.system].append(report.cluster_metrics(line.result))
         if args.show and line.result.summary is not None:

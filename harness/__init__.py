@@ -4,13 +4,20 @@ The CLI is one user of this library; notebooks and other tools call it directly.
 resolved lazily, so `import evalsum` costs nothing until a function is used:
 
     import evalsum
-    record = evalsum.evaluate(evalsum.RunPlan(systems=[evalsum.SystemSpec(backend="lead3")]))
+    record = evalsum.evaluate(evalsum.RunPlan(systems=["lead3"]))
+    [scores] = evalsum.score_texts(["A summary."], ["A reference."])
 """
 from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
+    from evalsum.models import Checklist, ClusterScore, Record, Settings
+    from evalsum.run.external import score_texts
+    from evalsum.run.plan import Paths, RunPlan, SystemSpec
+    from evalsum.run.runner import evaluate
 
 try:
     __version__ = version("evalsum")
@@ -20,9 +27,19 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled s
 # Public name -> the module that defines it; imported on first use (PEP 562).
 _LAZY = {
     "evaluate": "evalsum.run.runner",
+    "RunPlan": "evalsum.run.plan",
+    "SystemSpec": "evalsum.run.plan",
+    "Paths": "evalsum.run.plan",
+    "Settings": "evalsum.models",
+    "Record": "evalsum.models",
+    "ClusterScore": "evalsum.models",
+    "Checklist": "evalsum.models",
+    "score_texts": "evalsum.run.external",
 }
 
-__all__ = ["__version__", *_LAZY]
+# A literal list, so linters and type checkers see the public names (tests check it matches _LAZY).
+__all__ = ["Checklist", "ClusterScore", "Paths", "Record", "RunPlan", "Settings", "SystemSpec", "__version__",
+           "evaluate", "score_texts"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,8 +1,14 @@
-"""The backend contract: what every summariser, built-in or plugin, provides."""
+"""The backend contract: what every summariser, built-in or plugin, provides.
+
+A plain backend subclasses `Summariser[MyOptions]` and gets the prepared cluster and the budget,
+nothing else. A ceiling that reads the references (oracle, human) subclasses `ReferenceReader`,
+so the type says so, and only then does the run layer hand it the references. `self.options` has
+the backend's own Options type, so `self.options.k` type-checks without casts.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,30 +21,57 @@ class SystemOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Summariser:
-    """Subclass this, set the class attributes, and implement `summarise`.
+OptionsT = TypeVar("OptionsT", bound=SystemOptions)
 
-    `version` is part of the cache key: bump it whenever output for the same input changes.
-    Heavy imports belong inside `summarise` or `__init__`, so listing systems stays fast.
+
+class Backend(Generic[OptionsT]):
+    """What every backend shares; subclass `Summariser` or `ReferenceReader`, not this.
+
+    `name` is the registry key; `label` is the row a record and the leaderboard show (the name,
+    unless a backend such as `files` derives it from its options). `version` is part of the cache
+    key: bump it whenever output for the same input changes. Heavy imports belong inside
+    `summarise` or `__init__`, so listing systems stays fast.
     """
 
     name: ClassVar[str]
     version: ClassVar[str]
     description: ClassVar[str] = ""
     Options: ClassVar[type[SystemOptions]] = SystemOptions
-    uses_references: ClassVar[bool] = False
-    leave_one_out: ClassVar[bool] = False
     # False when output depends on more than the options and the cluster (e.g. a file's content,
     # which the cache key cannot see): the runner then never reuses a cached summary.
     cacheable: ClassVar[bool] = True
 
-    def __init__(self, options: SystemOptions | None = None) -> None:
-        self.options = options if options is not None else self.Options()
+    def __init__(self, options: OptionsT | None = None) -> None:
+        self.options: OptionsT = options if options is not None else cast(OptionsT, self.Options())
+
+    @property
+    def label(self) -> str:
+        """The default row label for this instance."""
+        return self.name
 
     @classmethod
     def unavailable(cls) -> str | None:
         """Why this backend cannot run here (what to install), or None when it can."""
         return None
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+
+class Summariser(Backend[OptionsT]):
+    """A plain backend: sees only the prepared cluster (cleaned, split sources) and the budget."""
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         raise NotImplementedError
+
+
+class ReferenceReader(Backend[OptionsT]):
+    """A ceiling that reads the reference summaries, given one string per reference. Its rows are
+    marked as such. With `leave_one_out`, each reference is scored against the others instead of
+    scoring the returned summary."""
+
+    leave_one_out: ClassVar[bool] = False
+
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str]) -> Summary:
+        raise NotImplementedError
+
+
+# Any backend the registry can build.
+AnyBackend: TypeAlias = Summariser[Any] | ReferenceReader[Any]

@@ -53,3 +53,5 @@ def from_validation(err: ValidationError, path: object, where: str | None = None
         msg = (f"expected text but YAML read {kind} (a ': ' makes a key, brackets make a list); "
                "quote it, e.g. 'Secretary: of State'")
     return DataError(path, f"{where}, {field}" if where else field, f"{msg}; {hint}" if hint else msg)
+class BackendTimeout(BackendError):
+    """A backend call (or one of its requests) did not finish within its time limit."""

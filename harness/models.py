@@ -158,7 +158,8 @@ class BudgetedSummary(Strict):
 
 
 class SystemInfo(Strict):
-    name: str
+    name: str = Field(description="the row label: what the record, leaderboard and gate call this system")
+    backend: str = Field(description="the registry name the system was built from")
     version: str
     options: dict[str, Any]
     uses_references: bool = False
@@ -251,10 +252,24 @@ class ClusterScore(Strict):
         default=None, description="human row: each reference scored against the others; the fields above are means")
 
 
+# Why a cluster failed, as a value rather than a message prefix: unavailable (the backend cannot
+# run here at all: exit 3), backend (it failed on this cluster), timeout, data (bad gold or input
+# data), bug (an unexpected exception: a defect in a backend or in evalsum).
+FailureKind = Literal["unavailable", "backend", "timeout", "data", "bug"]
+
+
+class Failure(Strict):
+    kind: FailureKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
 class ClusterResult(Strict):
     cluster_id: str
     status: Literal["ok", "failed"]
-    error: str | None = None
+    failure: Failure | None = None
     summary: BudgetedSummary | None = None
     scores: ClusterScore | None = None
     cached: bool = False
@@ -266,14 +281,28 @@ class SystemRun(Strict):
     results: list[ClusterResult]
 
 
+class Settings(Strict):
+    """Every setting that changes a score: all of it goes into the signature and the record."""
+
+    budget: int = Field(default=100, gt=0)
+    policy: Literal["pooled", "max", "mean"] = "pooled"
+    stemmer: bool = True
+    seed: int = 0
+
+
+# Version 2: failures are typed (`failure`, was `error`), settings are the Settings model, and each
+# system names its registry backend. Older records are refused with a line saying to re-run.
+SCHEMA_VERSION = 2
+
+
 class RunMeta(Strict):
     """What identifies a run and pins its settings: shared by the header line and the whole record."""
 
-    schema_version: int = 2
+    schema_version: int = SCHEMA_VERSION
     run_id: str
     created: str
     signature: str
-    settings: dict[str, Any]
+    settings: Settings
     packages: dict[str, str]
 
 
@@ -307,12 +336,3 @@ class Record(RunMeta):
     systems: list[SystemRun]
     seconds: float = 0.0
     shard: str | None = Field(default=None, description="i/n when this record is one shard of a run")
-
-
-class Settings(Strict):
-    """Every setting that changes a score: all of it goes into the signature and the record."""
-
-    budget: int = Field(default=100, gt=0)
-    policy: Literal["pooled", "max", "mean"] = "pooled"
-    stemmer: bool = True
-    seed: int = 0

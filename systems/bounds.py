@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from evalsum.contract import Summariser, SystemOptions
+from evalsum.contract import ReferenceReader, Summariser, SystemOptions
 from evalsum.metrics import rouge
 from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from evalsum.models import Budget, Prepared, Summary
@@ -19,14 +19,14 @@ class RandomOptions(SystemOptions):
     seed: int = 0
 
 
-class Random(Summariser):
+class Random(Summariser[RandomOptions]):
     name: ClassVar[str] = "random"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "floor: random prepared sentences up to the budget (seeded)"
     Options = RandomOptions
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        rng = _random.Random(self.options.seed)  # type: ignore[attr-defined]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        rng = _random.Random(self.options.seed)
         pool = list(cluster.sentences)
         rng.shuffle(pool)
         chosen, used = [], 0
@@ -43,19 +43,18 @@ class OracleOptions(SystemOptions):
     pool: int = Field(default=400, ge=1, description="only the first N sentences are considered (speed)")
 
 
-class Oracle(Summariser):
+class Oracle(ReferenceReader[OracleOptions]):
     name: ClassVar[str] = "oracle"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "ceiling: greedy extractive ROUGE upper bound (reads the references)"
     Options = OracleOptions
-    uses_references: ClassVar[bool] = True
 
-    def __init__(self, options: SystemOptions | None = None) -> None:
+    def __init__(self, options: OracleOptions | None = None) -> None:
         super().__init__(options)
         self._stem = Stemmer(True)  # a stem cache shared by every cluster this instance sees
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: OracleOptions = self.options  # type: ignore[assignment]
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str]) -> Summary:
+        opts = self.options
         stem = self._stem
         refs = [tokenize_sentences(split_sentences(r), stem) for r in references]
         pool = cluster.sentences[: opts.pool]
@@ -66,7 +65,7 @@ class Oracle(Summariser):
         used = 0
         while used < budget.words:
             gains = []
-            for i, s in enumerate(pool):
+            for i in range(len(pool)):
                 if i in chosen:
                     continue
                 cand = Tokenized([t for j in sorted(chosen + [i]) for t in pool_tokens[j]])
@@ -84,13 +83,12 @@ class Oracle(Summariser):
                        metadata={"oracle_metric": opts.metric})
 
 
-class Human(Summariser):
+class Human(ReferenceReader[SystemOptions]):
     name: ClassVar[str] = "human"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "ceiling: each reference scored against the others (leave one out)"
-    uses_references: ClassVar[bool] = True
     leave_one_out: ClassVar[bool] = True
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str]) -> Summary:
         return Summary(sentences=split_sentences(references[0]) if references else [],
                        metadata={"note": "shows the first reference; scores are leave-one-out means"})

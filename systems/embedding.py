@@ -117,19 +117,19 @@ def mmr_select(emb: np.ndarray, lengths: Sequence[int], budget: int, lam: float,
     return chosen
 
 
-class Embed(Summariser):
+class Embed(Summariser[EmbedOptions]):
     name: ClassVar[str] = "embed"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "extractive: sentence-embedding centrality + MMR (local sentence-transformers model)"
     Options = EmbedOptions
 
-    def __init__(self, options: EmbedOptions | None = None) -> None:  # type: ignore[override]
+    def __init__(self, options: EmbedOptions | None = None) -> None:
         super().__init__(options)
         self._model: Any = None
 
     @property
     def opts(self) -> EmbedOptions:
-        return self.options  # type: ignore[return-value]
+        return self.options
 
     @classmethod
     def unavailable(cls) -> str | None:
@@ -165,7 +165,7 @@ class Embed(Summariser):
                            convert_to_numpy=True, normalize_embeddings=True)
         return np.asarray(out, dtype=np.float64)
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         o = self.opts
         every = cluster.sentences
         pool = [s for s in every if len(words(s.text)) >= o.min_words] or every

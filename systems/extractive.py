@@ -184,7 +184,7 @@ def position_prior(sentences: Sequence[Sentence]) -> np.ndarray:
 
 
 def mmr_select(x: TermMatrix, score: np.ndarray, candidates: np.ndarray, lengths: np.ndarray,
-               budget: int, lam: float, redundancy: float) -> list[int]:
+               budget: int, *, lam: float, redundancy: float) -> list[int]:
     """Greedy MMR under a word budget: best marginal relevance among candidates that still fit."""
     rel = score / score.max() if score.max() > 0 else score
     max_sim = np.zeros(x.n)
@@ -204,18 +204,18 @@ def mmr_select(x: TermMatrix, score: np.ndarray, candidates: np.ndarray, lengths
         max_sim = np.maximum(max_sim, x.similarity_to(best))
 
 
-class TextRank(Summariser):
+class TextRank(Summariser[TextRankOptions]):
     name: ClassVar[str] = "textrank"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "extractive: TF-IDF cosine centrality (LexRank) + lead prior + MMR, readable order"
     Options = TextRankOptions
 
-    def __init__(self, options: SystemOptions | None = None) -> None:
+    def __init__(self, options: TextRankOptions | None = None) -> None:
         super().__init__(options)
         self.analyser = Analyser()
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: TextRankOptions = self.options  # type: ignore[assignment]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        opts = self.options
         doc_rank = {d.id: k for k, d in enumerate(cluster.documents)}
         sents = [s for s in cluster.sentences if not is_boilerplate(s.text)]
         if not sents:
@@ -226,7 +226,8 @@ class TextRank(Summariser):
         score, iterations = centrality(x, prior, opts.damping, opts.tol, opts.max_iter)
         candidates = np.asarray([why_not_candidate(s.text, opts.min_words, opts.skip_quotes) is None for s in sents])
         lengths = np.asarray([len(words(s.text)) for s in sents])
-        chosen = mmr_select(x, score, candidates, lengths, budget.words, opts.mmr_lambda, opts.redundancy)
+        chosen = mmr_select(x, score, candidates, lengths, budget.words, lam=opts.mmr_lambda,
+                            redundancy=opts.redundancy)
         if not chosen:  # nothing fits whole (a tiny budget): the most central candidate, cut by the harness
             chosen = [int(np.argmax(np.where(candidates, score, -1.0) if candidates.any() else score))]
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -92,16 +91,16 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
     return out, sha
 
 
-class Files(Summariser):
+class Files(Summariser[FilesOptions]):
     name: ClassVar[str] = "files"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "external summaries from a folder (<cluster-id>.txt) or JSONL; needs -o path=..."
     Options = FilesOptions
     cacheable: ClassVar[bool] = False
 
-    def __init__(self, options: SystemOptions | None = None) -> None:
+    def __init__(self, options: FilesOptions | None = None) -> None:
         super().__init__(options)
-        opts: FilesOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         self.entries: dict[tuple[str, str], tuple[int, ExternalSummary]] = {}
         self.sha = ""
         if opts.path.is_dir():
@@ -120,11 +119,14 @@ class Files(Summariser):
         else:
             raise DataError(opts.path, None, "not found (give a folder of <cluster-id>.txt files or a .jsonl file)")
         self.picked = picked
-        # The instance's name is what the record and leaderboard show: the class name plus the label.
-        self.name = f"files:{opts.label or picked}"  # type: ignore[misc]
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: FilesOptions = self.options  # type: ignore[assignment]
+    @property
+    def label(self) -> str:
+        """The row a record and the leaderboard show: `files:` plus the label, system or folder name."""
+        return f"files:{self.options.label or self.picked}"
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        opts = self.options
         if not self.entries:
             return self._from_folder(opts.path, cluster.cluster_id)
         got = self.entries.get((cluster.cluster_id, self.picked))

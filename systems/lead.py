@@ -6,7 +6,6 @@ file by name instead.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -27,14 +26,14 @@ def lead_document(cluster: Prepared, rule: str) -> PreparedDocument:
     return min(docs, key=lambda d: (d.date is None, d.date.isoformat() if d.date else "", d.id))
 
 
-class LeadK(Summariser):
+class LeadK(Summariser[LeadOptions]):
     name: ClassVar[str] = "lead-k"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "first k sentences of the lead (earliest dated) document"
     Options = LeadOptions
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: LeadOptions = self.options  # type: ignore[assignment]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        opts = self.options
         doc = lead_document(cluster, opts.lead)
         chosen = doc.sentences[: opts.k]
         return Summary(sentences=[s.text for s in chosen], provenance=[(s.doc_id, s.index) for s in chosen],

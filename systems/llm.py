@@ -139,19 +139,19 @@ def render_documents(cluster: Prepared, max_words: int) -> tuple[str, int, bool]
     return "\n\n".join(parts), used, cut
 
 
-class LLM(Summariser):
+class LLM(Summariser[LLMOptions]):
     name: ClassVar[str] = "llm"
     version: ClassVar[str] = "2"
     description: ClassVar[str] = "a chat model behind an OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM)"
     Options = LLMOptions
 
-    def __init__(self, options: LLMOptions | None = None) -> None:  # type: ignore[override]
+    def __init__(self, options: LLMOptions | None = None) -> None:
         super().__init__(options)
         self._slots = threading.BoundedSemaphore(self.opts.concurrency)
 
     @property
     def opts(self) -> LLMOptions:
-        return self.options  # type: ignore[return-value]
+        return self.options
 
     def _api_key(self) -> str | None:
         for name in self.opts.api_key_env.split(","):
@@ -166,7 +166,7 @@ class LLM(Summariser):
             words=budget.words, title=cluster.title, documents=docs)
         return [{"role": "user", "content": text}], {"input_words": sent, "input_cut": cut}
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         o = self.opts
         messages, sent = self.messages(cluster, budget)
         client = ChatClient(o.base_url, o.timeout, o.retries, o.backoff, api_key=self._api_key())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evalsum.cli import main
-from evalsum.run.runner import Paths
+from evalsum.run.plan import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ROOT / "references"

@@ -3,14 +3,13 @@ a plugin's entry point takes): a degraded lead3, a clearly worse tail baseline, 
 counts its calls in a file, and one whose endpoint is down."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from evalsum.contract import Summariser, SystemOptions
 from evalsum.errors import BackendUnavailable
 from evalsum.models import Budget, Prepared, Summary
-from evalsum.systems.lead import Lead3, LeadK, LeadOptions, lead_document
+from evalsum.systems.lead import Lead3, LeadK, lead_document
 
 # Register with monkeypatch.setitem(registry.BUILTINS, name, spec).
 SPECS = {
@@ -28,8 +27,8 @@ class Lead3DropBest(Lead3):
 
     version: ClassVar[str] = "1-dropbest"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        full = super().summarise(cluster, budget, references)
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        full = super().summarise(cluster, budget)
         prov = full.provenance[1:] if full.provenance else None
         return Summary(sentences=full.sentences[1:], provenance=prov, metadata=full.metadata)
 
@@ -42,9 +41,8 @@ class Tail3(LeadK):
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "test: last three sentences of the lead document"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: LeadOptions = self.options  # type: ignore[assignment]
-        chosen = lead_document(cluster, opts.lead).sentences[-3:]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        chosen = lead_document(cluster, self.options.lead).sentences[-3:]
         return Summary(sentences=[s.text for s in chosen], provenance=[(s.doc_id, s.index) for s in chosen])
 
 
@@ -52,7 +50,7 @@ class CountingOptions(SystemOptions):
     log: str
 
 
-class Counting(Summariser):
+class Counting(Summariser[CountingOptions]):
     """Appends one line per summarise() call to the `log` file, so a test can count real calls
     across separate CLI invocations without any global state."""
 
@@ -61,8 +59,8 @@ class Counting(Summariser):
     description: ClassVar[str] = "test: first sentence, logging each call"
     Options = CountingOptions
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        log: str = self.options.log  # type: ignore[attr-defined]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        log = self.options.log
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(cluster.cluster_id + "\n")
         first = cluster.sentences[0]
@@ -73,12 +71,12 @@ def calls(log: Path) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
-class Endpoint(Summariser):
+class Endpoint(Summariser[SystemOptions]):
     """A backend whose server is down: every call raises BackendUnavailable."""
 
     name: ClassVar[str] = "endpoint"
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "test: an endpoint that is down"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         raise BackendUnavailable("endpoint http://127.0.0.1:9/v1 refused the connection")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +22,7 @@ SPECS = {
     "down": "tests.plugins:Down",
     "slow": "tests.plugins:Slow",
     "slow-b": "tests.plugins:SlowB",
+    "exits": "tests.plugins:Exits",
     "broken-import": "tests.no_such_module:Nothing",
 }
 
@@ -37,7 +37,7 @@ def register(monkeypatch: Any) -> None:
 
 def plugin_site(root: Path) -> Path:
     """A folder holding a dist-info with `evalsum.systems` entry points for the test backends: put
-    it on PYTHONPATH and `python -m harness` finds them through the real plugin path."""
+    it on PYTHONPATH and `python -m evalsum` finds them through the real plugin path."""
     dist = root / "evalsum_test_plugins-0.0.dist-info"
     dist.mkdir(parents=True, exist_ok=True)
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: evalsum-test-plugins\nVersion: 0.0\n")
@@ -55,39 +55,39 @@ def _first(cluster: Prepared, k: int = 2) -> Summary:
     return Summary(sentences=[s.text for s in sents], provenance=[(s.doc_id, s.index) for s in sents])
 
 
-class Raises(Summariser):
+class Raises(Summariser[FailOptions]):
     name: ClassVar[str] = "raises"
     version: ClassVar[str] = "1"
     Options = FailOptions
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        only = self.options.only  # type: ignore[attr-defined]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        only = self.options.only
         if not only or only == cluster.cluster_id:
             raise RuntimeError("backend exploded\non two lines")
         return _first(cluster)
 
 
-class Empty(Summariser):
+class Empty(Summariser[SystemOptions]):
     name: ClassVar[str] = "empty"
     version: ClassVar[str] = "1"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         return Summary(sentences=["", "   "])
 
 
-class NotSummary(Summariser):
+class NotSummary(Summariser[SystemOptions]):
     name: ClassVar[str] = "not-summary"
     version: ClassVar[str] = "1"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         return "a plain string is not a Summary"  # type: ignore[return-value]
 
 
-class Verbose(Summariser):
+class Verbose(Summariser[SystemOptions]):
     name: ClassVar[str] = "verbose"
     version: ClassVar[str] = "1"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         return Summary(sentences=[" ".join(f"w{i}" for i in range(j, j + 100)) + "." for j in range(0, 10_000, 100)])
 
 
@@ -95,27 +95,27 @@ class HangOptions(FailOptions):
     seconds: float = 30.0
 
 
-class Hangs(Summariser):
+class Hangs(Summariser[HangOptions]):
     name: ClassVar[str] = "hangs"
     version: ClassVar[str] = "1"
     Options = HangOptions
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
-        opts: HangOptions = self.options  # type: ignore[assignment]
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        opts = self.options
         if not opts.only or opts.only == cluster.cluster_id:
             time.sleep(opts.seconds)
         return _first(cluster)
 
 
-class Down(Summariser):
+class Down(Summariser[SystemOptions]):
     name: ClassVar[str] = "down"
     version: ClassVar[str] = "1"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         raise BackendUnavailable("endpoint http://127.0.0.1:9/v1 refused the connection")
 
 
-class Slow(Summariser):
+class Slow(Summariser[SystemOptions]):
     """Sleeps EVALSUM_TEST_DELAY seconds per cluster and appends one line per call to
     EVALSUM_TEST_LOG, so a test can count summariser calls across processes. Both come from the
     environment so they do not change the cache key."""
@@ -123,7 +123,7 @@ class Slow(Summariser):
     name: ClassVar[str] = "slow"
     version: ClassVar[str] = "1"
 
-    def summarise(self, cluster: Prepared, budget: Budget, references: Sequence[str] = ()) -> Summary:
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         time.sleep(float(os.environ.get("EVALSUM_TEST_DELAY", "0")))
         log = os.environ.get("EVALSUM_TEST_LOG")
         if log:
@@ -134,3 +134,16 @@ class Slow(Summariser):
 
 class SlowB(Slow):
     name: ClassVar[str] = "slow-b"
+
+
+class Exits(Summariser[FailOptions]):
+    """Ends its whole process (as a crashing native library would) on the `only` cluster."""
+
+    name: ClassVar[str] = "exits"
+    version: ClassVar[str] = "1"
+    Options = FailOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        if not self.options.only or self.options.only == cluster.cluster_id:
+            os._exit(3)
+        return _first(cluster)

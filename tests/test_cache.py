@@ -10,19 +10,20 @@ import pytest
 from evalsum.models import Settings
 from evalsum.run import runner
 from evalsum.run.cache import cache_key
+from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import load_record
 from tests.gate_plugins import calls
 from tests.gatekit import cli, make_clusters, register
 
-CORE_HERE = [("lead3", {}), ("random", {}), ("oracle", {}), ("human", {})]
+CORE_HERE = ["lead3", "random", "oracle", "human"]
 
 
-def test_warm_cache_makes_no_summariser_call(paths: runner.Paths) -> None:
+def test_warm_cache_makes_no_summariser_call(paths: Paths) -> None:
     cold = runner.RunEvents()
-    first = runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths, events=cold)
+    first = runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths), cold)
     assert cold.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
     warm = runner.RunEvents()
-    second = runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths, events=warm)
+    second = runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths), warm)
     assert warm.calls == {}
     a, b = load_record(first), load_record(second)
     assert [r.cached for s in b.systems for r in s.results] == [True] * 4
@@ -30,15 +31,16 @@ def test_warm_cache_makes_no_summariser_call(paths: runner.Paths) -> None:
     assert [r.scores for s in a.systems for r in s.results] == [r.scores for s in b.systems for r in s.results]
 
 
-def test_rescoring_with_other_metric_settings_reuses_summaries(paths: runner.Paths) -> None:
-    runner.run_to_disk(CORE_HERE, settings=Settings(), paths=paths)
+def test_rescoring_with_other_metric_settings_reuses_summaries(paths: Paths) -> None:
+    runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths))
     events = runner.RunEvents()
-    rec = runner.evaluate(CORE_HERE, settings=Settings(policy="max", stemmer=False, seed=3), paths=paths, events=events)
+    rec = runner.evaluate(RunPlan(systems=CORE_HERE, settings=Settings(policy="max", stemmer=False, seed=3),
+                                  paths=paths), events)
     assert events.calls == {}
     assert all(r.cached for s in rec.systems for r in s.results)
     # A different budget is a different generation request: each backend runs again.
     events = runner.RunEvents()
-    runner.evaluate([("lead3", {})], settings=Settings(budget=50), paths=paths, events=events)
+    runner.evaluate(RunPlan(systems=["lead3"], settings=Settings(budget=50), paths=paths), events)
     assert events.calls == {"lead3": 1}
 
 
@@ -82,23 +84,23 @@ def test_cache_key_covers_every_generation_input(change: str) -> None:
 
 
 def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy: Path, tmp_path: Path) -> None:
-    paths = runner.Paths(references=refs_copy, results=tmp_path / "results")
-    runner.run_to_disk(CORE_HERE, paths=paths)
+    paths = Paths(references=refs_copy, results=tmp_path / "results")
+    runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths))
     checklist = refs_copy / "balloon-2023-02" / "checklist.yaml"
     checklist.write_text(checklist.read_text(encoding="utf-8").replace("China urged calm.", "China urged calm!"),
                          encoding="utf-8")
     events = runner.RunEvents()
-    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths), events)
     assert events.calls == {}  # a checklist edit re-scores only
     ref = refs_copy / "balloon-2023-02" / "summaries" / "annotator-a.txt"
     ref.write_text(ref.read_text(encoding="utf-8") + "Extra line.\n", encoding="utf-8")
     events = runner.RunEvents()
-    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths), events)
     assert events.calls == {"oracle": 1, "human": 1}  # only the systems that read the references
     src = next((refs_copy / "balloon-2023-02" / "sources").glob("*.txt"))
     src.write_text(src.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     events = runner.RunEvents()
-    runner.run_to_disk(CORE_HERE, paths=paths, events=events)
+    runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths), events)
     assert events.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
 
 

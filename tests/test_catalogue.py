@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from evalsum.models import Failure
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
 from tests.faults import Env, cli, make_env
@@ -168,7 +169,7 @@ def failure_recorded(error: str) -> Callable[[Env], None]:
     def go(env: Env) -> None:
         [path] = record_paths(env.runs)
         [res] = load_record(path).systems[0].results
-        assert res.status == "failed" and res.error is not None and error in res.error
+        assert res.status == "failed" and res.failure is not None and error in str(res.failure)
         board = json.loads((env.results / "leaderboard.json").read_text(encoding="utf-8"))
         assert [(r["clusters"], r["failed"]) for r in board["rows"]] == [(1, 1)]
     return go
@@ -271,7 +272,7 @@ CATALOGUE = [
     Case("baseline-corrupt", CHECK, then_baseline('{"systems": [\n'), 2, ("{results}/baseline.json:", "baseline")),
     # backends
     Case("backend-raises", run_as("raises"), None, 2,
-         ("{runs}/", "raises on balloon-2023-02: RuntimeError: backend exploded on two lines"),
+         ("{runs}/", "raises on balloon-2023-02: bug: RuntimeError: backend exploded on two lines"),
          then=failure_recorded("RuntimeError: backend exploded")),
     Case("backend-returns-empty-text", run_as("empty"), None, 2,
          ("{runs}/", "empty on balloon-2023-02", "empty summary"), then=failure_recorded("empty summary")),
@@ -279,7 +280,8 @@ CATALOGUE = [
          ("{runs}/", "not-summary on balloon-2023-02", "returned str, not a Summary"),
          then=failure_recorded("not a Summary")),
     Case("backend-hangs-past-timeout", run_as("hangs", "--timeout", "0.5"), None, 2,
-         ("{runs}/", "hangs on balloon-2023-02: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
+         ("{runs}/",
+          "hangs on balloon-2023-02: timeout: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
     Case("backend-unavailable", run_as("down"), None, 3,
          ("{runs}/", "backend unavailable: down on balloon-2023-02", "refused the connection"),
          then=failure_recorded("unavailable:")),
@@ -353,7 +355,8 @@ def test_multiline_backend_error_stays_one_line_but_is_recorded_whole(tmp_path: 
     assert cli(*(env.fmt(a) for a in run_as("raises"))) == 2
     assert capsys.readouterr().err.count("\n") == 1
     [path] = record_paths(env.runs)
-    assert load_record(path).systems[0].results[0].error == "RuntimeError: backend exploded\non two lines"
+    failure = load_record(path).systems[0].results[0].failure
+    assert failure == Failure(kind="bug", message="RuntimeError: backend exploded\non two lines")
 
 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

@@ -15,6 +15,7 @@ from evalsum.gold import corpus, dataset
 from evalsum.gold.importers import duc, multinews, writer
 from evalsum.models import Checklist, Settings
 from evalsum.run import runner
+from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import iter_record
 from tests.test_smoke_cli import cli
 
@@ -148,10 +149,11 @@ def _comparable(path: Path) -> list[dict[str, object]]:
 def test_run_on_dataset_equals_run_on_imported_folder(tmp_path: Path) -> None:
     refs = tmp_path / "refs"
     writer.write_clusters(jsonl_items(), refs)
-    specs = [("lead3", {}), ("random", {}), ("human", {})]
-    a = runner.run_to_disk(specs, None, Settings(), runner.Paths(refs, tmp_path / "a"), use_cache=False,
-                           source=sources.DatasetSource(JSONL))
-    b = runner.run_to_disk(specs, None, Settings(), runner.Paths(refs, tmp_path / "b"), use_cache=False)
+    specs = ["lead3", "random", "human"]
+    a = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "a"),
+                                   use_cache=False, dataset=JSONL))
+    b = runner.run_to_disk(RunPlan(systems=specs, settings=Settings(), paths=Paths(refs, tmp_path / "b"),
+                                   use_cache=False))
     got = _comparable(a)
     assert got == _comparable(b)
     assert [r["result"]["cluster_id"] for r in got[1:-1]] == ["flood-2024-03"] * 3 + ["strike-2024-05"] * 3

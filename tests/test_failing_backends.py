@@ -11,8 +11,10 @@ import pytest
 
 from evalsum.analysis.leaderboard import cluster_metrics
 from evalsum.errors import BackendError
+from evalsum.models import Failure
 from evalsum.run import runner
 from evalsum.run import timeout as guard
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
 from tests.faults import cli, synthetic_corpus
@@ -35,19 +37,20 @@ def test_failure_on_one_cluster_is_recorded_and_counted(two: Path, capsys: pytes
     assert code == 2
     [path] = record_paths(two / "results" / "runs")
     assert err == (f"error: {path}: 1 of 4 results failed (recorded; other clusters went on); first: raises on "
-                   "synthetic-000: RuntimeError: backend exploded on two lines\n")
-    assert "| raises | synthetic-000 | – | – | – | – | – | FAILED: RuntimeError: backend exploded" in out
+                   "synthetic-000: bug: RuntimeError: backend exploded on two lines\n")
+    assert "| raises | synthetic-000 | – | – | – | – | – | FAILED: bug: RuntimeError: backend exploded" in out
     rec = load_record(path)
     by = {s.system.name: {r.cluster_id: r for r in s.results} for s in rec.systems}
     assert by["raises"]["synthetic-000"].status == "failed"
-    assert by["raises"]["synthetic-000"].error == "RuntimeError: backend exploded\non two lines"
+    assert by["raises"]["synthetic-000"].failure == Failure(kind="bug",
+                                                            message="RuntimeError: backend exploded\non two lines")
     assert by["raises"]["synthetic-001"].status == "ok"  # the next cluster went on
     assert all(r.status == "ok" for r in by["lead3"].values())  # and so did the other system
 
     board = json.loads((two / "results" / "leaderboard.json").read_text(encoding="utf-8"))
     row = next(r for r in board["rows"] if r["system"] == "raises")
     assert (row["clusters"], row["failed"]) == (2, 1)
-    assert row["details"]["failures"] == {"synthetic-000": "RuntimeError: backend exploded\non two lines"}
+    assert row["details"]["failures"] == {"synthetic-000": "bug: RuntimeError: backend exploded\non two lines"}
     ok = cluster_metrics(by["raises"]["synthetic-001"])
     assert row["metrics"]["rouge1_f"] == ok["rouge1_f"]  # the mean of the one cluster that succeeded
     md = (two / "results" / "LEADERBOARD.md").read_text(encoding="utf-8")
@@ -56,16 +59,17 @@ def test_failure_on_one_cluster_is_recorded_and_counted(two: Path, capsys: pytes
 
 
 def test_hung_cluster_times_out_and_the_run_goes_on(two: Path) -> None:
-    paths = runner.Paths(references=two / "references", results=two / "results")
+    paths = Paths(references=two / "references", results=two / "results")
     events = runner.RunEvents()
     t0 = time.monotonic()
-    rec = runner.evaluate([("hangs", {"only": "synthetic-000", "seconds": 20})], paths=paths, events=events, timeout=0.3)
+    hangs = SystemSpec(backend="hangs", options={"only": "synthetic-000", "seconds": 20})
+    rec = runner.evaluate(RunPlan(systems=[hangs], paths=paths, timeout=0.3), events)
     assert time.monotonic() - t0 < 10
     first, second = rec.systems[0].results
-    assert (first.status, first.error) == ("failed", "timed out after 0.3 s")
+    assert (first.status, first.failure) == ("failed", Failure(kind="timeout", message="timed out after 0.3 s"))
     assert second.status == "ok" and second.summary is not None
     assert len(list((two / "results" / "cache").rglob("*.json"))) == 1  # nothing cached for the hung call
-    again = runner.evaluate([("hangs", {"only": "synthetic-000", "seconds": 20})], paths=paths, timeout=0.3)
+    again = runner.evaluate(RunPlan(systems=[hangs], paths=paths, timeout=0.3))
     assert [r.cached for r in again.systems[0].results] == [False, True]  # the hung cluster is retried
 
 
@@ -90,4 +94,4 @@ def test_timeout_option_reaches_the_runner(two: Path, capsys: pytest.CaptureFixt
     assert cli(*args(two, "-s", "hangs", "-o", "only=synthetic-001", "-o", "seconds=20", "--timeout", "0.25")) == 2
     err = capsys.readouterr().err
     assert err.endswith("1 of 2 results failed (recorded; other clusters went on); first: hangs on synthetic-001: "
-                        "timed out after 0.25 s\n")
+                        "timeout: timed out after 0.25 s\n")

@@ -19,12 +19,14 @@ from evalsum.models import (
     ClusterResult,
     ClusterScore,
     FactScore,
+    Failure,
     Record,
     Settings,
     SystemInfo,
     SystemRun,
 )
-from evalsum.run import registry, runner
+from evalsum.run import registry
+from evalsum.run.cluster import prepare_cluster
 from evalsum.store.baseline import load_baseline, save_baseline
 from evalsum.store.records import load_records
 from evalsum.systems.lead import Lead3
@@ -37,7 +39,7 @@ from tests.gatekit import cli, make_clusters, register
 
 def result(cluster: str, r2: float, contradictions: int = 0, status: str = "ok") -> ClusterResult:
     if status != "ok":
-        return ClusterResult(cluster_id=cluster, status="failed", error="boom")
+        return ClusterResult(cluster_id=cluster, status="failed", failure=Failure(kind="backend", message="boom"))
     facts = FactScore(recall=0.5, total_weight=2, hit_weight=1, weights={"f1": 1, "f2": 1}, hits=[],
                       contradictions=[{"id": f"p{i}", "weight": 1, "sentence": "x"} for i in range(contradictions)])
     return ClusterResult(cluster_id=cluster, status="ok",
@@ -50,7 +52,7 @@ def record(runs: dict[str, list[ClusterResult]], run_id: str = "20250101T000000Z
     return Record(run_id=run_id, created="2025-01-01T00:00:00+00:00", signature="sig",
                   settings=Settings(budget=budget, seed=seed).model_dump(mode="json"),
                   packages=packages or {"evalsum": "0.1.0"}, clusters={},
-                  systems=[SystemRun(system=SystemInfo(name=n, version="1", options={"k": 3}), results=r)
+                  systems=[SystemRun(system=SystemInfo(name=n, backend=n, version="1", options={"k": 3}), results=r)
                            for n, r in runs.items()], seconds=3.0)
 
 
@@ -224,7 +226,7 @@ def test_drop_best_plugin_drops_lead3s_best_sentence() -> None:
     cluster = corpus.load_cluster(REFERENCES / CLUSTER)
     scorer = Scorer(Settings())
     gold = scorer.gold(cluster)
-    sents = Lead3().summarise(runner.prepare_cluster(cluster), Budget()).sentences
+    sents = Lead3().summarise(prepare_cluster(cluster), Budget()).sentences
     assert len(sents) == 3
     full = scorer.score(sents, gold).rouge
     losses = [{t: full[t].f - scorer.score(sents[:i] + sents[i + 1:], gold).rouge[t].f for t in full} for i in range(3)]
@@ -348,7 +350,7 @@ def test_unavailable_backend_exits_3_and_still_writes_the_record(tmp_path: Path,
     assert _run(res, "lead3", "endpoint") == 3
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
-    assert "backend unavailable: endpoint on balloon-2023-02: unavailable: endpoint http://127.0.0.1:9/v1" in err
+    assert "backend unavailable: endpoint on balloon-2023-02: endpoint http://127.0.0.1:9/v1" in err
     assert len(list((res / "runs").glob("*.jsonl"))) == 1 and (res / "LEADERBOARD.md").is_file()
     # Blessing a backend that could not run is refused (exit 2) rather than silently dropped.
     assert cli("bless", "--results", str(res)) == 2
@@ -367,7 +369,7 @@ def test_latest_run_is_the_last_written_even_within_one_second(tmp_path: Path) -
 
     def write(run_id: str, r2: float, mtime_ns: int | None = None) -> Path:
         head = RecordHeader(run_id=run_id, created="2025-01-01T00:00:00+00:00", signature="sig", settings={},
-                            packages={}, systems=[SystemInfo(name="s", version="1", options={})])
+                            packages={}, systems=[SystemInfo(name="s", backend="s", version="1", options={})])
         w = RecordWriter(tmp_path, head)
         w.add(ResultLine(system="s", result=result("c1", r2)))
         path = w.close(0.0)
@@ -415,9 +417,10 @@ def test_bless_all_takes_the_ci_systems_only(tmp_path: Path, monkeypatch: pytest
 
 def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
     base = gate.build_baseline([record({"s": [result("c1", 0.3)]})])
-    bad = result("c1", 0, status="failed").model_copy(update={"error": "HTTP 500 | upstream\nreset"})
+    bad = result("c1", 0, status="failed").model_copy(update={"failure": Failure(kind="backend",
+                                                                                 message="HTTP 500 | upstream\nreset")})
     md = gate.render_markdown(gate.check(base, [record({"s": [bad]})], R2_ONLY), "b.json")
-    assert "| s | cluster c1 | – | – | – | – | **missing** | failed: HTTP 500 \\| upstream reset |" in md
+    assert "| s | cluster c1 | – | – | – | – | **missing** | failed: backend: HTTP 500 \\| upstream reset |" in md
     assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))
 
 

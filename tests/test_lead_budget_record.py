@@ -5,13 +5,14 @@ import json
 
 from evalsum.models import Budget, Summary
 from evalsum.run.budget import enforce_budget
+from evalsum.run.plan import RunPlan, SystemSpec
 from evalsum.run.runner import evaluate, run_to_disk
 from evalsum.store import records
 from evalsum.text import is_boilerplate
 
 
 def test_lead3_takes_first_three_sentences_of_earliest_dated_document(paths) -> None:
-    res = evaluate([("lead3", {})], paths=paths).systems[0].results[0]
+    res = evaluate(RunPlan(systems=["lead3"], paths=paths)).systems[0].results[0]
     assert res.summary is not None
     # 003 and 004 are both dated 2023-02-03; the tie goes to the first file name.
     assert res.summary.metadata["lead_document"] == "003_ff379b134e867ec4"
@@ -22,7 +23,8 @@ def test_lead3_takes_first_three_sentences_of_earliest_dated_document(paths) -> 
 
 
 def test_lead_k_options(paths) -> None:
-    res = evaluate([("lead-k", {"k": 5, "lead": "first-file"})], paths=paths).systems[0].results[0]
+    res = evaluate(RunPlan(systems=[SystemSpec(backend="lead-k", options={"k": 5, "lead": "first-file"})],
+                           paths=paths)).systems[0].results[0]
     assert res.summary is not None
     assert res.summary.metadata["lead_document"] == "000_83e826a67299ec89"
     assert len(res.summary.sentences) == 5
@@ -53,15 +55,17 @@ def _strip_volatile(path) -> list[dict]:
 
 
 def test_two_runs_give_identical_records_apart_from_timestamps(tmp_path, paths) -> None:
-    a = run_to_disk([("lead3", {}), ("random", {"seed": 3}), ("human", {})], paths=paths, use_cache=False)
-    b = run_to_disk([("lead3", {}), ("random", {"seed": 3}), ("human", {})], paths=paths, use_cache=False)
+    a = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths,
+                            use_cache=False))
+    b = run_to_disk(RunPlan(systems=["lead3", SystemSpec(backend="random", options={"seed": 3}), "human"], paths=paths,
+                            use_cache=False))
     assert a != b
     assert _strip_volatile(a) == _strip_volatile(b)
     assert records.read_header(a).run_id.split("-")[1] == records.read_header(b).run_id.split("-")[1]
 
 
 def test_record_holds_everything(paths) -> None:
-    path = run_to_disk([("lead3", {})], paths=paths)
+    path = run_to_disk(RunPlan(systems=["lead3"], paths=paths))
     rec = records.load_record(path)
     assert rec.signature.count("|") >= 8 and "refs:pooled" in rec.signature and "budget:100w" in rec.signature
     assert set(rec.packages) >= {"rouge-score", "nltk", "pydantic"}

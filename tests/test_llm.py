@@ -21,6 +21,8 @@ from evalsum.errors import UsageError
 from evalsum.gold import corpus
 from evalsum.models import Budget
 from evalsum.run import registry, runner
+from evalsum.run.cluster import prepare_cluster
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
 from evalsum.systems.chat_http import ChatClient
 from evalsum.systems.llm import LLM, LLMOptions, render_documents
@@ -123,12 +125,12 @@ def only_result(record: Any) -> Any:
 # ---------------------------------------------------------------- success and what is recorded
 
 
-def test_success_records_summary_model_usage_latency(server: FakeServer, paths: runner.Paths) -> None:
+def test_success_records_summary_model_usage_latency(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(200, completion("China's balloon crossed the US. A fighter shot it down off South Carolina.",
                                             system_fingerprint="fp_abc123"))
-    rec = runner.evaluate([("llm", opts(server))], paths=paths)
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths))
     res = only_result(rec)
-    assert res.status == "ok", res.error
+    assert res.status == "ok", str(res.failure)
     assert res.summary.sentences == ["China's balloon crossed the US.", "A fighter shot it down off South Carolina."]
     assert res.summary.words == 13 and not res.summary.truncated
     meta = res.summary.metadata
@@ -153,15 +155,15 @@ def test_success_records_summary_model_usage_latency(server: FakeServer, paths: 
     assert "Authorization" not in req["headers"]  # no key set in this test's environment
 
 
-def test_budget_reaches_the_prompt(server: FakeServer, paths: runner.Paths) -> None:
+def test_budget_reaches_the_prompt(server: FakeServer, paths: Paths) -> None:
     llm = registry.build("llm", opts(server))
-    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     llm.summarise(prepared, Budget(words=42))
     assert "Use at most 42 words. Longer output is cut at word 42." in server.requests[0]["body"]["messages"][0]["content"]
 
 
-def test_render_documents_cuts_at_max_words(paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+def test_render_documents_cuts_at_max_words(paths: Paths) -> None:
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     _, n_full, cut_full = render_documents(prepared, 10**6)
     total = sum(len(s.text.split()) for s in prepared.sentences)
     assert (n_full, cut_full) == (total, False)
@@ -175,20 +177,22 @@ def test_render_documents_cuts_at_max_words(paths: runner.Paths) -> None:
 # ---------------------------------------------------------------- failures
 
 
-def test_retry_after_500_then_success(server: FakeServer, paths: runner.Paths) -> None:
+def test_retry_after_500_then_success(server: FakeServer, paths: Paths) -> None:
     server.script = [Answer(500, b'{"error": "overloaded"}')]
-    res = only_result(runner.evaluate([("llm", opts(server, retries=1))], paths=paths))
-    assert res.status == "ok", res.error
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=1))],
+                                              paths=paths)))
+    assert res.status == "ok", str(res.failure)
     assert len(server.requests) == 2
     assert res.summary.metadata["attempts"] == 2
 
 
-def test_500_every_time_fails_after_all_attempts(server: FakeServer, paths: runner.Paths) -> None:
+def test_500_every_time_fails_after_all_attempts(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(503, b'{"error": "loading model"}')
-    res = only_result(runner.evaluate([("llm", opts(server, retries=2))], paths=paths))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=2))],
+                                              paths=paths)))
     assert len(server.requests) == 3
     assert res.status == "failed"
-    assert res.error == (f"unavailable: HTTP 503 Service Unavailable from {server.base_url}/chat/completions: "
+    assert str(res.failure) == (f"unavailable: HTTP 503 Service Unavailable from {server.base_url}/chat/completions: "
                          '{"error": "loading model"} after 3 attempts')
 
 
@@ -201,27 +205,29 @@ def test_backoff_schedule_is_fixed_and_doubles(server: FakeServer) -> None:
     assert reply.attempts == 4 and len(server.requests) == 4
 
 
-def test_http_400_is_not_retried(server: FakeServer, paths: runner.Paths) -> None:
+def test_http_400_is_not_retried(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(400, b'{"error": {"message": "model \'x\' not found"}}')
-    res = only_result(runner.evaluate([("llm", opts(server, retries=3))], paths=paths))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=3))],
+                                              paths=paths)))
     assert len(server.requests) == 1
-    assert res.error.startswith(f"unavailable: HTTP 400 Bad Request from {server.base_url}/chat/completions: ")
-    assert "not found" in res.error
+    assert str(res.failure).startswith(f"unavailable: HTTP 400 Bad Request from {server.base_url}/chat/completions: ")
+    assert "not found" in str(res.failure)
 
 
-def test_timeout(server: FakeServer, paths: runner.Paths) -> None:
+def test_timeout(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(200, completion("late"), delay=3.0)
-    res = only_result(runner.evaluate([("llm", opts(server, timeout=0.2, retries=0))], paths=paths))
+    llm = SystemSpec(backend="llm", options=opts(server, timeout=0.2, retries=0))
+    res = only_result(runner.evaluate(RunPlan(systems=[llm], paths=paths)))
     assert res.status == "failed"
-    assert res.error == f"unavailable: no answer from {server.base_url}/chat/completions within timeout=0.2s (retries=0)"
+    assert str(res.failure) == f"unavailable: no answer from {server.base_url}/chat/completions within timeout=0.2s (retries=0)"
 
 
-def test_malformed_json(server: FakeServer, paths: runner.Paths) -> None:
+def test_malformed_json(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(200, b'{"choices": [ this is not json')
-    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
     assert len(server.requests) == 1
-    assert res.error.startswith(f"unavailable: malformed response from {server.base_url}/chat/completions: not JSON")
-    assert "\n" not in res.error
+    assert str(res.failure).startswith(f"unavailable: malformed response from {server.base_url}/chat/completions: not JSON")
+    assert "\n" not in str(res.failure)
 
 
 @pytest.mark.parametrize("body, why", [
@@ -230,33 +236,33 @@ def test_malformed_json(server: FakeServer, paths: runner.Paths) -> None:
     (b'[1, 2]', "expected a JSON object, got list"),
     (json.dumps({"choices": [{"message": {"content": ["a"]}}]}).encode(), "message content is list"),
 ])
-def test_malformed_shapes(server: FakeServer, paths: runner.Paths, body: bytes, why: str) -> None:
+def test_malformed_shapes(server: FakeServer, paths: Paths, body: bytes, why: str) -> None:
     server.default = Answer(200, body)
-    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
-    assert res.error == f"unavailable: malformed response from {server.base_url}/chat/completions: {why}"
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
+    assert str(res.failure) == f"unavailable: malformed response from {server.base_url}/chat/completions: {why}"
 
 
 @pytest.mark.parametrize("content", ["", "   \n ", None])
-def test_empty_content(server: FakeServer, paths: runner.Paths, content: Any) -> None:
+def test_empty_content(server: FakeServer, paths: Paths, content: Any) -> None:
     server.default = Answer(200, completion(content))
-    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
     assert res.status == "failed"
-    assert res.error == (f"unavailable: model 'x' at {server.base_url}/chat/completions returned empty content "
+    assert str(res.failure) == (f"unavailable: model 'x' at {server.base_url}/chat/completions returned empty content "
                          "(finish_reason='stop')")
 
 
-def test_markup_only_content_fails(server: FakeServer, paths: runner.Paths) -> None:
+def test_markup_only_content_fails(server: FakeServer, paths: Paths) -> None:
     server.default = Answer(200, completion("## Summary\n\n---\n"))
-    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
-    assert res.error.startswith("unavailable: model 'x' at ") and "returned only markup" in res.error
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
+    assert str(res.failure).startswith("unavailable: model 'x' at ") and "returned only markup" in str(res.failure)
 
 
 # ---------------------------------------------------------------- the API key never leaks
 
 
-def test_api_key_sent_but_never_recorded(server: FakeServer, paths: runner.Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_sent_but_never_recorded(server: FakeServer, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVALSUM_API_KEY", KEY)
-    path = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    path = runner.run_to_disk(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths))
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
     text = path.read_text()
     assert load_record(path).systems[0].results[0].status == "ok"
@@ -265,20 +271,21 @@ def test_api_key_sent_but_never_recorded(server: FakeServer, paths: runner.Paths
         assert KEY not in f.read_text()
 
 
-def test_api_key_from_named_variable(server: FakeServer, paths: runner.Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_from_named_variable(server: FakeServer, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-fallback")
     monkeypatch.setenv("MY_VLLM_KEY", KEY)
-    runner.evaluate([("llm", opts(server, api_key_env="MY_VLLM_KEY"))], paths=paths)
+    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, api_key_env="MY_VLLM_KEY"))],
+                            paths=paths))
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {KEY}"
 
 
-def test_api_key_echoed_by_server_is_redacted(server: FakeServer, paths: runner.Paths,
+def test_api_key_echoed_by_server_is_redacted(server: FakeServer, paths: Paths,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVALSUM_API_KEY", KEY)
     server.default = Answer(401, json.dumps({"error": f"Incorrect API key provided: {KEY}"}).encode())
-    path = runner.run_to_disk([("llm", opts(server))], paths=paths)
+    path = runner.run_to_disk(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths))
     res = load_record(path).systems[0].results[0]
-    assert res.error == (f"unavailable: HTTP 401 Unauthorized from {server.base_url}/chat/completions: "
+    assert str(res.failure) == (f"unavailable: HTTP 401 Unauthorized from {server.base_url}/chat/completions: "
                          '{"error": "Incorrect API key provided: ***"}')
     assert KEY not in path.read_text()
 
@@ -295,7 +302,7 @@ def test_key_pasted_as_option_is_refused_without_echo() -> None:
 # ---------------------------------------------------------------- markdown
 
 
-def test_markdown_is_stripped_and_recorded(server: FakeServer, paths: runner.Paths) -> None:
+def test_markdown_is_stripped_and_recorded(server: FakeServer, paths: Paths) -> None:
     content = ("Here is a 100-word summary of the articles:\n\n**Summary:**\n\n"
                "- **China** flew a _surveillance_ balloon over Montana.\n"
                "- It was shot down on 4 February.\n\n"
@@ -303,7 +310,7 @@ def test_markdown_is_stripped_and_recorded(server: FakeServer, paths: runner.Pat
                "## Reaction\n"
                "Blinken postponed his trip to Beijing.")
     server.default = Answer(200, completion(content))
-    res = only_result(runner.evaluate([("llm", opts(server))], paths=paths))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
     assert res.summary.sentences == [
         "China flew a surveillance balloon over Montana.", "It was shot down on 4 February.",
         "A second balloon crossed Latin America.", "Blinken postponed his trip to Beijing."]
@@ -330,24 +337,25 @@ def test_strip_markdown_cases(text: str, lines: list[str], kinds: dict[str, int]
 # ---------------------------------------------------------------- cache and prompt template
 
 
-def test_second_run_is_served_from_cache(server: FakeServer, paths: runner.Paths) -> None:
-    first = runner.run_to_disk([("llm", opts(server))], paths=paths)
-    second = runner.run_to_disk([("llm", opts(server))], paths=paths)
+def test_second_run_is_served_from_cache(server: FakeServer, paths: Paths) -> None:
+    first = runner.run_to_disk(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths))
+    second = runner.run_to_disk(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths))
     assert len(server.requests) == 1
     a, b = (only_result(load_record(p)) for p in (first, second))
     assert (a.cached, b.cached) == (False, True)
     assert a.summary == b.summary
 
 
-def test_prompt_template_is_part_of_the_cache_key(server: FakeServer, paths: runner.Paths, tmp_path: Path) -> None:
+def test_prompt_template_is_part_of_the_cache_key(server: FakeServer, paths: Paths, tmp_path: Path) -> None:
     tpl = tmp_path / "mine.txt"
     tpl.write_text("Summarise in $words words.\n$documents\n")
-    rec = runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))],
+                                  paths=paths))
     assert rec.systems[0].system.options["prompt_sha256"] == hashlib.sha256(tpl.read_bytes()).hexdigest()
-    runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
     assert len(server.requests) == 1
     tpl.write_text("Summarise briefly in $words words.\n$documents\n")
-    runner.evaluate([("llm", opts(server, prompt=str(tpl)))], paths=paths)
+    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
     assert len(server.requests) == 2
     assert server.requests[1]["body"]["messages"][0]["content"].startswith("Summarise briefly in 100 words.\nArticle 1")
 
@@ -378,8 +386,8 @@ def test_unknown_template_name_is_a_usage_error() -> None:
 # ---------------------------------------------------------------- concurrency
 
 
-def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeServer, paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeServer, paths: Paths) -> None:
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     server.barrier = threading.Barrier(2, timeout=5)  # passes only if two requests really overlap
     server.script = [Answer(200, completion(f"Summary number {i}.")) for i in range(4)]
     llm = registry.build("llm", opts(server, concurrency=2))
@@ -389,8 +397,8 @@ def test_summarise_many_keeps_order_and_bounds_requests_in_flight(server: FakeSe
     assert sorted(s.sentences[0] for s in out) == [f"Summary number {i}." for i in range(4)]
 
 
-def test_concurrency_one_sends_one_request_at_a_time(server: FakeServer, paths: runner.Paths) -> None:
-    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+def test_concurrency_one_sends_one_request_at_a_time(server: FakeServer, paths: Paths) -> None:
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     server.default = Answer(200, completion("One."), delay=0.05)
     llm = registry.build("llm", opts(server))
     out = llm.summarise_many([prepared] * 3, Budget(words=100))
@@ -414,7 +422,7 @@ def test_cli_no_server_exits_3_with_one_line_and_still_writes(tmp_path: Path, ca
     err = capsys.readouterr().err
     assert code == 3
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith("error: ") and f": backend unavailable: llm on {CLUSTER}: unavailable: cannot reach {url}/chat/completions: " in err
+    assert err.startswith("error: ") and f": backend unavailable: llm on {CLUSTER}: cannot reach {url}/chat/completions: " in err
     assert err.rstrip().endswith("(is the server running?)")
     [path] = record_paths(res / "runs")
     rec = load_record(path)
@@ -443,7 +451,7 @@ def test_base_url_must_be_http() -> None:
     from evalsum.run import registry
 
     with pytest.raises(UsageError, match="invalid option 'base_url'.*http:// or https://"):
-        registry.build("llm", ["base_url=ftp://example.org/v1"])
+        registry.build("llm", {"base_url": "ftp://example.org/v1"})
 
 
 def test_default_attempts_fit_in_the_harness_time_limit() -> None:

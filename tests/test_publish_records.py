@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from evalsum.errors import DataError
-from evalsum.models import RecordHeader, SystemInfo
+from evalsum.models import RecordHeader, Settings, SystemInfo
 from evalsum.store import records
 from evalsum.store.records import RecordWriter
 from tests.conftest import REFERENCES, cli
 
 HEADER = RecordHeader(run_id="20250101T000000Z-aaaaaaaa", created="2025-01-01T00:00:00+00:00", signature="sig",
-                      settings={}, packages={}, systems=[SystemInfo(name="s", version="1", options={})])
+                      settings=Settings(), packages={}, systems=[SystemInfo(name="s", backend="s", version="1", options={})])
 
 
 def no_links(code: int):  # type: ignore[no-untyped-def]

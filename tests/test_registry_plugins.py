@@ -13,7 +13,9 @@ import pytest
 from evalsum.analysis import leaderboard as report
 from evalsum.errors import UsageError
 from evalsum.gold import corpus
-from evalsum.run import registry, runner
+from evalsum.run import registry
+from evalsum.run.cluster import prepare_cluster
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.runner import evaluate
 from evalsum.store import records
 from evalsum.systems.lead import Lead3
@@ -29,14 +31,14 @@ from evalsum.models import Summary
 class FirstOptions(SystemOptions):
     n: int = 1
 
-class FirstN(Summariser):
+class FirstN(Summariser[FirstOptions]):
     """The first n prepared sentences of the cluster."""
     name: ClassVar[str] = "demo-first"
     version: ClassVar[str] = "7"
     description: ClassVar[str] = "demo plugin: first n sentences"
     Options = FirstOptions
 
-    def summarise(self, cluster, budget, references=()):
+    def summarise(self, cluster, budget):
         chosen = cluster.sentences[: self.options.n]
         return Summary(sentences=[s.text for s in chosen], provenance=[(s.doc_id, s.index) for s in chosen])
 
@@ -76,18 +78,18 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         sys.modules.pop(mod, None)
 
 
-def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths: runner.Paths) -> None:
+def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths: Paths) -> None:
     table = registry.specs()
     assert table["demo-first"] == f"{PLUGIN}:FirstN"
     assert "unrelated" not in table  # other groups are not systems
     cls = registry.resolve("demo-first")
     assert cls.__module__ == PLUGIN and cls.version == "7"
-    rec = evaluate([("demo-first", {"n": 2})], paths=paths)
+    rec = evaluate(RunPlan(systems=[SystemSpec(backend="demo-first", options={"n": 2})], paths=paths))
     [srun] = rec.systems
     assert (srun.system.name, srun.system.version, srun.system.options) == ("demo-first", "7", {"n": 2})
     [res] = srun.results
     assert res.status == "ok" and res.summary is not None and res.scores is not None
-    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     assert res.summary.sentences == [s.text for s in prepared.sentences[:2]]
     assert 0 < res.scores.rouge["rouge1"].f < 1
 
@@ -107,7 +109,7 @@ def test_plugin_cannot_shadow_a_builtin(plugin: Path, capsys: pytest.CaptureFixt
 
 def test_plugin_options_are_validated(plugin: Path) -> None:
     with pytest.raises(UsageError, match=r"invalid option 'n' for system 'demo-first'.*Allowed: n"):
-        registry.build("demo-first", ["n=many"])
+        registry.build("demo-first", registry.pairs_to_dict("demo-first", ["n=many"]))
 
 
 def test_systems_lists_plugins_and_says_what_to_install(plugin: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,9 +177,10 @@ def test_option_for_one_system_only(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert {s.system.name: s.system.options.get("seed") for s in rec.systems} == {"textrank": None, "random": 3}
 
 
-def test_random_is_seeded(paths: runner.Paths) -> None:
+def test_random_is_seeded(paths: Paths) -> None:
     def summary(seed: int) -> list[str]:
-        res = evaluate([("random", {"seed": seed})], paths=paths, use_cache=False).systems[0].results[0]
+        res = evaluate(RunPlan(systems=[SystemSpec(backend="random", options={"seed": seed})], paths=paths,
+                               use_cache=False)).systems[0].results[0]
         assert res.summary is not None
         return res.summary.sentences
 
@@ -185,8 +188,8 @@ def test_random_is_seeded(paths: runner.Paths) -> None:
     assert summary(1) != summary(2)
 
 
-def test_oracle_is_flagged_and_shown_apart(paths: runner.Paths) -> None:
-    rec = evaluate([("oracle", {}), ("textrank", {}), ("lead3", {})], paths=paths)
+def test_oracle_is_flagged_and_shown_apart(paths: Paths) -> None:
+    rec = evaluate(RunPlan(systems=["oracle", "textrank", "lead3"], paths=paths))
     infos = {s.system.name: s.system for s in rec.systems}
     assert infos["oracle"].uses_references and not infos["textrank"].uses_references
     means = {s.system.name: report.mean_metrics(s) for s in rec.systems}

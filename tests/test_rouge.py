@@ -12,6 +12,7 @@ from evalsum.gold import corpus
 from evalsum.metrics import rouge
 from evalsum.metrics.tokens import Stemmer, tokenize_sentences
 from evalsum.models import Settings
+from evalsum.run.plan import RunPlan
 from evalsum.run.runner import evaluate
 from evalsum.text import split_sentences
 from tests.conftest import CLUSTER_DIR
@@ -75,7 +76,8 @@ def test_bit_identical_to_rouge_score_on_random_pairs() -> None:
 
 @pytest.mark.parametrize("policy", ["max", "mean"])
 def test_recorded_rouge_equals_rouge_score(paths, policy: str) -> None:
-    record = evaluate([("lead3", {})], settings=Settings(policy=policy), paths=paths)  # type: ignore[arg-type]
+    record = evaluate(RunPlan(systems=["lead3"], settings=Settings(policy=policy),
+                              paths=paths))  # type: ignore[arg-type]
     res = record.systems[0].results[0]
     assert res.summary is not None and res.scores is not None
     cluster = corpus.load_cluster(CLUSTER_DIR)

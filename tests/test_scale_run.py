@@ -3,21 +3,22 @@ shard records gives the unsharded record; the leaderboard streams and skips shar
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evalsum.analysis import leaderboard as report
 from evalsum.errors import DataError, UsageError
-from evalsum.gold import collection as sources
 from evalsum.gold import dataset, synthetic
 from evalsum.models import Settings
 from evalsum.run import merge, runner
 from evalsum.run import shards as shard
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store import records
 from tests.test_dataset_import import _comparable
 from tests.test_smoke_cli import cli
 
-SPECS = [("lead3", {}), ("random", {}), ("oracle", {}), ("human", {})]
+SPECS = [SystemSpec(backend=n) for n in ("lead3", "random", "oracle", "human")]
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +30,12 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-LIGHT = [("lead3", {}), ("random", {})]
+LIGHT = [SystemSpec(backend="lead3"), SystemSpec(backend="random")]
 
 
-def run(path: Path, results: Path, specs: list[tuple[str, dict[str, object]]] = SPECS, **kw: object) -> Path:
-    return runner.run_to_disk(specs, None, Settings(), runner.Paths(results=results), use_cache=False,
-                              source=sources.DatasetSource(path), engine="python", **kw)  # type: ignore[arg-type]
+def run(path: Path, results: Path, specs: list[SystemSpec] = SPECS, **kw: Any) -> Path:
+    return runner.run_to_disk(RunPlan(systems=specs, paths=Paths(results=results), use_cache=False, dataset=path,
+                                      rouge_engine="python", **kw))
 
 
 def test_synthetic_clusters_are_seeded() -> None:
@@ -101,12 +102,8 @@ def test_merge_via_cli_and_leaderboard_ignores_shard_records(synth: Path, tmp_pa
 def test_merge_refuses_what_does_not_belong_together(synth: Path, tmp_path: Path) -> None:
     a1 = run(synth, tmp_path / "a1", LIGHT, shard=shard.Shard(1, 2))
     a2 = run(synth, tmp_path / "a2", LIGHT, shard=shard.Shard(2, 2))
-    other_budget = runner.run_to_disk(LIGHT, None, Settings(budget=50), runner.Paths(results=tmp_path / "b"),
-                                      use_cache=False, source=sources.DatasetSource(synth), shard=shard.Shard(2, 2),
-                                      engine="python")
-    fewer_systems = runner.run_to_disk(LIGHT[:1], None, Settings(), runner.Paths(results=tmp_path / "c"),
-                                       use_cache=False, source=sources.DatasetSource(synth), shard=shard.Shard(2, 2),
-                                       engine="python")
+    other_budget = run(synth, tmp_path / "b", LIGHT, settings=Settings(budget=50), shard=shard.Shard(2, 2))
+    fewer_systems = run(synth, tmp_path / "c", LIGHT[:1], shard=shard.Shard(2, 2))
     three = run(synth, tmp_path / "d", LIGHT, shard=shard.Shard(3, 3))
     unsharded = run(synth, tmp_path / "e", LIGHT)
     out = tmp_path / "out"
@@ -136,17 +133,16 @@ def test_merge_detects_a_truncated_shard(synth: Path, tmp_path: Path) -> None:
 
 def test_streamed_leaderboard_equals_the_materialised_one(synth: Path, tmp_path: Path) -> None:
     res = tmp_path / "r"
-    runner.run_to_disk(SPECS[:2], None, Settings(), runner.Paths(results=res), use_cache=False,
-                       source=sources.DatasetSource(synth), engine="python")
-    runner.run_to_disk([SPECS[1], SPECS[3]], ["syn-7-000003", "syn-7-000001"], Settings(), runner.Paths(results=res),
-                       use_cache=False, source=sources.DatasetSource(synth), engine="python")
+    runner.run_to_disk(RunPlan(systems=SPECS[:2], settings=Settings(), paths=Paths(results=res), use_cache=False,
+                               dataset=synth, rouge_engine="python"))
+    run(synth, res, [SPECS[1], SPECS[3]], clusters=("syn-7-000003", "syn-7-000001"))
     paths = records.record_paths(res / "runs")
     assert len(paths) == 2
     streamed = report.build_from_paths(paths)
     assert streamed == report.build(records.load_records(res / "runs"))
     # Later records replace earlier ones per system: the second run sorts last even within one
     # second (run id time, then file age), so its 2-cluster random run wins.
-    assert [s.name for s in records.read_header(paths[-1]).systems] == [SPECS[1][0], SPECS[3][0]]
+    assert [s.name for s in records.read_header(paths[-1]).systems] == [SPECS[1].backend, SPECS[3].backend]
     assert {r.system: r.clusters for r in streamed.rows} == {"lead3": 14, "random": 2, "human": 2}
 
 
@@ -156,8 +152,8 @@ def test_a_data_error_in_a_worker_reads_as_with_one_job(refs_copy: Path, tmp_pat
     messages = []
     for jobs in (1, 2):
         with pytest.raises(DataError) as e:
-            runner.run_to_disk(LIGHT, None, Settings(), runner.Paths(refs_copy, tmp_path / str(jobs)), use_cache=False,
-                               jobs=jobs)
+            runner.run_to_disk(RunPlan(systems=LIGHT, settings=Settings(), paths=Paths(refs_copy, tmp_path / str(jobs)),
+                                       use_cache=False, jobs=jobs))
         messages.append(str(e.value))
     assert messages[0] == messages[1] == f"{refs_copy / 'balloon-2023-02'}:summaries/: cluster has no reference summaries"
 

@@ -15,6 +15,7 @@ from evalsum.models import (
     BudgetedSummary,
     ClusterResult,
     ClusterScore,
+    Failure,
     Extractiveness,
     FactHit,
     FactScore,
@@ -113,15 +114,16 @@ def test_summary_view_places_marks_on_their_sentences() -> None:
         extractiveness=Extractiveness(coverage=1.0, density=1.0, compression=1.0, longest_fragment=2))
     res = ClusterResult(cluster_id="c", status="ok", scores=ClusterScore(rouge={}, facts=facts, quality=quality),
                         summary=BudgetedSummary(sentences=sentences, words=6, original_words=6, truncated=False))
-    v = views.summary_view("run1", SystemInfo(name="s", version="1", options={}), res)
+    v = views.summary_view("run1", SystemInfo(name="s", backend="s", version="1", options={}), res)
     assert [[(m.kind, m.label) for m in s.marks] for s in v.sentences] == [
         [("fact", "f")], [("probe", "p"), ("unsupported", "number")],
         [("fact", "f"), ("off_topic", "negligible overlap")]]
     assert [(m.kind, m.text, m.author) for m in v.elsewhere] == [("unsupported", "1 May", "ann")]
     assert v.scores["unsupported"] == 2.0 and v.facts_hit == ["f"] and v.probes_hit == ["p"]
-    failed = views.summary_view("run1", SystemInfo(name="s", version="1", options={}),
-                                ClusterResult(cluster_id="c", status="failed", error="boom\nsecond line"))
-    assert failed.failure == "boom second line" and failed.sentences == []
+    failed = views.summary_view("run1", SystemInfo(name="s", backend="s", version="1", options={}),
+                                ClusterResult(cluster_id="c", status="failed",
+                                              failure=Failure(kind="backend", message="boom\nsecond line")))
+    assert failed.failure == "backend: boom second line" and failed.sentences == []
 
 
 def test_report_view_from_the_run(results: Path) -> None:

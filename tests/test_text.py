@@ -7,7 +7,7 @@ import pytest
 
 from evalsum.gold import corpus
 from evalsum.models import Document
-from evalsum.run.runner import prepare_cluster
+from evalsum.run.cluster import prepare_cluster
 from evalsum.text import clean_lines, is_boilerplate, parse_date_header, prepare_document, split_sentences
 from tests.conftest import CLUSTER_DIR
 

@@ -55,7 +55,7 @@ def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | 
     keys = [catalogue.lookup(m).key for m in metrics] if metrics else list(METRICS)
     rec_a, run_a = _latest(records, a)
     rec_b, run_b = _latest(records, b)
-    seed = int(rec_a.settings.get("seed", 0)) if seed is None else seed
+    seed = rec_a.settings.seed if seed is None else seed
     per_a = {r.cluster_id: cluster_metrics(r) for r in run_a.results if r.status == "ok"}
     per_b = {r.cluster_id: cluster_metrics(r) for r in run_b.results if r.status == "ok"}
     shared = sorted(set(per_a) & set(per_b))

@@ -20,7 +20,7 @@ from evalsum.analysis import stats
 from evalsum.analysis.gate_config import GateConfig, MetricGate, default_metrics
 from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
-from evalsum.models import Record, SystemRun
+from evalsum.models import Record, Settings, SystemRun
 from evalsum.store.baseline import Baseline, BaselineSystem
 
 ROUND = 6
@@ -83,8 +83,8 @@ def _means(per: dict[str, dict[str, float]], clusters: Iterable[str]) -> dict[st
     return out
 
 
-def score_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: settings[k] for k in SCORE_SETTINGS if k in settings}
+def score_settings(settings: Settings) -> dict[str, Any]:
+    return settings.model_dump(mode="json", include=set(SCORE_SETTINGS))
 
 
 def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = None) -> Baseline:
@@ -106,7 +106,7 @@ def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = No
         failed = [r for r in run.results if r.status != "ok"]
         if failed:
             raise UsageError(f"cannot bless {name}: it failed on {failed[0].cluster_id} in run {rec.run_id} "
-                             f"({failed[0].error}); fix it and run again, or leave it out with --system")
+                             f"({failed[0].failure}); fix it and run again, or leave it out with --system")
         per = _ok_metrics(run)
         out[name] = BaselineSystem(
             name=name, version=run.system.version, options=run.system.options,
@@ -144,7 +144,7 @@ def _check_system(name: str, base: BaselineSystem, rec: Record | None, run: Syst
         rows.append(VerdictRow(system=name, metric="settings", verdict="mismatch",
                                note=f"scored with other settings ({diff}); numbers are not comparable"))
     per = _ok_metrics(run)
-    errors = {r.cluster_id: r.error for r in run.results if r.status != "ok"}
+    errors = {r.cluster_id: str(r.failure) for r in run.results if r.status != "ok"}
     for cid in base.clusters:
         if cid not in per:
             why = f"failed: {errors[cid]}" if cid in errors else "not in the current run"

@@ -14,7 +14,8 @@ from evalsum.errors import DataError
 from evalsum.metrics import catalogue
 from evalsum.metrics.aggregate import RunningMean
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, SystemInfo, SystemRun
+from evalsum.models import (ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, Settings, SystemInfo,
+                            SystemRun)
 from evalsum.store.records import iter_record, read_header
 
 # Flat per-cluster numbers: the unit that means, intervals and the CI gate work on.
@@ -108,7 +109,7 @@ class SystemAccumulator:
     def add(self, r: ClusterResult) -> None:
         self.clusters += 1
         if r.status == "failed":
-            self.failures[r.cluster_id] = r.error
+            self.failures[r.cluster_id] = str(r.failure)
         else:
             m = cluster_metrics(r)
             for k, v in m.items():
@@ -157,8 +158,8 @@ def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
                        fact_matrix=[matrix[k] for k in sorted(matrix)])
 
 
-def _seed(settings: dict[str, Any]) -> int:
-    return int(settings.get("seed", 0))
+def _seed(settings: Settings) -> int:
+    return settings.seed
 
 
 def build(records: Sequence[Record]) -> Leaderboard:

@@ -109,7 +109,7 @@ def summary_view(run_id: str, system: SystemInfo, res: ClusterResult) -> Summary
     base: dict[str, Any] = {"system": system.name, "uses_references": system.uses_references, "run_id": run_id,
                             "status": res.status}
     if res.status != "ok" or res.summary is None:
-        return SummaryView(**base, failure=" ".join((res.error or "no summary").split()))
+        return SummaryView(**base, failure=" ".join(str(res.failure or "no summary").split()))
     sentences = list(res.summary.sentences)
     per: list[list[Mark]] = [[] for _ in sentences]
     elsewhere: list[Mark] = []

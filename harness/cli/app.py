@@ -8,6 +8,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from evalsum import __version__
+
 app = typer.Typer(
     name="evalsum", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
     help="Evaluate summarisers on multi-document news clusters.\n\nExample: evalsum run --system lead3",
@@ -15,6 +17,18 @@ app = typer.Typer(
 
 REFERENCES = typer.Option(Path("references"), "--references", help="folder of clusters")
 RESULTS = typer.Option(Path("results"), "--results", help="folder for records, leaderboard, baseline and cache")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evalsum {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", help="print the version and exit", is_eager=True,
+                                       callback=_version)) -> None:
+    """Evaluate summarisers on multi-document news clusters."""
 
 
 def out() -> Console:

@@ -13,13 +13,14 @@ from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.metrics import catalogue
 from evalsum.models import Record
-from evalsum.run import registry, runner
+from evalsum.run import registry
+from evalsum.run.plan import Paths
 from evalsum.store import baseline as baseline_io
 from evalsum.store import records
 
 
 def _records(results: Path) -> list[Record]:
-    paths = runner.Paths(results=results)
+    paths = Paths(results=results)
     recs = records.load_records(paths.runs)
     if not recs:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --all` first")

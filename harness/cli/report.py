@@ -10,7 +10,7 @@ from evalsum.cli.app import REFERENCES, RESULTS, app, out
 from evalsum.cli.show import DATASET, load_gold
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
-from evalsum.run import runner
+from evalsum.run.plan import Paths
 from evalsum.store import records
 
 
@@ -29,7 +29,7 @@ def report(
     Example: evalsum report --out report.html
     """
     report_charts.require()
-    runs = runner.Paths(results=results).runs
+    runs = Paths(results=results).runs
     paths = records.record_paths(runs)
     if not paths:
         raise DataError(runs, None, "no records yet: run `evalsum run --all` first")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.progress import Progress
@@ -12,10 +11,10 @@ from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
-from evalsum.gold import collection as sources
 from evalsum.models import RecordHeader, ResultLine, Settings
 from evalsum.run import registry, runner
 from evalsum.run import shards as sharding
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
 from evalsum.store import records
 
@@ -39,6 +38,7 @@ def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
 
 @app.command()
 def run(
+    *,
     system: list[str] = typer.Option([], "--system", "-s", metavar="NAME", help="system to run (repeatable)"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
     option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE", help="key=value, or system.key=value"),
@@ -76,21 +76,19 @@ def run(
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if rouge_engine not in ("auto", "python", "rs"):
         raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
-    part = sharding.parse(shard) if shard else None
     per = split_options(names, option)
-    specs: list[tuple[str, Any]] = [(n, per[n]) for n in names]
-    paths = runner.Paths(references=references, results=results)
-    settings = Settings(budget=budget, policy=policy, seed=seed)  # type: ignore[arg-type]
+    plan = RunPlan(systems=tuple(SystemSpec(backend=n, options=registry.pairs_to_dict(n, per[n])) for n in names),
+                   clusters=tuple(cluster) or None, dataset=dataset, shard=sharding.parse(shard) if shard else None,
+                   settings=Settings(budget=budget, policy=policy, seed=seed),  # type: ignore[arg-type]
+                   paths=Paths(references=references, results=results), use_cache=not no_cache,
+                   timeout=timeout or None, jobs=jobs, rouge_engine=rouge_engine)  # type: ignore[arg-type]
     events = runner.RunEvents()
     show = sys.stderr.isatty() and not as_json
     with Progress(transient=True, disable=not show, console=err()) as bar:
         task = bar.add_task("summarising", total=None)
         events.on_result = lambda s, r: bar.advance(task)
-        source = sources.DatasetSource(dataset) if dataset else sources.FolderSource(references)
-        path = runner.run_to_disk(specs, cluster or None, settings, paths, use_cache=not no_cache, events=events,
-                                  timeout=timeout or None, jobs=jobs, shard=part, source=source,
-                                  engine=rouge_engine)  # type: ignore[arg-type]
-    board = publish.refresh_leaderboard(paths.results)
+        path = runner.run_to_disk(plan, events)
+    board = publish.refresh_leaderboard(plan.paths.results)
     if as_json:
         emit_json(records.load_record(path).model_dump(mode="json"))
     else:
@@ -123,7 +121,7 @@ def raise_for_failures(path: Path) -> None:
                 first = first or item
     if first is not None:
         raise BackendError(f"{path}: {failed} of {total} results failed (recorded; other clusters went on); "
-                           f"first: {first.system} on {first.result.cluster_id}: {first.result.error}")
+                           f"first: {first.system} on {first.result.cluster_id}: {first.result.failure}")
 
 
 def print_streamed(path: Path, board: Path) -> None:
@@ -147,7 +145,7 @@ def print_streamed(path: Path, board: Path) -> None:
                 m = report.cluster_metrics(res)
                 cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
                 words = f"{m['words']:.0f}" if "words" in m else "–"
-                failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+                failed = f"FAILED: {' '.join(str(res.failure).split())}"  # one table row, whatever the error holds
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:

@@ -13,13 +13,14 @@ from evalsum.gold import dataset
 from evalsum.gold.dataset import DatasetCluster
 from evalsum.gold.importers import duc, multinews, writer
 from evalsum.run import merge as merging
-from evalsum.run import runner
+from evalsum.run.plan import Paths
 
 FORMATS = ("jsonl", "multi-news", "duc")
 
 
 @app.command("import")
 def import_(
+    *,
     source: Path = typer.Argument(..., help="JSONL dataset, Multi-News sources file, or DUC/TAC document-sets folder"),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, multi-news or duc"),
     summaries: Path | None = typer.Option(None, "--summaries",
@@ -73,7 +74,7 @@ def merge(
 
     Example: evalsum merge shards/*.jsonl
     """
-    paths = runner.Paths(results=results)
+    paths = Paths(results=results)
     path = merging.merge(record, paths.runs)
     board = publish.refresh_leaderboard(paths.results)
     out().print(f"merged {len(record)} shards into {path}; leaderboard: {board}")

@@ -10,7 +10,7 @@ from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, out
 from evalsum.errors import DataError
 from evalsum.gold import collection
 from evalsum.models import Cluster
-from evalsum.run import runner
+from evalsum.run.plan import Paths
 from evalsum.store import records
 
 DATASET = typer.Option(None, "--dataset", help="read the cluster from a JSONL dataset file instead of --references")
@@ -42,7 +42,7 @@ def show(
     Example: evalsum show balloon-2023-02   |   evalsum show balloon-2023-02 -s lead3 --json
     """
     gold = load_gold([cluster], references, dataset, strict=True)[cluster]
-    runs = runner.Paths(results=results).runs
+    runs = Paths(results=results).runs
     paths = records.record_paths(runs)
     if not paths:
         raise DataError(runs, None, "no records yet: run `evalsum run --all` first")

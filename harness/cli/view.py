@@ -10,7 +10,8 @@ from evalsum.analysis import publish
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import DataError
 from evalsum.gold import corpus
-from evalsum.run import runner
+from evalsum.run.cluster import prepare_cluster
+from evalsum.run.plan import Paths
 from evalsum.store import records
 
 
@@ -25,7 +26,7 @@ def inspect(
     Example: evalsum inspect balloon-2023-02
     """
     loaded = corpus.load_clusters(references, [cluster])[0]
-    prepared = runner.prepare_cluster(loaded)
+    prepared = prepare_cluster(loaded)
     if as_json:
         emit_json(prepared.model_dump(mode="json"))
         return
@@ -52,7 +53,7 @@ def leaderboard(
 
     Example: evalsum leaderboard   |   evalsum leaderboard --skip-damaged
     """
-    paths = runner.Paths(results=results)
+    paths = Paths(results=results)
     found = records.record_paths(paths.runs)
     if not found:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --system lead3` first")

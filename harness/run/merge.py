@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from evalsum.errors import DataError
-from evalsum.models import RecordFooter, RecordHeader, ResultLine, Settings
+from evalsum.models import RecordFooter, RecordHeader, ResultLine
 from evalsum.run.runner import run_id
 from evalsum.run.shards import parse, shard_of
 from evalsum.store.records import RecordWriter, iter_record, read_header
@@ -70,7 +70,7 @@ def merge(paths: Sequence[Path], runs_dir: Path) -> Path:
     streams = {i: _lines(p) for i, p in by_index.items()}
     names = [s.name for s in first.systems]
     now = dt.datetime.now(dt.timezone.utc)
-    header = RecordHeader(run_id=run_id(now, Settings.model_validate(first.settings), first.systems, order),
+    header = RecordHeader(run_id=run_id(now, first.settings, first.systems, order),
                           created=now.isoformat(timespec="seconds"), signature=first.signature,
                           settings=first.settings, packages=first.packages, systems=first.systems)
     writer = RecordWriter(runs_dir, header)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from evalsum.contract import Summariser, SystemOptions
+from evalsum.contract import AnyBackend, ReferenceReader, Summariser, SystemOptions
 from evalsum.errors import BackendUnavailable, UsageError
 
 GROUP = "evalsum.systems"
@@ -61,7 +61,7 @@ def shadowed() -> list[Shadowed]:
             for ep in entry_points(group=GROUP) if ep.name in BUILTINS and ep.value != BUILTINS[ep.name]]
 
 
-def _import(spec: str) -> type[Summariser]:
+def _import(spec: str) -> type[AnyBackend]:
     module, _, attr = spec.partition(":")
     obj: Any = importlib.import_module(module)
     for part in attr.split("."):
@@ -69,7 +69,7 @@ def _import(spec: str) -> type[Summariser]:
     return obj  # type: ignore[no-any-return]
 
 
-def resolve(name: str) -> type[Summariser]:
+def resolve(name: str) -> type[AnyBackend]:
     """The class for a system name; an unknown name gets the list and a did-you-mean."""
     table = specs()
     if name not in table:
@@ -77,7 +77,7 @@ def resolve(name: str) -> type[Summariser]:
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"unknown system {name!r}.{hint} Available: {', '.join(sorted(table))}")
     try:
-        return _import(table[name])
+        cls = _import(table[name])
     except ModuleNotFoundError as e:
         if not _own_module_missing(table[name], e):  # the backend is there, a package it needs is not
             raise BackendUnavailable(f"system {name!r} is {_not_installed(name, table[name], e)}") from None
@@ -85,19 +85,26 @@ def resolve(name: str) -> type[Summariser]:
                          f"{_not_installed(name, table[name], e)}") from None
     except (ImportError, AttributeError) as e:
         raise UsageError(f"system {name!r} could not be loaded from {table[name]!r}: {e}") from None
+    if not (isinstance(cls, type) and issubclass(cls, (Summariser, ReferenceReader))):
+        raise UsageError(f"system {name!r} ({table[name]}) is not a subclass of evalsum.contract.Summariser "
+                         "or evalsum.contract.ReferenceReader")
+    return cls
 
 
-def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> SystemOptions:
-    """Validate `key=value` strings (or a dict) against the system's Options model."""
-    if isinstance(pairs, dict):
-        raw: dict[str, Any] = dict(pairs)
-    else:
-        raw = {}
-        for pair in pairs:
-            key, sep, value = pair.partition("=")
-            if not sep or not key.strip():
-                raise UsageError(f"option {pair!r} for {cls.name!r} is not key=value")
-            raw[key.strip()] = value
+def pairs_to_dict(name: str, pairs: list[str]) -> dict[str, str]:
+    """`key=value` strings from the command line as a dict (values stay strings; the backend's
+    Options model converts them)."""
+    raw: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"option {pair!r} for {name!r} is not key=value")
+        raw[key.strip()] = value
+    return raw
+
+
+def parse_options(cls: type[AnyBackend], raw: dict[str, Any]) -> SystemOptions:
+    """Validate a dict of options against the system's Options model."""
     allowed = ", ".join(cls.Options.model_fields) or "(none)"
     try:
         return cls.Options.model_validate(raw)
@@ -110,9 +117,9 @@ def parse_options(cls: type[Summariser], pairs: list[str] | dict[str, Any]) -> S
         raise UsageError(f"{kind} {key!r} for system {cls.name!r}: {first['msg']}.{hint} Allowed: {allowed}") from None
 
 
-def build(name: str, options: list[str] | dict[str, Any] | None = None) -> Summariser:
+def build(name: str, options: dict[str, Any] | None = None) -> AnyBackend:
     cls = resolve(name)
-    return cls(parse_options(cls, options or []))
+    return cls(parse_options(cls, options or {}))
 
 
 def _own_module_missing(spec: str, e: ModuleNotFoundError) -> bool:

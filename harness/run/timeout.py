@@ -21,15 +21,15 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from evalsum.errors import BackendError
+from evalsum.errors import BackendTimeout
 
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 300.0
 
 
-class TimedOut(BackendError):
-    """A backend call did not return within its time limit."""
+class TimedOut(BackendTimeout):
+    """The harness's per-cluster limit (`--timeout`) ran out around one backend call."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

@@ -25,7 +25,7 @@ from evalsum.store.lock import results_lock
 SUFFIX = ".jsonl"
 # The record layout this evalsum writes and reads (RunMeta.schema_version). 2: typed failures and
 # settings, and scores with a typed `quality` and `leave_one_out` instead of `extra`.
-SCHEMA_VERSION: int = RunMeta.model_fields["schema_version"].default
+SCHEMA_VERSION: int = RunMeta.model_fields["schema_version"].default  # models.SCHEMA_VERSION
 # link() errors meaning "this file system has no hard links here": publish by rename instead.
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS})
 

@@ -1,0 +1,134 @@
+"""`--jobs 2` gives the same record as `--jobs 1`, for every core backend, `files` and `llm`.
+
+Workers get each system as its backend class plus the validated Options instance, so nothing is
+re-parsed on the other side: `files` (whose row label is not its registry name) and `llm` (whose
+options dump holds the computed `prompt_sha256`) used to die there. The llm runs against a stub
+chat-completions server on 127.0.0.1 that answers deterministically from the prompt.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evalsum.errors import EvalsumError
+from evalsum.gold import dataset, synthetic
+from evalsum.run import registry, runner
+from evalsum.run.plan import Paths, RunPlan, SystemSpec
+from evalsum.store.records import load_record, record_paths
+from tests import plugins
+from tests.conftest import cli
+
+# Fields that differ between two runs of the same plan: wall time, and what is derived from it.
+VOLATILE = {"seconds", "latency_seconds", "created", "run_id"}
+
+
+class Stub(BaseHTTPRequestHandler):
+    """Answers every chat completion with the first 25 words of the first article it was sent."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        prompt = body["messages"][0]["content"]
+        article = prompt.split("Article 1", 1)[-1].split(":", 1)[-1]
+        answer = " ".join(article.split()[:25]) + "."
+        raw = json.dumps({"model": body["model"], "choices": [{"message": {"content": answer},
+                                                               "finish_reason": "stop"}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Five synthetic clusters as a JSONL dataset, and a folder of external summaries for them."""
+    root = tmp_path_factory.mktemp("jobs")
+    jsonl, folder = root / "data.jsonl", root / "summaries"
+    folder.mkdir()
+    with open(jsonl, "w", encoding="utf-8") as fh:
+        for c in synthetic.clusters(5, seed=3):
+            fh.write(dataset.dumps_line(c))
+            (folder / f"{c.id}.txt").write_text(c.documents[0].text.split(".")[0] + ".", encoding="utf-8")
+    return jsonl, folder
+
+
+def stable(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: stable(v) for k, v in data.items() if k not in VOLATILE}
+    if isinstance(data, list):
+        return [stable(v) for v in data]
+    return data
+
+
+@pytest.mark.parametrize("backend", [*registry.CORE, "files", "llm"])
+def test_jobs_2_record_equals_jobs_1(backend: str, data: tuple[Path, Path], stub: str, tmp_path: Path) -> None:
+    jsonl, folder = data
+    options = {"files": ["-o", f"path={folder}"],
+               "llm": ["-o", f"base_url={stub}", "-o", "model=stub-model", "-o", "backoff=0"]}.get(backend, [])
+    got = []
+    for jobs in (1, 2):
+        results = tmp_path / f"jobs{jobs}"
+        code = cli("run", "-s", backend, *options, "--dataset", str(jsonl), "--results", str(results),
+                   "--jobs", str(jobs), "--rouge-engine", "python")
+        assert code == 0
+        [path] = record_paths(results / "runs")
+        got.append(load_record(path))
+    one, two = got
+    assert [len(s.results) for s in one.systems] == [5]
+    assert all(r.status == "ok" for s in one.systems for r in s.results)
+    assert stable(one.model_dump(mode="json")) == stable(two.model_dump(mode="json"))
+    expected_label = f"files:{folder.name}" if backend == "files" else backend
+    assert [(s.system.name, s.system.backend) for s in two.systems] == [(expected_label, backend)]
+
+
+def test_a_worker_that_dies_is_named_with_its_cluster_and_leaves_no_process(
+        data: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugins.register(monkeypatch)
+    jsonl, _ = data
+    victim = [c.id for c in synthetic.clusters(5, seed=3)][3]
+    plan = RunPlan(systems=[SystemSpec(backend="exits", options={"only": victim})], dataset=jsonl, jobs=2,
+                   paths=Paths(results=tmp_path / "r"), use_cache=False, rouge_engine="python")
+    with pytest.raises(EvalsumError) as e:
+        runner.run_to_disk(plan)
+    assert str(e.value) == (f"a worker process died (exit code 3) while working on cluster {victim!r}: out of "
+                            "memory, killed, or a backend ended its process; rerun with fewer --jobs or --jobs 1")
+    assert [p for p in multiprocessing.active_children() if p.name == "evalsum-worker"] == []
+    assert record_paths(tmp_path / "r" / "runs") == []  # nothing half-done is published
+
+
+def test_workers_resolve_relative_paths_from_the_callers_folder(
+        data: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jsonl, folder = data
+    first = tmp_path / "first"
+    first.mkdir()
+    monkeypatch.chdir(first)  # where the forkserver may start: its workers must still follow the caller
+    assert cli("run", "-s", "lead3", "--dataset", str(jsonl), "--results", "r", "--jobs", "2") == 0
+    second = tmp_path / "second"
+    shutil.copytree(folder, second / "ext")
+    monkeypatch.chdir(second)
+    assert cli("run", "-s", "files", "-o", "path=ext", "--dataset", str(jsonl), "--results", "r", "--jobs", "2") == 0
+    [path] = record_paths(second / "r" / "runs")
+    assert all(r.status == "ok" for s in load_record(path).systems for r in s.results)
