@@ -33,3 +33,7 @@ class BackendUnavailable(EvalsumError):
 
 class BackendError(EvalsumError):
     """A backend failed on one cluster; the run records it and goes on."""
+
+
+class BackendTimeout(BackendError):
+    """A backend request timed out: a failure of that cluster, not "unavailable"."""
