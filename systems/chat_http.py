@@ -30,6 +30,7 @@ from evalsum.systems.chat_wire import (
     HTTPRefused,
     Progress,
     Reply,
+    StreamBroke,
     StreamError,
     TokenHook,
     fold_event,
@@ -107,6 +108,8 @@ class ChatClient:
             except HTTPRefused as e:
                 if e.status not in (400, 422) or "stream" not in e.detail.lower():
                     raise
+            except StreamBroke:
+                pass  # asked one-shot, the server says what is wrong (or answers after all)
         return self._attempts("POST", self.url, {**body, "stream": False}, chat=True)
 
     def get_json(self, url: str) -> Any:
@@ -174,22 +177,24 @@ class ChatClient:
         conn, target = self._connection(url, quiet=chat and (body or {}).get("stream") is False)
         got = Progress()
         expired = got.expired
-        watchdog = threading.Timer(max(0.0, self.left()), shut, (conn, expired))
+        watchdog = threading.Timer(max(0.0, self.left()), shut, (conn, got, True))
         watchdog.daemon = True
         watchdog.start()
         try:
+            conn.connect()
+            got.sock = conn.sock
             payload = json.dumps(body, sort_keys=True).encode("utf-8") if body is not None else None
             conn.request(method, target, body=payload, headers=self._headers(payload is not None))
             resp = conn.getresponse()
-            self._check_status(url, resp)
+            self._check_status(url, resp, got)
             streamed = "text/event-stream" in (resp.getheader("Content-Type") or "")
             if streamed:
-                data = self._read_stream(conn, resp, got)
+                data = self._read_stream(resp, got)
             else:
-                raw = self._read(conn, resp, got, url)
+                raw = self._read(resp, got, url)
                 data = self._parse(url, raw) if chat else {"json": self._parse_any(url, raw)}
         except (TimeoutError, OSError, http.client.HTTPException) as e:
-            if expired.is_set():
+            if expired.is_set() or (isinstance(e, TimeoutError) and self.left() < 0.05):
                 raise _Transient(self._late(url, got.pieces), timed_out=True) from None
             if isinstance(e, TimeoutError):
                 raise _Transient(self._silent(url, got.pieces), timed_out=True) from None
@@ -200,7 +205,7 @@ class ChatClient:
             raise _Transient(f"connection to {url} failed: {reason(e)}") from None
         finally:
             watchdog.cancel()
-            shut(conn, None)
+            shut(conn, got)
         return Reply(body=data, latency=time.perf_counter() - got.t0, attempts=attempt, streamed=streamed,
                      pieces=got.pieces, first_token_seconds=got.first)
 
@@ -212,13 +217,14 @@ class ChatClient:
         return (f"{url} did not finish within deadline={self.deadline:g} s ({pieces} tokens received; raise it with "
                 "-o deadline=SECONDS, and --timeout above it)")
 
-    def _check_status(self, url: str, resp: http.client.HTTPResponse) -> None:
+    def _check_status(self, url: str, resp: http.client.HTTPResponse, got: Progress) -> None:
         if 300 <= resp.status < 400:
             where = resp.getheader("Location") or "?"
             raise self.fail(f"HTTP {resp.status} from {url} redirects to {where}; redirects are not followed "
                             "(the request carries the API key): set base_url to the final address")
         if resp.status < 400:
             return
+        self._arm(got, self.timeout)
         detail = snippet(resp.read(MAX_ERROR_BODY))
         line = self.redact(f"HTTP {resp.status} {resp.reason} from {url}" + (f": {detail}" if detail else ""))
         if resp.status in RETRY_STATUSES:
@@ -227,17 +233,16 @@ class ChatClient:
             line += f" (OpenAI-compatible routes live under /v1: try base_url={self.base_url.rstrip('/')}/v1)"
         raise HTTPRefused(line, resp.status, self.redact(detail))
 
-    def _arm(self, conn: http.client.HTTPConnection, wait: float) -> None:
-        if conn.sock is not None:
-            conn.sock.settimeout(max(0.001, min(wait, self.left())))
+    def _arm(self, got: Progress, wait: float) -> None:
+        if got.sock is not None:
+            got.sock.settimeout(max(0.001, min(wait, self.left())))
 
-    def _read(self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse, got: Progress,
-              url: str) -> bytes:
+    def _read(self, resp: http.client.HTTPResponse, got: Progress, url: str) -> bytes:
         """The whole body, at most MAX_BODY bytes. A one-shot answer arrives all at the end, so
         silence is bounded by the deadline alone there."""
         chunks, total = [], 0
         while True:
-            self._arm(conn, self.left())
+            self._arm(got, self.left())
             chunk = resp.read1(65536)
             if got.expired.is_set():
                 raise _Transient(self._late(url, 0), timed_out=True)
@@ -248,11 +253,10 @@ class ChatClient:
                 raise self.fail(f"answer from {url} is longer than {MAX_BODY} bytes")
             chunks.append(chunk)
 
-    def _read_stream(self, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse,
-                     got: Progress) -> dict[str, Any]:
+    def _read_stream(self, resp: http.client.HTTPResponse, got: Progress) -> dict[str, Any]:
         buf, total, done = b"", 0, False
         while not done:
-            self._arm(conn, self.timeout)
+            self._arm(got, self.timeout)
             chunk = resp.read1(65536)
             if not chunk:
                 break
@@ -270,7 +274,8 @@ class ChatClient:
         if got.expired.is_set():
             raise _Transient(self._late(self.url, got.pieces), timed_out=True)
         if not done and got.finish is None:
-            raise _Transient(f"stream from {self.url} ended before the answer did ({got.pieces} tokens)")
+            broke = f"stream from {self.url} ended before the answer did ({got.pieces} tokens)"
+            raise StreamBroke(broke) if got.pieces == 0 else _Transient(broke)
         return got.completion()
 
     def _hook(self, pieces: int, text: str) -> None:

@@ -38,6 +38,11 @@ class StreamError(Exception):
     """The server sent an error event inside the stream."""
 
 
+class StreamBroke(Exception):
+    """The stream ended before its first token: some servers (llama-cpp-python) fail a streamed
+    request that way when it cannot start (a prompt over the context), and say why only one-shot."""
+
+
 @dataclass(frozen=True)
 class Reply:
     """A chat.completion object (assembled from the stream when streamed) and how it came."""
@@ -61,6 +66,7 @@ class Progress:
     meta: dict[str, Any] = field(default_factory=dict)
     expired: threading.Event = field(default_factory=threading.Event)
     t0: float = field(default_factory=time.perf_counter)
+    sock: socket.socket | None = None  # kept: http.client drops its own reference once a response will close
 
     def completion(self) -> dict[str, Any]:
         """The streamed pieces as one chat.completion object, like a one-shot answer."""
@@ -111,18 +117,21 @@ def scrub(value: Any, secret: str | None) -> Any:
     return value
 
 
-def shut(conn: http.client.HTTPConnection, expired: threading.Event | None) -> None:
-    """Shut the socket down (the peer sees the disconnect at once, even mid-read); without
-    `expired` (the normal end of a request) also close it. The watchdog passes `expired`."""
-    if expired is not None:
-        expired.set()
-    sock = conn.sock
+def shut(conn: http.client.HTTPConnection, got: Progress, watchdog: bool = False) -> None:
+    """Shut the socket down, so the peer sees the disconnect at once (even mid-read, even while a
+    response object still holds the socket); at the normal end of a request also close it. The
+    deadline watchdog calls this with `watchdog`, only shutting down: the reader closes."""
+    if watchdog:
+        got.expired.set()
+    sock = got.sock or conn.sock
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-    if expired is None:
+        if not watchdog:
+            sock.close()
+    if not watchdog:
         conn.close()
 
 

@@ -78,7 +78,7 @@ class LLMOptions(SystemOptions):
     # A CPU server takes 40-150 s for one summary; streamed, only silence counts against `timeout`
     # (before the first token that is reading the prompt). `deadline` stays under the harness's
     # 300 s per-cluster `--timeout`, so an overrun is reported by this backend with its option.
-    timeout: float = Field(default=120.0, gt=0, description="seconds without a token before giving up")
+    timeout: float = Field(default=180.0, gt=0, description="seconds without a token before giving up")
     deadline: float = Field(default=280.0, gt=0, description="seconds one summary may take in all, retries included")
     retries: int = Field(default=2, ge=0, description="extra attempts after a transport error, silence or 5xx/429")
     backoff: float = Field(default=1.0, ge=0, description="seconds before the first retry; doubles each retry")
@@ -215,7 +215,7 @@ class LLM(Summariser):
             try:
                 with self._slots:
                     reply = client.chat(body, stream=o.stream)
-                return self._summary(client, reply, model, fitted, {"max_tokens": max_tokens, **sampling})
+                return self._summary(client, reply, model, fitted, {"max_tokens": max_tokens, **sampling}, cluster.title)
             except HTTPRefused as e:
                 learned = context_from_error(e.detail)
                 if learned is None:
@@ -229,11 +229,12 @@ class LLM(Summariser):
                 fitted = self.fit(client, server, model, cluster, budget, max_tokens)
         raise AssertionError("unreachable")
 
-    def _summary(self, client: ChatClient, reply: Reply, model: str, fitted: Fitted, sent: dict[str, Any]) -> Summary:
+    def _summary(self, client: ChatClient, reply: Reply, model: str, fitted: Fitted, sent: dict[str, Any],
+                 title: str) -> Summary:
         o = self.opts
         key = client.api_key
         content, choice = self._content(client, reply.body, model)
-        lines, stripped = strip_markdown(scrub(content, key))
+        lines, stripped = strip_markdown(scrub(content, key), title)
         sentences = split_sentences("\n".join(lines))
         if not sentences:
             raise client.fail(f"model {model!r} at {client.url} returned only markup: {content[:80]!r}")

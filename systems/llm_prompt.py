@@ -17,7 +17,7 @@ PLACEHOLDERS = {"words", "title", "documents"}
 def template_path(prompt: str) -> Path:
     """A bare name is a template shipped in systems/prompts/; anything else is a file path."""
     if re.fullmatch(r"[A-Za-z0-9_.-]+", prompt) and not prompt.endswith(".txt"):
-        return Path(str(resources.files("systems") / "prompts" / f"{prompt}.txt"))
+        return Path(str(resources.files("evalsum.systems") / "prompts" / f"{prompt}.txt"))
     return Path(prompt).expanduser()
 
 

@@ -7,8 +7,8 @@ record shows what was removed; the text itself is never rewritten beyond the mar
 are joined with "; ").
 
 Every rule is a pattern in RULES, and a line none of them matches is kept verbatim (a property
-test checks this), with one positional exception: a line directly above a setext underline
-(`====`) is a heading, and goes with its underline.
+test checks this), with two positional exceptions: a line directly above a setext underline
+(`====`) is a heading and goes with its underline, and a <think> block may span lines.
 """
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ LABEL_ONLY = re.compile(r"^\s*(?:#{1,6}\s*)?[*_]*\s*(?:summary|tl;?dr)\s*[*_]*\s
 HEADING_LINE = re.compile(r"^\s*#{1,6}\s+")
 # A bold-only line without sentence punctuation at its end is a title ("**China's Balloon**").
 BOLD_TITLE = re.compile(r"^(?:\*\*[^*\n]*[^.!?*\s]\*\*|__[^_\n]*[^.!?_\s]__)\s*:?\s*$")
+# Before any content, a line wholly in quotes without sentence punctuation is a title too.
+QUOTED_TITLE = re.compile(r"^[\"“][^\"”\n]*[^.!?\"”\s][\"”]\s*$")
 TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 TABLE_ROW = re.compile(r"^\|.*\|$")
 
@@ -71,7 +73,7 @@ DROP_LINE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 RULES: tuple[re.Pattern[str], ...] = (
-    THINK, THINK_CLOSE, INTERJECTION, PREAMBLE, INLINE_PREAMBLE, SIGNOFF, SIGNOFF_TAIL, TABLE_ROW,
+    THINK, THINK_CLOSE, INTERJECTION, PREAMBLE, QUOTED_TITLE, INLINE_PREAMBLE, SIGNOFF, SIGNOFF_TAIL, TABLE_ROW,
     *(p for _, p in DROP_LINE), *(p for _, p in LINE_MARKERS), *(p for _, p, _ in INLINE),
 )
 
@@ -101,11 +103,19 @@ def _clean(line: str, stripped: Counter[str]) -> str:
     return line.strip()
 
 
-def strip_markdown(text: str) -> tuple[list[str], dict[str, int]]:
+def _is_title(line: str, title: str | None) -> bool:
+    """Before any content: the story's own title repeated (in quotes or markup or not), or a quoted line."""
+    if QUOTED_TITLE.match(line):
+        return True
+    return bool(title) and line.strip("\"“”'*_#: ").casefold() == (title or "").strip().casefold()
+
+
+def strip_markdown(text: str, title: str | None = None) -> tuple[list[str], dict[str, int]]:
     """Plain lines of `text` without markup, and how many of each kind of markup went.
 
     A line that held only furniture (a label, a rule, a fence, a heading, a title, a table
     separator, an opening or closing pleasantry) is dropped; every other line keeps its words.
+    `title` is the story's title: a model that opens by repeating it has written a title line.
     """
     stripped: Counter[str] = Counter()
     raw = _without_thinking(text.replace("\r\n", "\n").replace("\r", "\n"), stripped).split("\n")
@@ -128,6 +138,9 @@ def strip_markdown(text: str) -> tuple[list[str], dict[str, int]]:
         if not lines:
             if INTERJECTION.match(line) or PREAMBLE.match(line):
                 stripped["preamble"] += 1
+                continue
+            if _is_title(line, title):
+                stripped["title"] += 1
                 continue
             line, n = INLINE_PREAMBLE.subn("", line, count=1)
             stripped["preamble"] += n

@@ -38,6 +38,7 @@ class Answer:
     gap: float = 0.0  # seconds before each piece
     stall_after: int | None = None  # stop sending after this many pieces, until the client goes
     usage: dict[str, int] | None = None  # sent in a last chunk with no choices
+    broken: bool = False  # open the stream, then end it before any token (as llama-cpp-python does on overflow)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -110,7 +111,11 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
                 ans = srv.next_answer()
                 if ans.delay:
                     srv.release.wait(ans.delay)
-                if ans.pieces is not None and body.get("stream"):
+                if ans.broken and body.get("stream"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                elif ans.pieces is not None and body.get("stream"):
                     self._stream(ans)
                 else:
                     self._send(ans.status, ans.body, headers=ans.headers)
