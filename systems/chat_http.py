@@ -210,7 +210,8 @@ class ChatClient:
                      pieces=got.pieces, first_token_seconds=got.first)
 
     def _silent(self, url: str, pieces: int) -> str:
-        what = f"no token for {self.timeout:g} s after {pieces} tokens" if pieces else f"no answer for {self.timeout:g} s"
+        t = f"{self.timeout:g} s"
+        what = f"no token for {t} after {pieces} tokens" if pieces else f"no answer for {t}"
         return f"{what} from {url} (timeout={self.timeout:g} s of silence; raise it with -o timeout=SECONDS)"
 
     def _late(self, url: str, pieces: int) -> str:
@@ -240,7 +241,8 @@ class ChatClient:
     def _read(self, resp: http.client.HTTPResponse, got: Progress, url: str) -> bytes:
         """The whole body, at most MAX_BODY bytes. A one-shot answer arrives all at the end, so
         silence is bounded by the deadline alone there."""
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while True:
             self._arm(got, self.left())
             chunk = resp.read1(65536)
@@ -270,7 +272,8 @@ class ChatClient:
                 except StreamError as e:
                     raise self.fail(f"error in stream from {self.url}: {e}") from None
                 except (UnicodeDecodeError, ValueError):
-                    raise self.fail(f"malformed event in stream from {self.url}: starts {snippet(line, 60)!r}") from None
+                    start = snippet(line, 60)
+                    raise self.fail(f"malformed event in stream from {self.url}: starts {start!r}") from None
         if got.expired.is_set():
             raise _Transient(self._late(self.url, got.pieces), timed_out=True)
         if not done and got.finish is None:

@@ -58,7 +58,8 @@ class LLMOptions(SystemOptions):
     TRANSPORT: ClassVar[frozenset[str]] = frozenset(
         {"base_url", "timeout", "deadline", "retries", "backoff", "concurrency", "api_key_env", "stream"})
 
-    base_url: str = Field(default="http://localhost:11434/v1", description="OpenAI-compatible API root (Ollama by default)")
+    base_url: str = Field(default="http://localhost:11434/v1",
+                          description="OpenAI-compatible API root (Ollama by default)")
     model: str | None = Field(default=None, min_length=1,
                               description="model id as the server lists it (a llama.cpp file name will do); "
                                           "unset: the one model the server serves")
@@ -71,7 +72,8 @@ class LLMOptions(SystemOptions):
     repeat_penalty: float | None = Field(default=None, gt=0.0, description="llama.cpp and Ollama; 1 is off")
     frequency_penalty: float | None = Field(default=None, ge=-2.0, le=2.0, description="OpenAI and vLLM; 0 is off")
     max_tokens: int | None = Field(default=None, ge=1, description="completion cap; unset: 2 x budget words + 50")
-    max_input_words: int = Field(default=6000, ge=1, description="source words sent at most, before fitting the context")
+    max_input_words: int = Field(default=6000, ge=1,
+                                 description="source words sent at most, before fitting the context")
     context: int | None = Field(default=None, ge=256, description="the server's context window in tokens, where the "
                                 "server does not tell it (then 4096 is assumed)")
     stream: bool = Field(default=True, description="stream the answer (falls back to one-shot where unsupported)")
@@ -215,7 +217,8 @@ class LLM(Summariser):
             try:
                 with self._slots:
                     reply = client.chat(body, stream=o.stream)
-                return self._summary(client, reply, model, fitted, {"max_tokens": max_tokens, **sampling}, cluster.title)
+                sent = {"max_tokens": max_tokens, **sampling}
+                return self._summary(client, reply, model, fitted, sent, cluster.title)
             except HTTPRefused as e:
                 learned = context_from_error(e.detail)
                 if learned is None:

@@ -38,7 +38,8 @@ def load_template(prompt: str) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise ValueError(f"prompt template {str(path)!r} cannot be read (give a name in systems/prompts/ or a file path)") from None
+        raise ValueError(f"prompt template {str(path)!r} cannot be read "
+                         "(give a name in systems/prompts/ or a file path)") from None
     names, invalid = placeholders(text)
     unknown = sorted(names - PLACEHOLDERS)
     if unknown or invalid or "documents" not in names:

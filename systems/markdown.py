@@ -38,7 +38,8 @@ TABLE_ROW = re.compile(r"^\|.*\|$")
 # "Certainly! Below is a summary…:" on a line of its own, or ending in a colon before the summary
 # itself on the same line ("Here's a summary in under 100 words: The balloon...").
 _OPENER = (r"^\s*(?:(?:sure|certainly|of course|absolutely|okay|ok)\b[,!.]*\s*)?"
-           r"(?:here(?:'s| is| are)|below is|below are|the following is)\b[^.!?:\n]{0,160}\bsummar\w*\b[^.!?:\n]{0,100}")
+           r"(?:here(?:'s| is| are)|below is|below are|the following is)\b"
+           r"[^.!?:\n]{0,160}\bsummar\w*\b[^.!?:\n]{0,100}")
 INTERJECTION = re.compile(r"^\s*(?:sure|certainly|of course|absolutely|okay|ok)\b[\s!.,]*$", re.IGNORECASE)
 PREAMBLE = re.compile(_OPENER + r"[:.!]?\s*$", re.IGNORECASE)
 INLINE_PREAMBLE = re.compile(_OPENER + r":\s+(?=\S)", re.IGNORECASE)

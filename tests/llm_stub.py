@@ -143,7 +143,8 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
                 self.wfile.flush()
             if ans.usage is not None:
-                self.wfile.write(b"data: " + json.dumps({"id": "c1", "choices": [], "usage": ans.usage}).encode() + b"\n\n")
+                last_chunk = {"id": "c1", "choices": [], "usage": ans.usage}
+                self.wfile.write(b"data: " + json.dumps(last_chunk).encode() + b"\n\n")
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
 

@@ -103,7 +103,8 @@ def test_base_url_without_v1_gets_a_hint(server: Stub, prepared: Prepared) -> No
 # ---------------------------------------------------------------- context fit
 
 
-def test_prompt_is_fitted_to_the_context_from_props_with_the_servers_tokenizer(server: Stub, prepared: Prepared) -> None:
+def test_prompt_is_fitted_to_the_context_from_props_with_the_servers_tokenizer(server: Stub,
+                                                                               prepared: Prepared) -> None:
     server.models, server.props_ctx, server.tokenize = ["m"], 700, True
     out = build(server).summarise(prepared, Budget(words=100))
     tokens = out.metadata["input"]["tokens"]
@@ -132,7 +133,8 @@ def test_a_stream_that_breaks_before_any_token_is_asked_again_one_shot(server: S
     # llama-cpp-python: a streamed request over the context opens the stream and ends it at once;
     # only a one-shot request gets the 400 that names the window.
     server.models, server.tokenize = ["m"], True
-    server.script = [Answer(broken=True), Answer(400, json.dumps({"error": {"message": LLAMA_CPP_PYTHON_400}}).encode())]
+    overflow = json.dumps({"error": {"message": LLAMA_CPP_PYTHON_400}}).encode()
+    server.script = [Answer(broken=True), Answer(400, overflow)]
     server.default = Answer(pieces=["The balloon fell."])
     out = build(server).summarise(prepared, Budget(words=100))
     assert [r["body"]["stream"] for r in server.chats()] == [True, False, True]

@@ -88,7 +88,8 @@ def test_silence_times_out_and_the_connection_is_closed(server: Stub, prepared: 
     assert abs(gone - failed) < 0.5
 
 
-def test_a_retry_after_silence_starts_only_after_the_first_connection_is_closed(server: Stub, prepared: Prepared) -> None:
+def test_a_retry_after_silence_starts_only_after_the_first_connection_is_closed(server: Stub,
+                                                                                prepared: Prepared) -> None:
     server.script = [Answer(pieces=WORDS, stall_after=1)]
     server.default = Answer(pieces=WORDS)
     out = build(server, timeout=0.4, retries=1).summarise(prepared, Budget(words=100))
@@ -147,7 +148,8 @@ def test_every_body_read_is_bounded(server: Stub, prepared: Prepared, monkeypatc
 # ---------------------------------------------------------------- redirects and the API key
 
 
-def test_redirect_is_not_followed_with_credentials(server: Stub, prepared: Prepared, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redirect_is_not_followed_with_credentials(server: Stub, prepared: Prepared,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVALSUM_API_KEY", KEY)
     with serving(Stub()) as elsewhere:
         server.default = Answer(307, b"", headers={"Location": f"{elsewhere.base_url}/chat/completions"})

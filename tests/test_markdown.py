@@ -24,7 +24,8 @@ from evalsum.systems.markdown import RULES, SETEXT_LINE, strip_markdown
     ("The balloon fell.\n\nI hope this summary helps!", ["The balloon fell."], {"sign-off": 1}),
     ("The balloon fell. I hope this summary helps!", ["The balloon fell."], {"sign-off": 1}),
     ("The balloon fell.\nLet me know if you need more details.", ["The balloon fell."], {"sign-off": 1}),
-    ("I hope this ends soon, Biden said. The balloon fell.", ["I hope this ends soon, Biden said. The balloon fell."], {}),
+    ("I hope this ends soon, Biden said. The balloon fell.",
+     ["I hope this ends soon, Biden said. The balloon fell."], {}),
     ("<think>\nThe user wants a summary.\n</think>\n\nThe balloon fell.", ["The balloon fell."], {"think": 1}),
     ("<think>Unfinished thought that ran out of tokens", [], {"think": 1}),
     ("Reasoning without an opening tag.</think>The balloon fell.", ["The balloon fell."], {"think": 1}),
@@ -36,10 +37,12 @@ from evalsum.systems.markdown import RULES, SETEXT_LINE, strip_markdown
     ("2) second\n(3) third", ["second", "third"], {"numbering": 2}),
     ("> quoted __strong__ `code` [link](http://x.org/a)", ["quoted strong code link"],
      {"blockquote": 1, "bold": 1, "inline code": 1, "link": 1}),
-    ("```\nThe F-22 fired an AIM-9X.\n```\n***", ["The F-22 fired an AIM-9X."], {"code fence": 2, "horizontal rule": 1}),
+    ("```\nThe F-22 fired an AIM-9X.\n```\n***", ["The F-22 fired an AIM-9X."],
+     {"code fence": 2, "horizontal rule": 1}),
     ("snake_case_name and 5 * 3 * 2 stay", ["snake_case_name and 5 * 3 * 2 stay"], {}),
     ("The U.S. said 60,000 feet.", ["The U.S. said 60,000 feet."], {}),
-    ("Officials said here is a summary of events: it fell.", ["Officials said here is a summary of events: it fell."], {}),
+    ("Officials said here is a summary of events: it fell.",
+     ["Officials said here is a summary of events: it fell."], {}),
 ])
 def test_strip_markdown_cases(text: str, lines: list[str], kinds: dict[str, int]) -> None:
     assert strip_markdown(text) == (lines, kinds)
@@ -67,7 +70,8 @@ WORDS = st.sampled_from(['"', "The", "balloon", "fell", "Here", "here's", "is", 
                          "**", "*", "_", "#", "|", "-", "1.", ">", "`", "=", "==", ":", "!", ".", ",", "100-word",
                          "[x](http://y.z)", "U.S.", "60,000", "TL;DR", "Summary:"])
 SENTENCE = st.lists(WORDS, min_size=1, max_size=9).map(" ".join)
-NOISE = st.sampled_from(['"A quoted title"', "## Heading", "---", "=====", "```", "**Title**", "|---|---|", "| a | b |", "- bullet",
+NOISE = st.sampled_from(['"A quoted title"', "## Heading", "---", "=====", "```", "**Title**", "|---|---|",
+                         "| a | b |", "- bullet",
                          "Sure!", "Here is a summary:", "I hope this summary helps!", "<think>hmm</think>", ""])
 
 
