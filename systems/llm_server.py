@@ -59,7 +59,10 @@ def discover(client: ChatClient) -> ServerInfo:
             n = m.get("max_model_len")
             if isinstance(n, int) and n > 0:
                 info.contexts[m["id"]] = n
-    props = client.get_json(client.root + "/props")
+    try:
+        props = client.get_json(client.root + "/props")
+    except HTTPRefused:  # a gateway that guards unknown routes: no props, not a failure
+        props = None
     if isinstance(props, dict):
         settings = props.get("default_generation_settings")
         n = (settings if isinstance(settings, dict) else {}).get("n_ctx", props.get("n_ctx"))
