@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 from pydantic import Field, computed_field, field_validator
 
 from evalsum.contract import Summariser, SystemOptions
-from evalsum.errors import BackendError, EvalsumError
+from evalsum.errors import BackendError, EvalsumError, UsageError
 from evalsum.models import Budget, Prepared, Summary
 from evalsum.systems.chat_http import ChatClient, HTTPRefused, Reply, TokenHook, scrub
 from evalsum.systems.llm_fit import Rendered, render_documents
@@ -160,6 +160,10 @@ class LLM(Summariser):
         self.on_token: TokenHook | None = None
         """Progress hook, called for each streamed piece: (pieces so far, the new text)."""
 
+    def __reduce__(self) -> tuple[type, tuple[LLMOptions]]:
+        # Locks and the server's answers stay behind: a copy in another process starts afresh.
+        return (type(self), (self.opts,))
+
     @property
     def opts(self) -> LLMOptions:
         return self.options  # type: ignore[return-value]
@@ -207,7 +211,10 @@ class LLM(Summariser):
         client = ChatClient(o.base_url, o.timeout, o.retries, o.backoff, deadline=o.deadline,
                             api_key=self._api_key(), on_token=self.on_token)
         server = self._discover(client)
-        model = choose_model(o.model, server.models, client.endpoint("models"))
+        try:
+            model = choose_model(o.model, server.models, client.endpoint("models"))
+        except UsageError as e:  # the listing is the server's text: it may echo the key
+            raise UsageError(client.redact(str(e))) from None
         max_tokens = o.max_tokens or 2 * budget.words + 50
         sampling = {k: getattr(o, k) for k in SAMPLING if getattr(o, k) is not None}
         fitted = self.fit(client, server, model, cluster, budget, max_tokens)

@@ -49,6 +49,7 @@ class Stub:
     default: Answer = field(default_factory=lambda: Answer(200, completion("The balloon was shot down.")))
     models: list[str] | None = None
     props_ctx: int | None = None
+    props_status: int = 0  # answer /props with this error status instead
     tokenize: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
     disconnects: list[float] = field(default_factory=list)
@@ -86,6 +87,8 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
             if self.path == "/v1/models" and srv.models is not None:
                 data = [{"id": m, "object": "model", "owned_by": "me"} for m in srv.models]
                 self._send(200, json.dumps({"object": "list", "data": data}).encode())
+            elif self.path == "/props" and srv.props_status:
+                self._send(srv.props_status, b'{"error": "forbidden"}')
             elif self.path == "/props" and srv.props_ctx is not None:
                 self._send(200, json.dumps({"default_generation_settings": {"n_ctx": srv.props_ctx}}).encode())
             else:

@@ -402,3 +402,15 @@ def test_default_attempts_fit_in_the_harness_time_limit() -> None:
     # option) comes before the harness's generic time-out.
     o = LLMOptions()
     assert o.timeout < o.deadline < DEFAULT_TIMEOUT
+
+
+def test_an_instance_crosses_a_process_boundary_as_its_options(server: Stub, paths: runner.Paths) -> None:
+    import pickle
+
+    llm = registry.build("llm", opts(server, stop='["END"]', top_p="0.5"))
+    prepared = runner.prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+    llm.summarise(prepared, Budget(words=100))
+    copy = pickle.loads(pickle.dumps(llm))
+    assert copy.options == llm.options and copy.options.model_dump() == llm.options.model_dump()
+    copy.summarise(prepared, Budget(words=100))  # a fresh instance: it asks the server about itself again
+    assert [r["path"] for r in server.requests].count("/v1/models") == 2

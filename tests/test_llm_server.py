@@ -142,6 +142,12 @@ def test_a_stream_that_breaks_before_any_token_is_asked_again_one_shot(server: S
     assert prompt_words(server) + 8 + 250 <= 700
 
 
+def test_a_gateway_that_refuses_props_is_not_a_failure(server: Stub, prepared: Prepared) -> None:
+    server.props_status = 403
+    out = build(server, model="x").summarise(prepared, Budget(words=100))
+    assert out.metadata["input"]["context_source"] == "assumed"
+
+
 def test_unknown_context_assumes_a_default_and_the_estimate(server: Stub, prepared: Prepared) -> None:
     out = build(server, model="x").summarise(prepared, Budget(words=100))
     inp = out.metadata["input"]

@@ -180,6 +180,15 @@ def test_key_echoing_server_leaves_no_trace(server: Stub, paths: runner.Paths, m
         assert KEY not in f.read_text()
 
 
+def test_key_in_a_served_model_id_is_redacted_from_the_refusal(server: Stub, prepared: Prepared,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVALSUM_API_KEY", KEY)
+    server.models = [f"model-{KEY}"]
+    with pytest.raises(UsageError) as e:
+        build(server, model="other").summarise(prepared, Budget(words=100))
+    assert str(e.value).endswith("it serves: model-*** (choose with -o model=NAME)")
+
+
 def test_key_echoed_in_a_stream_and_an_error_is_redacted(server: Stub, prepared: Prepared,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVALSUM_API_KEY", KEY)
