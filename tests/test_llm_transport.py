@@ -52,12 +52,12 @@ def build(srv: Stub, **extra: Any) -> Any:
 
 def test_slow_but_steady_stream_does_not_time_out(server: Stub, prepared: Prepared) -> None:
     server.default = Answer(pieces=WORDS, gap=0.1, usage={"prompt_tokens": 700, "completion_tokens": 12})
-    llm = build(server, timeout=0.4, retries=0)
+    llm = build(server, timeout=0.6, retries=0)
     seen: list[tuple[int, str]] = []
     llm.on_token = lambda n, text: seen.append((n, text))
     t0 = time.monotonic()
     out = llm.summarise(prepared, Budget(words=100))
-    assert time.monotonic() - t0 > 1.0  # longer than `timeout` in all, never silent for that long
+    assert time.monotonic() - t0 > 1.2  # twice `timeout` in all, never silent for that long
     assert out.sentences == ["The balloon was shot down off South Carolina.", "It fell."]
     meta = out.metadata
     assert (meta["transport"], meta["streamed_pieces"], meta["finish_reason"]) == ("stream", 12, "stop")
@@ -81,11 +81,11 @@ def test_silence_times_out_and_the_connection_is_closed(server: Stub, prepared: 
     with pytest.raises(BackendTimeout) as e:
         llm.summarise(prepared, Budget(words=100))
     failed = time.monotonic()
-    assert 0.5 <= failed - t0 < 2.0
+    assert 0.5 <= failed - t0 < 4.0  # the stalled server would hold the stream for 20 s
     assert str(e.value) == (f"no token for 0.5 s after 3 tokens from {server.base_url}/chat/completions "
                             "(timeout=0.5 s of silence; raise it with -o timeout=SECONDS) (retries=0)")
     [gone] = disconnects(server, 1)  # the server saw the client go, so it can stop generating
-    assert abs(gone - failed) < 0.5
+    assert abs(gone - failed) < 1.5
 
 
 def test_a_retry_after_silence_starts_only_after_the_first_connection_is_closed(server: Stub,
@@ -103,7 +103,7 @@ def test_a_slow_drip_cannot_outlive_the_deadline(server: Stub, prepared: Prepare
     t0 = time.monotonic()
     with pytest.raises(BackendTimeout) as e:
         llm.summarise(prepared, Budget(words=100))
-    assert time.monotonic() - t0 < 1.6
+    assert time.monotonic() - t0 < 3.0  # the stream alone would take 24 s
     assert str(e.value).startswith(f"{server.base_url}/chat/completions did not finish within deadline=1 s (")
     assert "raise it with -o deadline=SECONDS, and --timeout above it) (1 attempt)" in str(e.value)
     assert len(server.chats()) == 1  # no retry once the deadline is spent
