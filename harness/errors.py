@@ -37,6 +37,10 @@ class BackendError(EvalsumError):
     """A backend failed on one cluster; the run records it and goes on."""
 
 
+class BackendTimeout(BackendError):
+    """A backend call or request did not finish in time: a failure of that cluster, not "unavailable"."""
+
+
 def from_validation(err: ValidationError, path: object, where: str | None = None, *, prefix: str = "",
                     hint: str = "") -> DataError:
     """The one line for a pydantic error: "file:where, field a.b: msg[; hint]" naming its first
@@ -53,5 +57,3 @@ def from_validation(err: ValidationError, path: object, where: str | None = None
         msg = (f"expected text but YAML read {kind} (a ': ' makes a key, brackets make a list); "
                "quote it, e.g. 'Secretary: of State'")
     return DataError(path, f"{where}, {field}" if where else field, f"{msg}; {hint}" if hint else msg)
-class BackendTimeout(BackendError):
-    """A backend call (or one of its requests) did not finish within its time limit."""
