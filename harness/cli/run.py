@@ -10,10 +10,11 @@ from rich.progress import Progress
 
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
+from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
 from evalsum.gold import collection as sources
-from evalsum.models import RecordHeader, ResultLine, Settings
+from evalsum.models import RecordHeader, ResultLine
 from evalsum.run import registry, runner
 from evalsum.run import shards as sharding
 from evalsum.run.timeout import DEFAULT_TIMEOUT
@@ -55,6 +56,9 @@ def run(
     shard: str | None = typer.Option(None, "--shard", help="run only shard i of n, e.g. 2/4 (see `evalsum merge`)"),
     rouge_engine: str = typer.Option("auto", "--rouge-engine",
                                      help="auto (rouge-score-rs when installed), python or rs"),
+    rouge: str = rf.ROUGE, stem: bool = rf.STEM, cut_references: bool = rf.CUT_REFERENCES,
+    rouge_variants: str = rf.VARIANTS, rouge_show: str = rf.SHOW, rouge_bytes: int | None = rf.BYTES,
+    rouge_alpha: float = rf.ALPHA, jackknife: bool = rf.JACKKNIFE,
     references: Path = REFERENCES,
     results: Path = RESULTS,
 ) -> None:
@@ -79,7 +83,9 @@ def run(
     per = split_options(names, option)
     specs: list[tuple[str, Any]] = [(n, per[n]) for n in names]
     paths = runner.Paths(references=references, results=results)
-    settings = Settings(budget=budget, policy=policy, seed=seed)  # type: ignore[arg-type]
+    settings = rf.settings(budget, policy, seed, rouge=rouge, stem=stem, cut_references=cut_references,
+                           variants=rouge_variants, show=rouge_show, rouge_bytes=rouge_bytes, alpha=rouge_alpha,
+                           jackknife=jackknife)
     events = runner.RunEvents()
     show = sys.stderr.isatty() and not as_json
     with Progress(transient=True, disable=not show, console=err()) as bar:
@@ -121,6 +127,7 @@ def print_streamed(path: Path, board: Path) -> None:
     per-system means for large ones."""
     con = out()
     lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    keys = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
     accs: dict[str, report.SystemAccumulator] = {}
     header: RecordHeader | None = None
     hits = total = 0
@@ -128,6 +135,8 @@ def print_streamed(path: Path, board: Path) -> None:
         if isinstance(item, RecordHeader):
             header = item
             accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False) for s in item.systems}
+            show = item.settings.get("rouge_show", "f")  # --rouge-show: F, R or P columns
+            keys = (f"rouge1_{show}", f"rouge2_{show}", f"rougeLsum_{show}", "facts")
         elif isinstance(item, ResultLine):
             res = item.result
             total += 1
@@ -135,7 +144,7 @@ def print_streamed(path: Path, board: Path) -> None:
             accs[item.system].add(res)
             if total <= MAX_PRINTED_RESULTS:
                 m = report.cluster_metrics(res)
-                cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+                cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
                 words = f"{m['words']:.0f}" if "words" in m else "–"
                 failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
@@ -144,7 +153,7 @@ def print_streamed(path: Path, board: Path) -> None:
         lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for name, acc in accs.items():
             m = acc.metrics()
-            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
             words = f"{m['words']:.0f}" if "words" in m else "–"
             lines.append(f"| {name} | {acc.clusters} | {len(acc.failures)} | {' | '.join(cells)} | {words} |")
     con.print("\n".join(lines))

@@ -64,7 +64,11 @@ class Rouge155:
 
     def evaluate(self, peer: TextLines | str, models: Sequence[TextLines | str]) -> dict[str, Score]:
         """One peer against its models: metric name -> the printed line."""
-        return evaluate(self.text(peer), [self.text(m) for m in models], self.options, self._marks)
+        return self.evaluate_texts(self.text(peer), [self.text(m) for m in models])
+
+    def evaluate_texts(self, peer: Text, models: Sequence[Text]) -> dict[str, Score]:
+        """As `evaluate`, on texts already prepared by `text()`."""
+        return evaluate(peer, models, self.options, self._marks)
 
     def averages(self, scores: Mapping[str, Score]) -> dict[str, bootstrap.Interval]:
         """The printed Average_R/P/F of one system and metric; keys are `<eval id>.<system>`."""
@@ -78,7 +82,7 @@ class Rouge155:
         for ev in evaluations:
             models = [self.text(m) for m in ev.models.values()]
             for system, peer in ev.peers.items():
-                got = evaluate(self.text(peer), models, self.options, self._marks)
+                got = self.evaluate_texts(self.text(peer), models)
                 for metric in names:
                     per.setdefault((system, metric), {})[ev.id] = got[metric]
         lines: list[Line] = []
