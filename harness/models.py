@@ -92,6 +92,7 @@ class Cluster(Strict):
     checklist: Checklist | None = None
     sha256: str = Field(description="hash of sources, references and checklist: part of cache keys")
     files: dict[str, str] = Field(default_factory=dict, description="every gold file -> sha256, checklist included")
+    hand_made: bool = Field(default=False, description="cluster.yaml `hand_made: true`: our annotation rules are errors")
 
 
 # ---------------------------------------------------------------- prepared text
@@ -195,7 +196,8 @@ class ClusterScore(Strict):
 
 class ClusterResult(Strict):
     cluster_id: str
-    status: Literal["ok", "failed"]
+    status: Literal["ok", "failed", "not_applicable"] = Field(description="not_applicable: the system cannot run on "
+                                                                          "this cluster by design (human, 1 reference)")
     error: str | None = None
     summary: BudgetedSummary | None = None
     scores: ClusterScore | None = None

@@ -83,8 +83,16 @@ def _means(per: dict[str, dict[str, float]], clusters: Iterable[str]) -> dict[st
     return out
 
 
+# ROUGE settings of issue 17: compared only when they differ from the default, so baselines blessed
+# before they existed still match a default run.
+ROUGE_SETTINGS = {"rouge": "rouge-score", "cut_references": False, "rouge_variants": [], "rouge_bytes": None,
+                  "rouge_alpha": 0.5, "jackknife": False}
+
+
 def score_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: settings[k] for k in SCORE_SETTINGS if k in settings}
+    out = {k: settings[k] for k in SCORE_SETTINGS if k in settings}
+    out.update({k: settings[k] for k, default in ROUGE_SETTINGS.items() if settings.get(k, default) != default})
+    return out
 
 
 def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = None) -> Baseline:
@@ -103,7 +111,7 @@ def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = No
     out = {}
     for name in sorted(wanted):
         rec, run = latest[name]
-        failed = [r for r in run.results if r.status != "ok"]
+        failed = [r for r in run.results if r.status == "failed"]
         if failed:
             raise UsageError(f"cannot bless {name}: it failed on {failed[0].cluster_id} in run {rec.run_id} "
                              f"({failed[0].error}); fix it and run again, or leave it out with --system")

@@ -146,7 +146,8 @@ def print_streamed(path: Path, board: Path) -> None:
                 m = report.cluster_metrics(res)
                 cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
                 words = f"{m['words']:.0f}" if "words" in m else "–"
-                failed = f"FAILED: {' '.join((res.error or '').split())}"  # one table row, whatever the error holds
+                failed = (f"FAILED: {' '.join((res.error or '').split())}" if res.status == "failed"  # one table row
+                          else "n/a (needs two or more references)")
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:

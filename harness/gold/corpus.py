@@ -21,6 +21,8 @@ class ClusterMeta(BaseModel):
     # The id names folders and cache entries, so it must not be a path ("../x") or empty.
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
     title: str = Field(min_length=1)
+    hand_made: bool = Field(default=False, description="references written to our annotation rules (validate "
+                                                       "enforces them); imported data leaves this out")
 
 
 _WORD = re.compile(r"[^\W_]")  # a letter or digit: the least a text needs to be scored
@@ -116,7 +118,8 @@ def load_cluster(directory: Path) -> Cluster:
     hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
     digest = sha256("\n".join(f"{k} {v}" for k, v in sorted(hashes.items())).encode())
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
-                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
+                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())),
+                   hand_made=meta.hand_made)
 
 
 def file_hashes(cluster: Cluster) -> dict[str, str]:

@@ -118,6 +118,9 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
     results-folder problem, not the backend's: it stops the run (DataError, exit 2)."""
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
+    if system.leave_one_out and len(cluster.references) < 2:  # human: nothing to score against
+        return ClusterResult(cluster_id=cluster.id, status="not_applicable", seconds=0.0,
+                             error=f"not applicable: needs two or more references, this cluster has {len(cluster.references)}")
     key = cache_key(system.name, system.version, system.options.model_dump(mode="json"),
                     generation_input(cluster, system), budget.words)
     summary = cache.get(key) if system.cacheable else None
