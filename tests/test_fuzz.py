@@ -163,8 +163,9 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
     for line in sink.lines:
         r = line.result
         if r.status == "failed":
-            assert r.error in ("summarise() returned an empty summary",
-                               "fuzz:summaries/: the human row needs at least two references"), r.error
+            assert r.error == "summarise() returned an empty summary", r.error
+        elif r.status == "not_applicable":  # the human row on a single-reference cluster
+            assert line.system == "human" and len(cluster.references) == 1 and r.scores is None
         else:
             assert r.scores is not None and r.summary is not None
             loo = line.system in {s.name for s in CORE if s.leave_one_out}  # scores are means over references
