@@ -57,13 +57,14 @@ def main() -> None:
     clusters = four_reference_clusters(args.clusters)
     prepared = [prepare(c.id, c.title, c.documents) for c in clusters]
     summaries = [lead(p) for p in prepared]
-    print(f"{len(clusters)} clusters x 4 references; summaries of {sum(len(' '.join(s).split()) for s in summaries) / len(summaries):.0f} words")
+    mean_words = sum(len(" ".join(s).split()) for s in summaries) / len(summaries)
+    print(f"{len(clusters)} clusters x 4 references; summaries of {mean_words:.0f} words")
     for name, settings in PROFILES.items():
         times = []
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             scorer = Scorer(settings)
-            for c, p, s in zip(clusters, prepared, summaries):
+            for c, p, s in zip(clusters, prepared, summaries, strict=False):
                 scorer.score(s, scorer.gold(c, p))
             times.append(time.perf_counter() - t0)
         print(f"{name:<58} median {statistics.median(times):6.2f} s  (min {min(times):.2f} s, {args.repeats} repeats)")
@@ -80,11 +81,11 @@ def main() -> None:
 def rouge_only(settings: Settings, clusters: list[Cluster], summaries: list[list[str]]) -> None:
     if settings.rouge == "rouge155":
         prof = Profile(settings)
-        for c, s in zip(clusters, summaries):
+        for c, s in zip(clusters, summaries, strict=False):
             prof.score(s, prof.gold([r.text for r in c.references]))
         return
     stem = Stemmer(settings.stemmer)
-    for c, s in zip(clusters, summaries):
+    for c, s in zip(clusters, summaries, strict=False):
         refs = [tokenize_sentences(split_sentences(r.text), stem) for r in c.references]
         rouge.score(tokenize_sentences(s, stem), refs, settings.policy)
 

@@ -256,7 +256,8 @@ class Record(RunMeta):
 RougeVariant = Literal["rouge1", "rouge2", "rouge3", "rouge4", "rougeL", "rougeLsum", "rougeW", "rougeSU4"]
 ROUGE_SCORE_VARIANTS: tuple[RougeVariant, ...] = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 # rouge155's rougeLsum is ROUGE-1.5.5's ROUGE-L: the union LCS over sentences, one per line.
-ROUGE155_VARIANTS: tuple[RougeVariant, ...] = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeLsum", "rougeW", "rougeSU4")
+ROUGE155_VARIANTS: tuple[RougeVariant, ...] = ("rouge1", "rouge2", "rouge3", "rouge4", "rougeLsum", "rougeW",
+                                               "rougeSU4")
 
 
 class Settings(Strict):
@@ -285,5 +286,6 @@ class Settings(Strict):
         if self.rouge != "rouge155" and (self.rouge_bytes is not None or self.jackknife or self.rouge_alpha != 0.5):
             raise ValueError("rouge_bytes, rouge_alpha and jackknife need rouge=rouge155")
         if self.rouge == "rouge155" and self.policy == "mean":
-            raise ValueError("ROUGE-1.5.5 pools the references (-f A, policy pooled) or takes the best (-f B, policy max)")
+            raise ValueError("ROUGE-1.5.5 pools the references (-f A, policy pooled) or takes the best "
+                             "(-f B, policy max)")
         return self

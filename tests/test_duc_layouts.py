@@ -28,8 +28,8 @@ def test_duc2007_update_task_each_subset_gets_its_own_references() -> None:
     subject = {"D0703": "the river bridge", "D0706": "the mountain railway"}
     for cid, refs in got.items():
         topic, sub = cid[:5], cid[-1]
-        assert refs == {a: f"Reference {topic}-{sub} by {a}: stage {sub} of {subject[topic]} goes on.\nThe council met.\n"
-                        for a in ("A", "C", "F")}, cid
+        want = "Reference {t}-{s} by {a}: stage {s} of {subj} goes on.\nThe council met.\n"
+        assert refs == {a: want.format(t=topic, s=sub, a=a, subj=subject[topic]) for a in ("A", "C", "F")}, cid
 
 
 def test_duc2007_update_task_subsets_are_not_merged() -> None:

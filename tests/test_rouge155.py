@@ -34,7 +34,7 @@ def test_word_cut_counts_raw_whitespace_words_and_a_leading_blank() -> None:
 
 
 def test_byte_cut_splits_words_and_characters() -> None:
-    assert cut_bytes(lines_of(["abc", "défg"]), 5) == [b"abc", "d".encode() + "é".encode()[:1]]
+    assert cut_bytes(lines_of(["abc", "défg"]), 5) == [b"abc", b"d" + "é".encode()[:1]]
 
 
 def test_rouge1_pooled_by_hand() -> None:

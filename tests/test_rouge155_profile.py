@@ -16,7 +16,7 @@ from evalsum.metrics.scorer import Scorer
 from evalsum.metrics.signature import signature
 from evalsum.models import Settings
 from evalsum.store.records import load_record, record_paths
-from systems.files import as_lines
+from evalsum.systems.files import as_lines
 from tests.conftest import CLUSTER_DIR, REFERENCES, cli
 
 SUMMARY = ["China urges calm as Pentagon says second spy balloon spotted over Latin America.",
@@ -37,7 +37,8 @@ def test_scorer_equals_the_perl_flags_on_the_bundled_cluster() -> None:
     direct = Rouge155(parse_flags("-n 2 -m -l 100 -2 4 -u".split())).evaluate(
         SUMMARY, [r.text for r in cluster.references])
     assert set(got) == {"rouge1", "rouge2", "rougeLsum", "rougeSU4"}
-    for key, name in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeLsum", "ROUGE-L"), ("rougeSU4", "ROUGE-SU4")):
+    pairs = (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeLsum", "ROUGE-L"), ("rougeSU4", "ROUGE-SU4"))
+    for key, name in pairs:
         assert (got[key].r, got[key].p, got[key].f) == (direct[name].r, direct[name].p, direct[name].f)
     assert 0 < got["rouge1"].r < 1
 
@@ -128,7 +129,7 @@ def test_files_lines_option_keeps_lines_as_sentences() -> None:
 def test_files_backend_reads_lines_as_given(tmp_path: Path) -> None:
     from evalsum.models import Budget
     from evalsum.run.runner import prepare_cluster
-    from systems.files import Files, FilesOptions
+    from evalsum.systems.files import Files, FilesOptions
     (tmp_path / "balloon-2023-02.txt").write_text("The U.S. said so. Then it left.\nA second line\n", "utf-8")
     prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
     as_given = Files(FilesOptions(path=tmp_path, lines=True)).summarise(prepared, Budget())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from importlib import resources
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,8 @@ def printed(report: Report, opts: Options) -> tuple[dict, dict]:  # type: ignore
     for ln in report.lines:
         s = ln.score
         if opts.pooling == 1:
-            lines[(ln.system, ln.metric, ln.eval_id)] = (f"{s.counts.model:.0f}", f"{s.counts.peer:.0f}", f"{s.counts.hit:.0f}")
+            c = s.counts
+            lines[(ln.system, ln.metric, ln.eval_id)] = (f"{c.model:.0f}", f"{c.peer:.0f}", f"{c.hit:.0f}")
         else:
             lines[(ln.system, ln.metric, ln.eval_id)] = (f"{s.r:.5f}", f"{s.p:.5f}", f"{s.f:.5f}")
     avgs = {(sy, m, stat): (f"{iv.value:.5f}", f"{iv.low:.5f}", f"{iv.high:.5f}")
@@ -127,4 +128,5 @@ def test_shipped_exception_list_is_the_vectors_copy() -> None:
     raw = data.joinpath("wordnet_exceptions.tsv").read_bytes()
     assert hashlib.sha256(raw).hexdigest() == "9664417fabf7d23f3b962e76244c917f225a182b5aa703807e3588d74c026c6d"
     assert len(load_exceptions()) == 5_930
-    assert "WordNet 2.0 Copyright 2003 by Princeton University" in data.joinpath("WORDNET-LICENSE.txt").read_text("utf-8")
+    notice = data.joinpath("WORDNET-LICENSE.txt").read_text("utf-8")
+    assert "WordNet 2.0 Copyright 2003 by Princeton University" in notice

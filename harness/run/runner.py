@@ -119,8 +119,9 @@ def run_one(system: Summariser, cluster: Cluster, prepared: Prepared, gold: Gold
     budget = Budget(words=scorer.settings.budget)
     t0 = time.perf_counter()
     if system.leave_one_out and len(cluster.references) < 2:  # human: nothing to score against
+        n = len(cluster.references)
         return ClusterResult(cluster_id=cluster.id, status="not_applicable", seconds=0.0,
-                             error=f"not applicable: needs two or more references, this cluster has {len(cluster.references)}")
+                             error=f"not applicable: needs two or more references, this cluster has {n}")
     key = cache_key(system.name, system.version, system.options.model_dump(mode="json"),
                     generation_input(cluster, system), budget.words)
     summary = cache.get(key) if system.cacheable else None

@@ -32,8 +32,8 @@ from pathlib import Path
 from evalsum.errors import DataError
 from evalsum.gold.dataset import DatasetCluster, validate_cluster
 
-MODEL_NAME = re.compile(r"^(?P<set>[A-Za-z0-9_-]+)\.M\.(?P<size>[A-Za-z0-9]+)\.(?P<task>[A-Za-z0-9]+)\.(?P<annotator>[A-Za-z0-9]+)$",
-                        re.IGNORECASE)
+MODEL_NAME = re.compile(r"^(?P<set>[A-Za-z0-9_-]+)\.M\.(?P<size>[A-Za-z0-9]+)\.(?P<task>[A-Za-z0-9]+)"
+                        r"\.(?P<annotator>[A-Za-z0-9]+)$", re.IGNORECASE)
 MODEL_HINT = "SET.M.SIZE.TASK.ANNOTATOR, e.g. D30001.M.100.T.A or d30001.m.100.t.a"
 SET_NAME = re.compile(r"^(?P<topic>[A-Za-z]*\d+)(?P<selector>[A-Za-z]?)(?:-(?P<subset>[A-Za-z]))?$")
 DOC = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL | re.IGNORECASE)
@@ -75,7 +75,8 @@ def _decode(path: Path, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise DataError(path, f"line {line}", f"not valid {encoding} (byte {e.start}); pass --encoding, e.g. latin-1") from None
+        raise DataError(path, f"line {line}",
+                        f"not valid {encoding} (byte {e.start}); pass --encoding, e.g. latin-1") from None
     except LookupError:
         raise DataError(path, None, f"unknown encoding {encoding!r}") from None
 
@@ -199,14 +200,15 @@ def match_sets(folders: list[Path], set_names: list[str], models_dir: Path) -> d
     for folder in folders:
         names = [s for s in set_names if set_matches(folder.name, s)]
         if len(names) > 1:
-            raise DataError(folder, None, f"ambiguous: model summaries of sets {', '.join(names)} all match this folder")
+            raise DataError(folder, None,
+                            f"ambiguous: model summaries of sets {', '.join(names)} all match this folder")
         if not names:
             hint = folder.name.upper()
             parsed = parse_set(folder.name)
             if parsed is not None:
                 hint = parsed.topic.upper() + (f"-{parsed.subset.upper()}" if parsed.subset else "")
-            raise DataError(folder, None, f"no model summaries in {models_dir} for this set (expected {hint}.M.100.T.A; "
-                                          f"names are {MODEL_HINT})")
+            raise DataError(folder, None, f"no model summaries in {models_dir} for this set "
+                                          f"(expected {hint}.M.100.T.A; names are {MODEL_HINT})")
         if names[0] in claimed:
             raise DataError(folder, None, f"ambiguous: set {names[0]}'s model summaries also match {claimed[names[0]]}")
         claimed[names[0]] = folder

@@ -88,9 +88,9 @@ def averages(scores: Mapping[str, Score], options: Options,
         model = drawn([s.counts.model for s in rows])
         peer = drawn([s.counts.peer for s in rows])
         hit = drawn([s.counts.hit for s in rows])
-        r_s = [h / m if m > 0 else 0.0 for h, m in zip(hit.tolist(), model.tolist())]
-        p_s = [h / p if p > 0 else 0.0 for h, p in zip(hit.tolist(), peer.tolist())]
-        f_s = [f_measure(r, p, options.alpha) for r, p in zip(r_s, p_s)]
+        r_s = [h / m if m > 0 else 0.0 for h, m in zip(hit.tolist(), model.tolist(), strict=True)]
+        p_s = [h / p if p > 0 else 0.0 for h, p in zip(hit.tolist(), peer.tolist(), strict=True)]
+        f_s = [f_measure(r, p, options.alpha) for r, p in zip(r_s, p_s, strict=True)]
     else:
         r_s, p_s, f_s = ((drawn(v) / n).tolist() for v in
                          ([s.r for s in rows], [s.p for s in rows], [s.f for s in rows]))

@@ -60,7 +60,8 @@ def signature_parts(settings: Settings, packages: dict[str, str]) -> list[str]:
     return [f"rouge:rouge155-1.5.5-evalsum-{packages.get('evalsum', '?')}", "tok:rouge155-bytes",
             f"stem:{'wordnet2.0-exc+porter-rouge155' if settings.stemmer else 'none'}",
             f"refs:{'best-B' if settings.policy == 'max' else 'pooled-A'}", "split:lines-as-given",
-            f"flags:{flags(settings).replace(' -', ',-').replace(' ', '=')}", f"jackknife:{'yes' if settings.jackknife else 'no'}"]
+            f"flags:{flags(settings).replace(' -', ',-').replace(' ', '=')}",
+            f"jackknife:{'yes' if settings.jackknife else 'no'}"]
 
 
 _NAMES = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rouge3": "ROUGE-3", "rouge4": "ROUGE-4",
