@@ -17,7 +17,7 @@ from evalsum.metrics.scorer import Scorer
 from evalsum.models import Budget, Checklist, Cluster, ClusterScore, Document, Fact, Probe, Reference, Settings, Summary
 from evalsum.run import registry, runner
 from evalsum.run.budget import enforce_budget
-from evalsum.text import clean_lines, parse_date_header, prepare_document, split_sentences
+from evalsum.text import clean_lines, count_words, parse_date_header, prepare_document, split_sentences
 from evalsum.text.normalise import Normaliser
 
 # 50 examples keep the suite fast; EVALSUM_FUZZ_EXAMPLES=2000 for a long local hunt.
@@ -142,7 +142,7 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
         summary = system.summarise(prepared, budget, refs if system.uses_references else ())
         assert isinstance(summary, Summary)
         shown = enforce_budget(summary, budget)
-        assert 0 <= shown.words <= words and shown.words == sum(len(s.split()) for s in shown.sentences)
+        assert 0 <= shown.words <= words and shown.words == sum(count_words(s) for s in shown.sentences)
         assert shown.truncated == (shown.original_words > shown.words)
         if system.leave_one_out:
             if len(gold.authors) < 2:

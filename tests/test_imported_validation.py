@@ -81,6 +81,11 @@ def test_no_phantom_word_or_sentence_from_punctuation() -> None:
     assert split_sentences("***\n?? Then it left.") == ["?? Then it left."]
     budgeted = enforce_budget(Summary(sentences=split_sentences("Is it true??\nIt is.")), Budget(words=4))
     assert budgeted.sentences == ["Is it true??", "It"] and budgeted.words == 4
+    # a dash or a lone "??" is kept in the text but is no budget word; a "sentence" of them is dropped
+    budgeted = enforce_budget(Summary(sentences=["The balloon — a spy craft — flew ??", "--", "Then more."]),
+                              Budget(words=7))
+    assert budgeted.sentences == ["The balloon — a spy craft — flew ??", "Then"]
+    assert (budgeted.words, budgeted.original_words) == (7, 8)
 
 
 def test_jsonl_import_of_any_dataset_with_plain_strings(tmp_path: Path, capsys) -> None:
