@@ -4,7 +4,8 @@ same budget and metrics as every built-in.
 Two layouts:
 
 - a folder with one UTF-8 file per cluster, `<cluster-id>.txt`, split into sentences by
-  `evalsum.text.split_sentences` (a line break always ends a sentence);
+  `evalsum.text.split_sentences` (a line break always ends a sentence), or, with `-o lines=true`,
+  one sentence per line exactly as given (ROUGE-1.5.5's SPL files);
 - a JSONL file, one object per line: `{"cluster": ID, "system": NAME, "summary": TEXT or
   [SENTENCES], "metadata": {...}}` (`metadata` optional). One file may hold several systems;
   `-o system=NAME` picks one, and is required when there are several.
@@ -35,6 +36,8 @@ class FilesOptions(SystemOptions):
     path: Path = Field(description="folder of <cluster-id>.txt files, or a .jsonl file")
     system: str | None = Field(default=None, description="JSONL only: which `system` to score")
     label: str | None = Field(default=None, description="leaderboard name suffix (default: system or folder name)")
+    lines: bool = Field(default=False, description="one sentence per line, as given: never re-split (ROUGE-1.5.5's "
+                                                   "SPL files; what the rouge155 profile reads)")
 
 
 class ExternalSummary(BaseModel):
@@ -91,6 +94,12 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
     return out, sha
 
 
+def as_lines(text: str) -> list[str]:
+    """`-o lines=true`: each non-blank line is one sentence, kept as written (leading blanks count
+    as a word for ROUGE-1.5.5's -l, so they are not stripped)."""
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+
+
 class Files(Summariser[FilesOptions]):
     name: ClassVar[str] = "files"
     version: ClassVar[str] = "1"
@@ -128,25 +137,28 @@ class Files(Summariser[FilesOptions]):
     def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         opts = self.options
         if not self.entries:
-            return self._from_folder(opts.path, cluster.cluster_id)
+            return self._from_folder(opts.path, cluster.cluster_id, opts.lines)
         got = self.entries.get((cluster.cluster_id, self.picked))
         if got is None:
             raise BackendError(f"no summary for cluster {cluster.cluster_id!r} and system {self.picked!r} in {opts.path}")
         no, entry = got
-        sentences = split_sentences(entry.summary) if isinstance(entry.summary, str) else [
-            " ".join(s.split()) for s in entry.summary if s.strip()]
+        if isinstance(entry.summary, str):
+            sentences = as_lines(entry.summary) if opts.lines else split_sentences(entry.summary)
+        else:
+            sentences = [s for s in entry.summary if s.strip()] if opts.lines else [
+                " ".join(s.split()) for s in entry.summary if s.strip()]
         if not sentences:
             raise BackendError(f"{opts.path}:line {no}: empty summary for cluster {cluster.cluster_id!r}")
         meta = {**entry.metadata, "source": str(opts.path), "line": no, "system": entry.system, "sha256": self.sha}
         return Summary(sentences=sentences, metadata=meta)
 
     @staticmethod
-    def _from_folder(folder: Path, cluster_id: str) -> Summary:
+    def _from_folder(folder: Path, cluster_id: str, lines: bool) -> Summary:
         path = folder / f"{cluster_id}.txt"
         if not path.is_file():
             raise BackendError(f"no summary for cluster {cluster_id!r}: expected {path}")
         text, sha = _read(path)
-        sentences = split_sentences(text)
+        sentences = as_lines(text) if lines else split_sentences(text)
         if not sentences:
             raise BackendError(f"{path}: empty summary")
         return Summary(sentences=sentences, metadata={"source": str(path), "sha256": sha})

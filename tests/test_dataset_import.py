@@ -249,13 +249,14 @@ def test_duc_set_without_models_is_an_error(tmp_path: Path) -> None:
     shutil.copytree(DUC_MODELS, models)
     (models / "D30002.M.100.T.C").unlink()
     (models / "notes.txt").write_text("x")
-    with pytest.raises(DataError, match=r"d30002t: no model summaries in .* \(named like D30002.M.100.T.A\)"):
+    with pytest.raises(DataError, match=r"d30002t: no model summaries in .* \(expected D30002.M.100.T.A; names"):
         list(duc.iter_clusters(DUC_DOCS, models))
     (models / "D30002.M.100.T.C").write_text("Frost hit the orchards.\n")
     (models / "D39999.M.100.T.A").write_text("Unused.\n")
     skipped: list[str] = []
     assert len(list(duc.iter_clusters(DUC_DOCS, models, skipped=skipped))) == 2
-    assert [s.split(": ", 1)[1] for s in skipped] == ["not named like D30001.M.100.T.A",
+    assert [s.split(": ", 1)[1] for s in skipped] == ["not a model summary name (SET.M.SIZE.TASK.ANNOTATOR, "
+                                                      "e.g. D30001.M.100.T.A or d30001.m.100.t.a)",
                                                       "set D39999 has model summaries but no document folder"]
 
 

@@ -43,7 +43,7 @@ def test_folder_summary_is_split_scored_and_traceable(tmp_path: Path, paths: Pat
     [srun] = evaluate(RunPlan(systems=[SystemSpec(backend="files", options={"path": str(folder)})],
                               paths=paths)).systems
     assert srun.system.name == "files:prod-llm"
-    assert srun.system.options == {"path": str(folder), "system": None, "label": None}
+    assert srun.system.options == {"path": str(folder), "system": None, "label": None, "lines": False}
     [res] = srun.results
     assert res.status == "ok" and res.summary is not None and res.scores is not None
     assert res.summary.sentences == split_sentences(SUMMARY)

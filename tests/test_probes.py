@@ -57,5 +57,5 @@ def test_correct_wording_trips_no_probe(sentence: str) -> None:
 
 
 def test_bundled_references_trip_no_probe_and_validate_is_clean() -> None:
-    problems, _ = validation.check_cluster(CLUSTER)
+    problems, _, _ = validation.check_cluster(CLUSTER)
     assert problems == []

@@ -15,7 +15,7 @@ import pytest
 import evalsum
 from evalsum.errors import BackendError, BackendTimeout, BackendUnavailable, DataError, UsageError
 from evalsum.gold import dataset, synthetic
-from evalsum.models import Failure
+from evalsum.models import Failure, Settings
 from evalsum.run import runner
 from evalsum.run.cluster import failure_of
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
@@ -101,8 +101,8 @@ def test_a_schema_1_record_is_refused_with_one_clear_line(tmp_path: Path, paths:
     path = runner.run_to_disk(RunPlan(systems=["lead3"], paths=paths))
     lines = path.read_text(encoding="utf-8").splitlines()
     header = json.loads(lines[0])
-    assert header["schema_version"] == 2 and header["settings"] == {"budget": 100, "policy": "pooled",
-                                                                      "stemmer": True, "seed": 0}
+    assert header["schema_version"] == 2 and header["settings"] == Settings().model_dump(mode="json")
+    assert header["settings"]["budget"] == 100 and header["settings"]["policy"] == "pooled"
     old = tmp_path / "old.jsonl"
     old.write_text("\n".join([json.dumps({**header, "schema_version": 1}), *lines[1:]]) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as e:

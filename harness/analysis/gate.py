@@ -83,8 +83,17 @@ def _means(per: dict[str, dict[str, float]], clusters: Iterable[str]) -> dict[st
     return out
 
 
+# ROUGE settings of issue 17: compared only when they differ from the default, so baselines blessed
+# before they existed still match a default run.
+ROUGE_SETTINGS = {"rouge": "rouge-score", "cut_references": False, "rouge_variants": [], "rouge_bytes": None,
+                  "rouge_alpha": 0.5, "jackknife": False}
+
+
 def score_settings(settings: Settings) -> dict[str, Any]:
-    return settings.model_dump(mode="json", include=set(SCORE_SETTINGS))
+    data = settings.model_dump(mode="json")
+    out = {k: data[k] for k in SCORE_SETTINGS}
+    out.update({k: data[k] for k, default in ROUGE_SETTINGS.items() if data.get(k, default) != default})
+    return out
 
 
 def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = None) -> Baseline:
@@ -103,7 +112,7 @@ def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = No
     out = {}
     for name in sorted(wanted):
         rec, run = latest[name]
-        failed = [r for r in run.results if r.status != "ok"]
+        failed = [r for r in run.results if r.status == "failed"]
         if failed:
             raise UsageError(f"cannot bless {name}: it failed on {failed[0].cluster_id} in run {rec.run_id} "
                              f"({failed[0].failure}); fix it and run again, or leave it out with --system")

@@ -18,13 +18,15 @@ def validate(
 
     Example: evalsum validate
     """
-    problems, summary = validation.validate_all(references)
+    problems, warnings, summary = validation.validate_all(references)
     if as_json:
-        emit_json({"problems": problems, "summary": summary})
+        emit_json({"problems": problems, "warnings": warnings, "summary": summary})
     else:
         for line in summary:
-            out().print(line)
+            out().print(line, markup=False)
+        for w in warnings:
+            err().print(f"warning: {w}", markup=False)
         for p in problems:
-            err().print(f"error: {p}")
+            err().print(f"error: {p}", markup=False)
     if problems:
         raise typer.Exit(2)

@@ -9,9 +9,10 @@ from rich.progress import Progress
 
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
+from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
-from evalsum.models import RecordHeader, ResultLine, Settings
+from evalsum.models import RecordHeader, ResultLine
 from evalsum.run import registry, runner
 from evalsum.run import shards as sharding
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
@@ -55,6 +56,9 @@ def run(
     shard: str | None = typer.Option(None, "--shard", help="run only shard i of n, e.g. 2/4 (see `evalsum merge`)"),
     rouge_engine: str = typer.Option("auto", "--rouge-engine",
                                      help="auto (rouge-score-rs when installed), python or rs"),
+    rouge: str = rf.ROUGE, stem: bool = rf.STEM, cut_references: bool = rf.CUT_REFERENCES,
+    rouge_variants: str = rf.VARIANTS, rouge_show: str = rf.SHOW, rouge_bytes: int | None = rf.BYTES,
+    rouge_alpha: float = rf.ALPHA, jackknife: bool = rf.JACKKNIFE,
     references: Path = REFERENCES,
     results: Path = RESULTS,
 ) -> None:
@@ -77,10 +81,12 @@ def run(
     if rouge_engine not in ("auto", "python", "rs"):
         raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
     per = split_options(names, option)
+    settings = rf.settings(budget, policy, seed, rouge=rouge, stem=stem, cut_references=cut_references,
+                           variants=rouge_variants, show=rouge_show, rouge_bytes=rouge_bytes, alpha=rouge_alpha,
+                           jackknife=jackknife)
     plan = RunPlan(systems=tuple(SystemSpec(backend=n, options=registry.pairs_to_dict(n, per[n])) for n in names),
                    clusters=tuple(cluster) or None, dataset=dataset, shard=sharding.parse(shard) if shard else None,
-                   settings=Settings(budget=budget, policy=policy, seed=seed),  # type: ignore[arg-type]
-                   paths=Paths(references=references, results=results), use_cache=not no_cache,
+                   settings=settings, paths=Paths(references=references, results=results), use_cache=not no_cache,
                    timeout=timeout or None, jobs=jobs, rouge_engine=rouge_engine)  # type: ignore[arg-type]
     events = runner.RunEvents()
     show = sys.stderr.isatty() and not as_json
@@ -129,6 +135,7 @@ def print_streamed(path: Path, board: Path) -> None:
     per-system means for large ones."""
     con = out()
     lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    keys = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
     accs: dict[str, report.SystemAccumulator] = {}
     header: RecordHeader | None = None
     hits = total = 0
@@ -136,6 +143,8 @@ def print_streamed(path: Path, board: Path) -> None:
         if isinstance(item, RecordHeader):
             header = item
             accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False) for s in item.systems}
+            show = item.settings.rouge_show  # --rouge-show: F, R or P columns
+            keys = (f"rouge1_{show}", f"rouge2_{show}", f"rougeLsum_{show}", "facts")
         elif isinstance(item, ResultLine):
             res = item.result
             total += 1
@@ -143,16 +152,17 @@ def print_streamed(path: Path, board: Path) -> None:
             accs[item.system].add(res)
             if total <= MAX_PRINTED_RESULTS:
                 m = report.cluster_metrics(res)
-                cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+                cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
                 words = f"{m['words']:.0f}" if "words" in m else "–"
-                failed = f"FAILED: {' '.join(str(res.failure).split())}"  # one table row, whatever the error holds
+                failed = (f"FAILED: {' '.join(str(res.failure).split())}" if res.status == "failed"  # one table row
+                          else "n/a (needs two or more references)")
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:
         lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for name, acc in accs.items():
             m = acc.metrics()
-            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")]
+            cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
             words = f"{m['words']:.0f}" if "words" in m else "–"
             lines.append(f"| {name} | {acc.clusters} | {len(acc.failures)} | {' | '.join(cells)} | {words} |")
     con.print("\n".join(lines), markup=False)

@@ -43,6 +43,7 @@ def import_(
     if fmt != "jsonl" and summaries is None:
         raise UsageError(f"--format {fmt} needs --summaries (the {'summaries file' if fmt == 'multi-news' else 'model summaries folder'})")
     skipped: list[str] = []
+    attached: list[duc.Attached] = []
 
     def items() -> Iterator[tuple[str, DatasetCluster]]:
         if fmt == "jsonl":
@@ -50,13 +51,20 @@ def import_(
         if fmt == "multi-news":
             return multinews.iter_clusters(source, summaries, id_prefix, encoding)  # type: ignore[arg-type]
         skipped.clear()
-        return duc.iter_clusters(source, summaries, encoding, skipped)  # type: ignore[arg-type]
+        attached.clear()
+        return duc.iter_clusters(source, summaries, encoding, skipped, attached)  # type: ignore[arg-type]
 
     report = writer.write_clusters(items, out_dir, force)
     if as_json:
-        emit_json({"out": str(report.out), "written": report.written, "replaced": report.replaced, "skipped": skipped})
+        emit_json({"out": str(report.out), "written": report.written, "replaced": report.replaced, "skipped": skipped,
+                   "attached": {a.folder.name: {"documents": a.documents, "references": dict(a.references)}
+                                for a in attached}})
         return
     con = out()
+    for a in attached:  # DUC/TAC: what each cluster got, so a mis-attached reference shows at once
+        refs = ", ".join(f"{who}={name}" for who, name in a.references)
+        con.print(f"{a.folder.name}: {len(a.documents)} documents ({', '.join(a.documents)}); "
+                  f"{len(a.references)} references ({refs})", markup=False)
     con.print(f"imported {len(report.written)} clusters into {report.out}"
               + (f" ({len(report.replaced)} replaced)" if report.replaced else ""))
     for line in skipped:

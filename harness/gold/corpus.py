@@ -42,6 +42,8 @@ class ClusterMeta(BaseModel):
     id: str = Field(description="letters, digits, '.', '_' and '-'; names the cluster in records and caches",
                     json_schema_extra={"pattern": SAFE_NAME.pattern})
     title: str = Field(min_length=1, description="the story in one line, as a reader would name it")
+    hand_made: bool = Field(default=False, description="references written to our annotation rules (validate "
+                                                       "enforces them); imported data leaves this out")
 
     @field_validator("id")
     @classmethod
@@ -130,7 +132,8 @@ def load_cluster(directory: Path) -> Cluster:
     hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
     digest = cluster_digest(hashes)
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
-                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())))
+                   references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())),
+                   hand_made=meta.hand_made)
 
 
 def file_hashes(cluster: Cluster) -> dict[str, str]:

@@ -76,6 +76,12 @@ class DatasetCluster(BaseModel):
     def _id(cls, v: str) -> str:
         return check_name(v, "cluster id") or v
 
+    @field_validator("documents", "references", mode="before")
+    @classmethod
+    def _plain_strings(cls, v: Any) -> Any:
+        """Any dataset of {id, documents, references}: a plain string stands for {"text": ...}."""
+        return [{"text": x} if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
+
     @model_validator(mode="after")
     def _unique_authors(self) -> DatasetCluster:
         seen: set[str] = set()

@@ -3,6 +3,10 @@
 A checklist is only trustworthy if its facts are grounded (each matches a source sentence), used
 (each is stated by a reference) and its probes are clean (no reference trips one, and each probe
 is grounded in a source or marked `external`).
+
+Our annotation rules (no copied run of more than 8 words, two or more references, 90-110 words)
+are errors only for clusters marked `hand_made: true` in cluster.yaml; for imported data they are
+warnings, and `validate` says which applies.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from evalsum.errors import DataError
 from evalsum.gold import corpus
 from evalsum.metrics import facts as factsm
 from evalsum.models import Cluster
-from evalsum.text import prepare, split_sentences
+from evalsum.text import prepare, split_sentences, words
 from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
@@ -26,33 +30,56 @@ def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
 
 
-def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
-    """(problems, info lines) for one loaded cluster."""
-    problems: list[str] = []
-    info: list[str] = []
-    ck_path = f"{cluster.path}/checklist.yaml"
-    prepared = prepare(cluster.id, cluster.title, cluster.documents)
+REFERENCE_WORDS = (90, 110)  # our annotators' length rule (the budget is 100 words)
+
+
+def annotation_findings(cluster: Cluster) -> list[str]:
+    """Our own annotation rules (copy runs, two or more references, 90-110 words). Imported data
+    (DUC, TAC, Multi-News) was written to other rules, so for it these are warnings only."""
+    found: list[str] = []
     sources = "\n".join(d.text for d in cluster.documents)
     src_grams = _ngrams(sources, MAX_SHARED_RUN + 1)
+    low, high = REFERENCE_WORDS
     for r in cluster.references:
         shared = _ngrams(r.text, MAX_SHARED_RUN + 1) & src_grams
         if shared:
-            problems.append(f"{cluster.path}/{r.path}: copies a run of more than {MAX_SHARED_RUN} words from a source: "
-                            f"{' '.join(sorted(shared)[0])!r}")
-        info.append(f"  reference {r.author}: {r.words} words")
+            found.append(f"{cluster.path}/{r.path}: copies a run of more than {MAX_SHARED_RUN} words from a source: "
+                         f"{' '.join(sorted(shared)[0])!r}")
+        n = len(words(r.text))
+        if not low <= n <= high:
+            found.append(f"{cluster.path}/{r.path}: has {n} words (our references have {low} to {high})")
     if len(cluster.references) < 2:
-        problems.append(f"{cluster.path}/summaries: needs at least two references (has {len(cluster.references)})")
+        found.append(f"{cluster.path}/summaries: needs at least two references (has {len(cluster.references)}); "
+                     "the human row is not applicable here")
+    return found
+
+
+def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
+    """(problems, warnings, info lines) for one loaded cluster."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    info: list[str] = []
+    ck_path = f"{cluster.path}/checklist.yaml"
+    prepared = prepare(cluster.id, cluster.title, cluster.documents)
+    if cluster.hand_made:
+        info.append("  hand-made (cluster.yaml hand_made: true): the annotation rules are errors")
+        problems += annotation_findings(cluster)
+    else:
+        info.append("  imported (no hand_made: true in cluster.yaml): the annotation rules are warnings")
+        warnings += annotation_findings(cluster)
+    for r in cluster.references:
+        info.append(f"  reference {r.author}: {len(words(r.text))} words")
     if cluster.checklist is None:
         info.append("  no checklist.yaml: fact scoring is off for this cluster")
-        return problems, info
+        return problems, warnings, info
     if not cluster.checklist.facts and not cluster.checklist.probes:
         problems.append(f"{ck_path}: {EMPTY_CHECKLIST}")
-        return problems, info
+        return problems, warnings, info
     norm = Normaliser()
     try:
         compiled = factsm.compile_checklist(cluster.checklist, norm)
     except factsm.PatternError as e:
-        return problems + [f"{ck_path}: item {e.item_id}: {e}"], info
+        return problems + [f"{ck_path}: item {e.item_id}: {e}"], warnings, info
     src = factsm.tokenise([s.text for s in prepared.sentences], norm)
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
@@ -74,7 +101,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str]]:
         if p.id in externals and grounded is not None:
             problems.append(f"{ck_path}: probe {p.id} is marked external but matches a source sentence: {grounded!r}")
     info.append(f"  checklist: {len(compiled.facts)} facts, {len(compiled.probes)} probes")
-    return problems, info
+    return problems, warnings, info
 
 
 def unfinished(directory: Path) -> list[str]:
@@ -101,13 +128,15 @@ def unfinished(directory: Path) -> list[str]:
     return out
 
 
-def validate_all(root: Path) -> tuple[list[str], list[str]]:
+def validate_all(root: Path) -> tuple[list[str], list[str], list[str]]:
+    """(problems, warnings, info) over every cluster under `root`; only problems fail `validate`."""
     problems: list[str] = []
+    warnings: list[str] = []
     info: list[str] = []
     try:
         dirs = corpus.discover(root)
     except DataError as e:
-        return [str(e)], info
+        return [str(e)], warnings, info
     for d in dirs:
         try:
             cluster = corpus.load_cluster(d)
@@ -115,7 +144,8 @@ def validate_all(root: Path) -> tuple[list[str], list[str]]:
             problems += [str(e)] + [p for p in unfinished(d) if p != str(e)]
             continue
         info.append(f"{cluster.id}: {len(cluster.documents)} sources, {len(cluster.references)} references")
-        p, i = check_cluster(cluster)
+        p, w, i = check_cluster(cluster)
         problems += p
+        warnings += w
         info += i
-    return problems, info
+    return problems, warnings, info

@@ -9,6 +9,7 @@ from evalsum.errors import DataError
 from evalsum.metrics import facts as factsm
 from evalsum.metrics import quality, rouge
 from evalsum.metrics.aggregate import mean as fmean
+from evalsum.metrics.rouge155 import profile as r155
 from evalsum.metrics.tokens import Stemmer, Tokenized, tokenize_sentences
 from evalsum.models import PRF, Cluster, ClusterScore, FactHit, FactScore, Prepared, Settings
 from evalsum.text import prepare, split_sentences
@@ -28,6 +29,7 @@ class Gold:
     weights: dict[str, float]
     ref_counts: dict[str, int]
     sources: quality.SourceGold | None = None  # cleaned sources, for faithfulness and style
+    ref_155: list[r155.Text] | None = None  # the references as the rouge155 profile reads them
 
 
 @dataclass
@@ -40,12 +42,16 @@ class Scorer:
     def __post_init__(self) -> None:
         self.stemmer = Stemmer(self.settings.stemmer)
         self.norm = Normaliser()
+        self.profile = r155.Profile(self.settings) if self.settings.rouge == "rouge155" else None
+        self.types = self.settings.rouge_variants or rouge.ROUGE_TYPES
 
     def gold(self, cluster: Cluster, prepared: Prepared | None = None) -> Gold:
         """Everything scoring needs from a cluster, built once; pass `prepared` to reuse its cleaning."""
         if not cluster.references:
             raise DataError(cluster.path, "summaries/", "cluster has no reference summaries")
-        sents = [split_sentences(r.text) for r in cluster.references]
+        cut = self.settings.cut_references and self.profile is None
+        sents = [split_sentences(r155.cut_reference_text(r.text, self.settings.budget) if cut else r.text)
+                 for r in cluster.references]
         compiled = None
         if cluster.checklist is not None:
             try:
@@ -59,11 +65,13 @@ class Scorer:
         prepared = prepared or prepare(cluster.id, cluster.title, cluster.documents)
         return Gold(cluster.id, [r.author for r in cluster.references], sents,
                     [tokenize_sentences(s, self.stemmer) for s in sents], ref_facts, compiled, weights, counts,
-                    quality.prepare_sources(prepared, self.norm))
+                    quality.prepare_sources(prepared, self.norm),
+                    self.profile.gold([r.text for r in cluster.references]) if self.profile else None)
 
     def score(self, sentences: Sequence[str], gold: Gold) -> ClusterScore:
         pred = tokenize_sentences(list(sentences), self.stemmer)
-        scores = rouge.score(pred, gold.ref_rouge, self.settings.policy, engine=self.engine)
+        scores = (self.profile.score(sentences, gold.ref_155 or []) if self.profile else
+                  rouge.score(pred, gold.ref_rouge, self.settings.policy, self.types, self.engine))
         return self._score(scores, self._analyse(sentences, gold), gold, gold.weights, gold.ref_counts)
 
     def _analyse(self, sentences: Sequence[str], gold: Gold) -> list[Normalised]:
@@ -91,7 +99,9 @@ class Scorer:
         for i, author in enumerate(gold.authors):
             others = [j for j in range(n) if j != i]
             pred = tokenize_sentences(list(sentences_of[i]), self.stemmer)
-            scores = rouge.score(pred, [gold.ref_rouge[j] for j in others], self.settings.policy, engine=self.engine)
+            scores = (self.profile.score(sentences_of[i], [(gold.ref_155 or [])[j] for j in others], False)
+                      if self.profile else rouge.score(pred, [gold.ref_rouge[j] for j in others],
+                                                       self.settings.policy, self.types, self.engine))
             w = factsm.default_weights(gold.checklist, [gold.ref_facts[j] for j in others]) if gold.checklist else {}
             per[author] = self._score(scores, self._analyse(sentences_of[i], gold), gold, w, None)
         mean = _mean_scores(list(per.values()))

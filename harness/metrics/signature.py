@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from evalsum.metrics.quality import SIGNATURE as QUALITY_SIGNATURE
+from evalsum.metrics.rouge155 import profile as rouge155
 from evalsum.models import Settings
 
 PACKAGES = ("evalsum", "rouge-score", "rouge-score-rs", "nltk", "pydantic", "numpy")
@@ -25,16 +26,19 @@ def package_versions() -> dict[str, str]:
 def signature(settings: Settings, packages: dict[str, str] | None = None, engine: str = "python") -> str:
     """`engine` is the ROUGE counting path that ran: `python`, or `rouge-score-rs-<version>`."""
     pk = packages or package_versions()
+    rouge_parts = (rouge155.signature_parts(settings, pk) if settings.rouge == "rouge155" else [
+        f"rouge:rouge-score-{pk.get('rouge-score', '?')}", f"engine:{engine}", "tok:rouge-score",
+        f"stem:{'porter-nltk-' + pk.get('nltk', '?') if settings.stemmer else 'none'}",
+        f"refs:{settings.policy}", "split:punkt-noparams+newline"])
+    # Only non-default report settings are added, so default signatures stay as they were.
+    report = ([f"rouge-variants:{'+'.join(settings.rouge_variants)}"] if settings.rouge_variants else []) + (
+        [f"rouge-show:{settings.rouge_show}"] if settings.rouge_show != "f" else [])
     parts = [
         f"evalsum:{pk.get('evalsum', '?')}",
         f"metrics:{METRICS_VERSION}",
-        f"rouge:rouge-score-{pk.get('rouge-score', '?')}",
-        f"engine:{engine}",
-        "tok:rouge-score",
-        f"stem:{'porter-nltk-' + pk.get('nltk', '?') if settings.stemmer else 'none'}",
-        f"refs:{settings.policy}",
-        "split:punkt-noparams+newline",
-        f"budget:{settings.budget}w-system-only",
+        *rouge_parts,
+        *report,
+        f"budget:{settings.budget}w-{'system+refs' if settings.cut_references else 'system-only'}",
         "facts:lexical-stem-sentence",
         QUALITY_SIGNATURE,
         f"seed:{settings.seed}",

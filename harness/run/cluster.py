@@ -151,6 +151,9 @@ class ClusterWork:
         backend = system.backend
         budget = Budget(words=self.scorer.settings.budget)
         t0 = time.perf_counter()
+        if isinstance(backend, ReferenceReader) and backend.leave_one_out and len(cluster.references) < 2:
+            # the human row has nothing to score against: shown as not applicable, not as a failure
+            return ClusterResult(cluster_id=cluster.id, status="not_applicable", seconds=0.0)
         key = cache_key(backend.name, backend.version, backend.options.model_dump(mode="json"),
                         generation_input(cluster, backend), budget.words)
         summary = self.cache.get(key) if backend.cacheable else None

@@ -1,6 +1,8 @@
 """Words: the budget's unit, and the one list of English function words."""
 from __future__ import annotations
 
+import re
+
 # English function words (the usual IR list): they carry no topic. Metrics and backends add their
 # own extras to this one list rather than keeping copies.
 FUNCTION_WORDS = frozenset(
@@ -15,5 +17,18 @@ FUNCTION_WORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Whitespace words: the unit of the budget and of word counts, identical for every system."""
+    """Whitespace tokens, identical for every system; `count_words` says which of them are words."""
     return text.split()
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def is_word(token: str) -> bool:
+    """A token made only of punctuation ("??", "—", "...") is no word: it never counts against the budget."""
+    return _LETTER_OR_DIGIT.search(token) is not None
+
+
+def count_words(text: str) -> int:
+    """The budget's unit: whitespace tokens holding at least one letter or digit."""
+    return sum(1 for t in text.split() if is_word(t))

@@ -1,0 +1,139 @@
+"""The rouge155 profile inside evalsum: Settings -> flags, the Scorer hook, jackknifing, the human
+row, the signature and the CLI switches."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from evalsum.gold import corpus
+from evalsum.metrics.rouge155 import profile
+from evalsum.metrics.rouge155.corpus import Rouge155
+from evalsum.metrics.rouge155.options import parse_flags
+from evalsum.metrics.scorer import Scorer
+from evalsum.metrics.signature import signature
+from evalsum.models import Settings
+from evalsum.store.records import load_record, record_paths
+from evalsum.systems.files import as_lines
+from tests.conftest import CLUSTER_DIR, REFERENCES, cli
+
+SUMMARY = ["China urges calm as Pentagon says second spy balloon spotted over Latin America.",
+           "The US postponed a trip by Antony Blinken to Beijing."]
+DUC = Settings(rouge="rouge155", cut_references=True, rouge_variants=("rouge1", "rouge2", "rougeLsum", "rougeSU4"))
+
+
+def test_settings_map_to_the_duc_flags() -> None:
+    assert profile.flags(DUC) == "-n 2 -m -l 100 -2 4 -u -f A -p 0.5"
+    assert profile.flags(Settings(rouge="rouge155", stemmer=False, policy="max", rouge_bytes=665,
+                                  rouge_variants=("rouge4", "rougeW"))) == "-n 4 -b 665 -w 1.2 -x -f B -p 0.5"
+
+
+def test_scorer_equals_the_perl_flags_on_the_bundled_cluster() -> None:
+    cluster = corpus.load_cluster(CLUSTER_DIR)
+    scorer = Scorer(DUC)
+    got = scorer.score(SUMMARY, scorer.gold(cluster)).rouge
+    direct = Rouge155(parse_flags("-n 2 -m -l 100 -2 4 -u".split())).evaluate(
+        SUMMARY, [r.text for r in cluster.references])
+    assert set(got) == {"rouge1", "rouge2", "rougeLsum", "rougeSU4"}
+    pairs = (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeLsum", "ROUGE-L"), ("rougeSU4", "ROUGE-SU4"))
+    for key, name in pairs:
+        assert (got[key].r, got[key].p, got[key].f) == (direct[name].r, direct[name].p, direct[name].f)
+    assert 0 < got["rouge1"].r < 1
+
+
+def test_jackknife_is_the_mean_over_every_n_minus_1_subset() -> None:
+    cluster = corpus.load_cluster(CLUSTER_DIR)
+    refs = [r.text for r in cluster.references]
+    scorer = Scorer(DUC.model_copy(update={"jackknife": True}))
+    got = scorer.score(SUMMARY, scorer.gold(cluster)).rouge["rouge2"]
+    r155 = Rouge155(parse_flags("-n 2 -m -l 100".split()))
+    folds = [r155.evaluate(SUMMARY, refs[:i] + refs[i + 1:])["ROUGE-2"] for i in range(len(refs))]
+    assert len(folds) == 4
+    assert got.r == pytest.approx(sum(f.r for f in folds) / 4, abs=1e-12)
+    assert got.f == pytest.approx(sum(f.f for f in folds) / 4, abs=1e-12)
+
+
+def test_human_row_scores_each_reference_against_the_others() -> None:
+    cluster = corpus.load_cluster(CLUSTER_DIR)
+    scorer = Scorer(DUC.model_copy(update={"jackknife": True}))
+    gold = scorer.gold(cluster)
+    refs = [r.text for r in cluster.references]
+    per = scorer.leave_one_out(gold, [as_lines(t) for t in refs]).leave_one_out
+    assert per is not None
+    r155 = Rouge155(parse_flags("-n 2 -m -l 100".split()))
+    want = r155.evaluate(refs[0], refs[1:])["ROUGE-1"]
+    got = per[cluster.references[0].author].rouge["rouge1"]
+    assert (got.r, got.p, got.f) == (want.r, want.p, want.f)
+
+
+def test_signature_records_every_rouge_setting_and_keeps_the_default() -> None:
+    pk = {"evalsum": "0.1.0", "rouge-score": "0.1.2", "nltk": "3.9"}
+    default = signature(Settings(), pk)
+    assert "|rouge:rouge-score-0.1.2|engine:python|tok:rouge-score|stem:porter-nltk-3.9|refs:pooled|" in default
+    assert "|budget:100w-system-only|" in default and "rouge-show" not in default
+    sig = signature(DUC.model_copy(update={"jackknife": True, "rouge_show": "r"}), pk)
+    for part in ("rouge:rouge155-1.5.5-evalsum-0.1.0", "stem:wordnet2.0-exc+porter-rouge155", "split:lines-as-given",
+                 "flags:-n=2,-m,-l=100,-2=4,-u,-f=A,-p=0.5", "jackknife:yes", "budget:100w-system+refs",
+                 "rouge-variants:rouge1+rouge2+rougeLsum+rougeSU4", "rouge-show:r"):
+        assert f"|{part}|" in sig
+    assert "stem:none" in signature(Settings(stemmer=False), pk)
+
+
+def test_settings_refuse_what_an_engine_cannot_do() -> None:
+    with pytest.raises(ValidationError, match="rouge3 not available with rouge=rouge-score"):
+        Settings(rouge_variants=("rouge3",))
+    with pytest.raises(ValidationError, match="need rouge=rouge155"):
+        Settings(jackknife=True)
+    with pytest.raises(ValidationError, match="pools the references"):
+        Settings(rouge="rouge155", policy="mean")
+
+
+def test_cut_references_cuts_the_rouge_score_path_too() -> None:
+    cluster = corpus.load_cluster(CLUSTER_DIR)
+    cut = Scorer(Settings(budget=20, cut_references=True)).gold(cluster)
+    assert all(len(t.flat) <= 25 for t in cut.ref_rouge)  # 20 words; a word may give two tokens
+    whole = Scorer(Settings(budget=20)).gold(cluster)
+    assert all(len(t.flat) > 60 for t in whole.ref_rouge)
+
+
+def test_cli_run_with_the_profile(tmp_path: Path, capsys) -> None:
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--rouge", "rouge155", "--cut-references", "--rouge-variants", "rouge2,rougeSU4",
+               "--rouge-show", "r", "--references", str(REFERENCES), "--results", str(res)) == 0
+    out = capsys.readouterr().out
+    assert "flags:-n=2,-m,-l=100,-2=4,-u,-x,-f=A,-p=0.5" in out
+    [path] = record_paths(res / "runs")
+    rec = load_record(path)
+    assert rec.settings.rouge == "rouge155" and rec.settings.rouge_show == "r"
+    scores = rec.systems[0].results[0].scores
+    assert scores is not None and set(scores.rouge) == {"rouge2", "rougeSU4"}
+    assert json.loads((res / "leaderboard.json").read_text())["rows"][0]["signature"] == rec.signature
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--rouge-variants", "rouge3"), "rouge3 not available with rouge=rouge-score"),
+    (("--jackknife",), "need rouge=rouge155"),
+    (("--rouge", "perl"), "--rouge:"),
+])
+def test_cli_refuses_bad_rouge_switches(tmp_path: Path, capsys, args: tuple[str, ...], message: str) -> None:
+    code = cli("run", "-s", "lead3", *args, "--references", str(REFERENCES), "--results", str(tmp_path))
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_files_lines_option_keeps_lines_as_sentences() -> None:
+    assert as_lines("  One. Two.\n\nThree??\r\n") == ["  One. Two.", "Three??"]
+
+
+def test_files_backend_reads_lines_as_given(tmp_path: Path) -> None:
+    from evalsum.models import Budget
+    from evalsum.run.cluster import prepare_cluster
+    from evalsum.systems.files import Files, FilesOptions
+    (tmp_path / "balloon-2023-02.txt").write_text("The U.S. said so. Then it left.\nA second line\n", "utf-8")
+    prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
+    as_given = Files(FilesOptions(path=tmp_path, lines=True)).summarise(prepared, Budget())
+    split = Files(FilesOptions(path=tmp_path)).summarise(prepared, Budget())
+    assert as_given.sentences == ["The U.S. said so. Then it left.", "A second line"]
+    assert split.sentences == ["The U.S. said so.", "Then it left.", "A second line"]
