@@ -62,6 +62,16 @@ def checklist_edit(old: str, new: str) -> Callable[[Env], None]:
     return go
 
 
+def backtracking_pattern(pattern: str) -> Callable[[Env], None]:
+    """A checklist regex that backtracks, and a reference sentence long enough to make it hang
+    the standard `re` engine (issue 16: `re:(a+)+$` hung `run` and `validate`)."""
+    def go(env: Env) -> None:
+        checklist_edit('["postpone", "re:put off"]', f'["re:{pattern}"]')(env)
+        ref = env.cdir / "summaries" / "annotator-a.txt"
+        ref.write_text(ref.read_text(encoding="utf-8") + "Blinken said " + "a" * 4000 + "b.\n", encoding="utf-8")
+    return go
+
+
 def duplicate_cluster(env: Env) -> None:
     shutil.copytree(env.cdir, env.refs / "zz-copy")
 
@@ -230,6 +240,10 @@ CATALOGUE = [
          (CK + ":item blinken-trip:", "invalid regular expression")),
     Case("checklist-regex-too-large", RUN, checklist_edit('"re:put off"', '"re:a{99999999999}"'), 2,
          (CK + ":item blinken-trip:", "invalid regular expression")),
+    Case("checklist-regex-nested-repeat", RUN, backtracking_pattern("(a+)+$"), 2,
+         ("re:(a+)+$: regular expression ran over 1 s on a 4015-character text",)),
+    Case("checklist-regex-overlapping-repeat", ("validate", "--references", "{refs}"), backtracking_pattern("(a|aa)+$"),
+         2, ("re:(a|aa)+$: regular expression ran over 1 s",)),
     Case("checklist-pattern-without-words", RUN, checklist_edit('"postpone"', '"!!!"'), 2,
          (CK + ":item blinken-trip:", "has no words")),
     Case("checklist-fact-without-patterns", RUN, checklist_edit('[["balloon"], ["Latin America"]]', "[]"), 2,
