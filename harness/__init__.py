@@ -9,13 +9,7 @@ resolved lazily, so `import evalsum` costs nothing until a function is used:
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("evalsum")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled source tree
-    __version__ = "0+unknown"
 
 # Public name -> the module that defines it; imported on first use (PEP 562).
 _LAZY = {
@@ -26,6 +20,12 @@ __all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on use: importlib.metadata costs 0.1 s, before stop handlers exist
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("evalsum")
+        except PackageNotFoundError:  # pragma: no cover - running from an uninstalled source tree
+            return "0+unknown"
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'evalsum' has no attribute {name!r}")

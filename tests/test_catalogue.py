@@ -232,8 +232,9 @@ CATALOGUE = [
     Case("no-reference-summaries", RUN, remove("summaries"), 2, ("{cdir}:summaries/:", "no reference summaries")),
     Case("checklist-yaml-syntax-error", RUN, checklist_edit("  - id: blinken-trip", "  - id: [blinken-trip"), 2,
          (CK + ":line 6:", "YAML syntax error")),
-    Case("checklist-unknown-field", RUN, checklist_edit("    statement: A second", "    colour: red\n    statement: A second"),
-         2, (CK + ":field facts.0.colour:", "Extra inputs are not permitted")),
+    Case("checklist-unknown-field", RUN,
+         checklist_edit("    statement: A second", "    colour: red\n    statement: A second"), 2,
+         (CK + ":field facts.0.colour:", "Extra inputs are not permitted")),
     Case("checklist-duplicate-fact-ids", RUN, checklist_edit("id: blinken-trip", "id: second-balloon"), 2,
          (CK + ":field facts:", "duplicate id 'second-balloon'")),
     Case("checklist-invalid-regex", RUN, checklist_edit('"re:put off"', '"re:put (off"'), 2,
@@ -259,7 +260,8 @@ CATALOGUE = [
          ("unknown option 'colour' for system 'lead-k'", "Allowed: k, lead")),
     Case("invalid-option-value", run_as("lead-k", "-o", "k=many"), None, 2,
          ("invalid option 'k' for system 'lead-k'", "valid integer")),
-    Case("option-below-minimum", run_as("lead-k", "-o", "k=0"), None, 2, ("invalid option 'k'", "greater than or equal to 1")),
+    Case("option-below-minimum", run_as("lead-k", "-o", "k=0"), None, 2,
+         ("invalid option 'k'", "greater than or equal to 1")),
     Case("option-not-key-value", run_as("lead-k", "-o", "k"), None, 2, ("option 'k' for 'lead-k' is not key=value",)),
     Case("budget-zero", (*RUN, "--budget", "0"), None, 2, ("--budget", "got 0")),
     Case("budget-negative", (*RUN, "--budget", "-5"), None, 2, ("--budget", "got -5")),
@@ -293,7 +295,8 @@ CATALOGUE = [
          ("{runs}/", "not-summary on balloon-2023-02", "returned str, not a Summary"),
          then=failure_recorded("not a Summary")),
     Case("backend-hangs-past-timeout", run_as("hangs", "--timeout", "0.5"), None, 2,
-         ("{runs}/", "hangs on balloon-2023-02: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
+         ("{runs}/", "hangs on balloon-2023-02: timed out after 0.5 s"),
+         then=failure_recorded("timed out after 0.5 s")),
     Case("backend-unavailable", run_as("down"), None, 3,
          ("{runs}/", "backend unavailable: down on balloon-2023-02", "refused the connection"),
          then=failure_recorded("unavailable:")),
@@ -305,7 +308,8 @@ CATALOGUE = [
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[c.id for c in CATALOGUE])
-def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   capsys: pytest.CaptureFixture[str]) -> None:
     plugins.register(monkeypatch)
     env = make_env(tmp_path)
     if case.breaker is not None:
@@ -341,12 +345,14 @@ def test_bom_crlf_date_header_is_parsed(tmp_path: Path, capsys: pytest.CaptureFi
     env = make_env(tmp_path)
     before = {d: open(p, "rb").read() for d, p in ((p.stem, p) for p in (env.cdir / "sources").glob("*.txt"))}
     assert cli("inspect", "balloon-2023-02", "--json", "--references", str(env.refs)) == 0
-    want = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]]) for d in json.loads(capsys.readouterr().out)["documents"]}
+    want = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]])
+            for d in json.loads(capsys.readouterr().out)["documents"]}
     bom_crlf(env)
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in p.read_bytes()
                for p in (env.cdir / "sources").glob("*.txt")) and before
     assert cli("inspect", "balloon-2023-02", "--json", "--references", str(env.refs)) == 0
-    got = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]]) for d in json.loads(capsys.readouterr().out)["documents"]}
+    got = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]])
+           for d in json.loads(capsys.readouterr().out)["documents"]}
     assert got == want  # same dates, same sentences: BOM and CRLF change nothing
     assert got["001_2ef700c44a78353f"][0] == "2023-02-04"
     assert sum(1 for d, _ in got.values() if d) >= 4

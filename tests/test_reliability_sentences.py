@@ -112,8 +112,8 @@ def test_ten_megabyte_line_is_linear() -> None:
 
 
 def test_text_with_no_breaks_is_cut_at_spaces_in_bounded_windows() -> None:
-    """No sentence break in 100 kB through Punkt, nor in 1 MB with no space at all: still bounded windows, under 4x the line in
-    total, and every character kept."""
+    """No sentence break in 100 kB through Punkt, nor in 1 MB with no space at all: still
+    bounded windows, under 4x the line in total, and every character kept."""
     for line in ("word " * 20_000, "x" * 1_000_000, "a.b " * 25_000):
         counting = Counting(sentences._punkt() if len(line) < 300_000 else DotSpace())
         got = split_line(line.strip(), counting)
@@ -133,8 +133,8 @@ def test_split_sentences_uses_the_windows(monkeypatch: pytest.MonkeyPatch) -> No
 
 TRICKY = ['Go!! Now.', 'acting!!! I promise.', 'He said "yes."Then left.', '(Sent one.) Sent two.', 'end."--Next one.',
           'Mr. Smith came.', 'J. K. Rowling wrote.', 'No. 5 won.', 'It was 3.5 m.', 'Wait... what?', 'x.y.z. Next.',
-          '"Why?" she asked.', 'end.) Then.', 'A. B. C. Done.', '\u201ccurly.\u201d Next.', 'Stop.") Go.', 'Yes.No. Maybe.',
-          'He said "yes."Mr. Smith left.', 'Ok."--Dr. Who came.']
+          '"Why?" she asked.', 'end.) Then.', 'A. B. C. Done.', '\u201ccurly.\u201d Next.', 'Stop.") Go.',
+          'Yes.No. Maybe.', 'He said "yes."Mr. Smith left.', 'Ok."--Dr. Who came.']
 
 
 @pytest.mark.parametrize("tricky", TRICKY)
