@@ -15,7 +15,7 @@ import typer
 
 from evalsum import entry
 from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
-from evalsum.cli.app import app
+from evalsum.cli.app import app, configure_streams, printable
 from evalsum.errors import EvalsumError
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
@@ -26,6 +26,7 @@ INTERRUPTED = 130  # what typer turns a KeyboardInterrupt into
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     if debug:
@@ -55,7 +56,7 @@ def _exit_for(e: BaseException, debug: bool) -> int:
         return _error(one_line(e), e.exit_code)
     if isinstance(e, CLI_ERRORS):
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `evalsum`: the help, as click shows it
-            typer.echo(e.format_message(), err=True)  # type: ignore[attr-defined]
+            typer.echo(printable(e.format_message()), err=True)  # type: ignore[attr-defined]
             return 2
         return _error(one_line(e.format_message()), 2)  # type: ignore[attr-defined]
     if isinstance(e, OSError):  # a file problem no library call turned into a DataError
@@ -82,7 +83,8 @@ def _stopped() -> int:
 
 
 def _error(line: str, code: int) -> int:
-    typer.echo(f"error: {line}", err=True)
+    """The one error line: never markup (typer.echo is plain), control characters escaped."""
+    typer.echo(f"error: {printable(line)}", err=True)
     return code
 
 
