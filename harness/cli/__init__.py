@@ -17,6 +17,7 @@ from evalsum import entry
 from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
 from evalsum.cli.app import app, configure_streams, printable
 from evalsum.errors import EvalsumError
+from evalsum.redact import Redactor
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
 CLI_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app(args=args, prog_name="evalsum", standalone_mode=False)
     except BaseException as e:  # noqa: B036  (every way out becomes one line and an exit code)
-        sys.exit(_exit_for(e, debug))
+        sys.exit(_exit_for(e, debug, _redactor(args)))
     # Without standalone mode, `raise typer.Exit(n)` inside a command comes back as a return value,
     # and typer turns Ctrl-C into Exit(130) before we see the KeyboardInterrupt.
     if isinstance(code, int) and not isinstance(code, bool) and code:
@@ -42,7 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _exit_for(e: BaseException, debug: bool) -> int:
+def _redactor(args: list[str]) -> Redactor:
+    """The process's secrets, plus the key variables named by any `-o api_key_env=NAMES`."""
+    names = [n for a in args if a.startswith("api_key_env=") for n in a.split("=", 1)[1].split(",")]
+    return Redactor.from_environ(names=names)
+
+
+def _exit_for(e: BaseException, debug: bool, redactor: Redactor) -> int:
     """Print the one line for `e` and return the exit code (or re-raise, with --debug)."""
     if isinstance(e, (KeyboardInterrupt, *ABORTS)) or (isinstance(e, EXITS) and _code(e) == INTERRUPTED):
         return _stopped()
@@ -53,17 +60,17 @@ def _exit_for(e: BaseException, debug: bool) -> int:
     if debug:
         raise e
     if isinstance(e, EvalsumError):
-        return _error(one_line(e), e.exit_code)
+        return _error(redactor, one_line(e), e.exit_code)
     if isinstance(e, CLI_ERRORS):
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `evalsum`: the help, as click shows it
             typer.echo(printable(e.format_message()), err=True)  # type: ignore[attr-defined]
             return 2
-        return _error(one_line(e.format_message()), 2)  # type: ignore[attr-defined]
+        return _error(redactor, one_line(e.format_message()), 2)  # type: ignore[attr-defined]
     if isinstance(e, OSError):  # a file problem no library call turned into a DataError
         where = f"{e.filename}: " if e.filename else ""
-        return _error(f"{where}{e.strerror or one_line(e)}", 2)
+        return _error(redactor, f"{where}{e.strerror or one_line(e)}", 2)
     if isinstance(e, Exception):
-        return _error(f"internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "
+        return _error(redactor, f"internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "
                       "traceback and report it", 2)
     raise e  # GeneratorExit and other BaseExceptions are not ours to turn into a line
 
@@ -82,9 +89,10 @@ def _stopped() -> int:
     return code
 
 
-def _error(line: str, code: int) -> int:
-    """The one error line: never markup (typer.echo is plain), control characters escaped."""
-    typer.echo(f"error: {printable(line)}", err=True)
+def _error(redactor: Redactor, line: str, code: int) -> int:
+    """The one error line: secrets masked, never markup (typer.echo is plain), control characters
+    escaped."""
+    typer.echo(f"error: {printable(redactor.text(line))}", err=True)
     return code
 
 

@@ -3,8 +3,8 @@
 Everything printed here comes, in part, from data: sources, summaries, labels, paths, server
 replies. So the consoles never read it as markup (`[/x]` in a source used to crash `inspect`)
 or emoji codes, never colour it, show control characters as escapes instead of sending them to
-the terminal, and a console that cannot encode a character shows an escape for it instead of
-failing (`configure_streams`).
+the terminal, mask secrets (`evalsum.redact`), and a console that cannot encode a character
+shows an escape for it instead of failing (`configure_streams`).
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
+
+from evalsum.redact import Redactor
 
 app = typer.Typer(
     name="evalsum", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -37,13 +39,14 @@ def printable(text: str) -> str:
 
 class DataConsole(Console):
     """A rich Console for text that holds data: no markup, emoji or highlighting (a caller may
-    still pass markup=True for a literal of its own), and control characters escaped."""
+    still pass markup=True for a literal of its own), secrets masked, control characters escaped."""
 
-    def __init__(self, stderr: bool = False) -> None:
+    def __init__(self, stderr: bool = False, redactor: Redactor | None = None) -> None:
         super().__init__(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
+        self.redactor = redactor or Redactor.from_environ()
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+        super().print(*(printable(self.redactor.text(o)) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
 def out() -> Console:
@@ -68,8 +71,9 @@ def configure_streams() -> None:
 
 
 def emit_json(data: Any) -> None:
-    """JSON on stdout: UTF-8 text as is where the console can show it, \\u escapes where it
-    cannot (so the output stays valid, lossless JSON either way)."""
+    """JSON on stdout, secrets masked: UTF-8 text as is where the console can show it, \\u
+    escapes where it cannot (so the output stays valid, lossless JSON either way)."""
+    data = Redactor.from_environ().data(data)
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
