@@ -17,6 +17,7 @@ from evalsum import entry
 from evalsum.cli import gate, gold, run, scale, score, view  # noqa: F401  (registers commands)
 from evalsum.cli.app import app, configure_streams, printable
 from evalsum.errors import EvalsumError
+from evalsum.files import describe
 from evalsum.redact import Redactor
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
@@ -68,7 +69,7 @@ def _exit_for(e: BaseException, debug: bool, redactor: Redactor) -> int:
         return _error(redactor, one_line(e.format_message()), 2)  # type: ignore[attr-defined]
     if isinstance(e, OSError):  # a file problem no library call turned into a DataError
         where = f"{e.filename}: " if e.filename else ""
-        return _error(redactor, f"{where}{e.strerror or one_line(e)}", 2)
+        return _error(redactor, f"{where}{one_line(describe(e))}", 2)
     if isinstance(e, Exception):
         return _error(redactor, f"internal error ({type(e).__name__}: {one_line(e)}); rerun with --debug for the "
                       "traceback and report it", 2)
