@@ -7,6 +7,7 @@ and the line or field, and no traceback.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
+from tests.conftest import CLUSTER
 from tests.faults import Env, cli, make_env
 
 RUN = ("run", "-s", "lead3", "--references", "{refs}", "--results", "{results}")
@@ -70,6 +72,31 @@ def backtracking_pattern(pattern: str) -> Callable[[Env], None]:
         ref = env.cdir / "summaries" / "annotator-a.txt"
         ref.write_text(ref.read_text(encoding="utf-8") + "Blinken said " + "a" * 4000 + "b.\n", encoding="utf-8")
     return go
+
+
+def long_line_source(env: Env) -> None:
+    """One 100 kB line of short sentences (issue 16: NLTK's 5 s guard fired on such a line)."""
+    env.source(0).write_text("date 2023-02-04 " + "The balloon drifted east. " * 4_000 + "\n", encoding="utf-8")
+
+
+def markup_source(env: Env) -> None:
+    src = env.source(0)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    src.write_text(lines[0] + "Officials said [/x] and [bold]loud[/bold] :smile: here.\n" + "".join(lines[1:]),
+                   encoding="utf-8")
+
+
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "write", fail)
+
+
+def key_echoing_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.run import registry
+
+    monkeypatch.setenv("EVALSUM_API_KEY", "sk-test-0123456789abcdef/+=&x")
+    monkeypatch.setitem(registry.BUILTINS, "leaks-key", "tests.test_reliability_redact:LeaksKey")
 
 
 def duplicate_cluster(env: Env) -> None:
@@ -170,6 +197,11 @@ def regenerated(env: Env) -> None:
     assert not b.cached and b.summary == a.summary
 
 
+def record_ok(env: Env) -> None:
+    [path] = record_paths(env.runs)
+    assert [r.status for r in load_record(path).systems[0].results] == ["ok"]
+
+
 def record_still_written(env: Env) -> None:
     assert len(record_paths(env.runs)) == 2  # the new record is published before the error
 
@@ -195,6 +227,7 @@ class Case:
     code: int
     expect: tuple[str, ...] = ()  # substrings of the one stderr line ({refs}, {cdir}, {runs}... filled in)
     then: Callable[[Env], None] | None = None
+    patch: Callable[[pytest.MonkeyPatch], None] | None = None  # a fault in the process, just for the command
 
 
 SRC0 = "{cdir}/sources/000_83e826a67299ec89.txt"
@@ -304,6 +337,15 @@ CATALOGUE = [
     Case("backend-returns-10000-words", run_as("verbose"), None, 0, then=truncated_to_budget),
     Case("bom-and-crlf-sources", RUN, bom_crlf, 0, then=dates_parsed),
     Case("corrupt-cache-entry", RUN, corrupt_cache, 0, then=regenerated),
+    Case("source-is-one-100kB-line", RUN, long_line_source, 0, then=record_ok),
+    Case("source-with-rich-markup", ("inspect", CLUSTER, "--references", "{refs}"), markup_source, 0),
+    Case("results-path-with-markup", (*RUN[:-1], "{tmp}/out[/x]"), None, 0),
+    # faults in the process
+    Case("disk-full-writing-the-leaderboard", LEADERBOARD, with_record(), 2,
+         ("{results}/leaderboard.json: cannot write: No space left on device; free some space and rerun",),
+         patch=disk_full),
+    Case("backend-error-echoes-the-api-key", run_as("leaks-key"), None, 2,
+         ("leaks-key on balloon-2023-02", "bad key *** for http://***@h/v1"), patch=key_echoing_backend),
 ]
 
 
@@ -316,9 +358,12 @@ def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         case.breaker(env)
     capsys.readouterr()
     argv = [env.fmt(a) for a in case.argv]
+    if case.patch is not None:
+        case.patch(monkeypatch)
     try:
         code = cli(*argv)
     finally:
+        monkeypatch.undo()
         if env.results.is_dir():
             env.results.chmod(0o755)
     out, err = capsys.readouterr()
