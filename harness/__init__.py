@@ -10,7 +10,6 @@ resolved lazily, so `import evalsum` costs nothing until a function is used:
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on first use
@@ -18,11 +17,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports on 
     from evalsum.run.external import score_texts
     from evalsum.run.plan import Paths, RunPlan, SystemSpec
     from evalsum.run.runner import evaluate
-
-try:
-    __version__ = version("evalsum")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled source tree
-    __version__ = "0+unknown"
 
 # Public name -> the module that defines it; imported on first use (PEP 562).
 _LAZY = {
@@ -43,6 +37,12 @@ __all__ = ["Checklist", "ClusterScore", "Paths", "Record", "RunPlan", "Settings"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on use: importlib.metadata costs 0.1 s, before stop handlers exist
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("evalsum")
+        except PackageNotFoundError:  # pragma: no cover - running from an uninstalled source tree
+            return "0+unknown"
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'evalsum' has no attribute {name!r}")

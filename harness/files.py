@@ -1,11 +1,20 @@
-"""Atomic file writes: a temp file in the same folder, fsync, then rename, so a reader (or a
-crash) never sees half a file."""
+"""Atomic file writes and strict JSON.
+
+Writes go to a temp file in the same folder, fsync, then rename, so a reader (or a crash) never
+sees half a file; a failed write names the file and says what to do, and the earlier version of
+the file, if any, is left as it was. JSON is read and written without NaN or Infinity (see
+`loads_strict`)."""
 from __future__ import annotations
 
+import errno
+import json
+import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from evalsum.errors import DataError
 
@@ -35,25 +44,46 @@ def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UT
         line = data[: e.start].count(b"\n") + 1
         kind = f"{what} is not" if what else "not"
         raise DataError(path, f"line {line}", f"{kind} valid UTF-8 (byte {e.start}); {hint}") from None
+# What to do about the write failures a user can fix, after the system's own words.
+HINTS = {
+    errno.ENOSPC: "free some space and rerun",
+    errno.EFBIG: "the file-size limit (ulimit -f) was reached",
+    getattr(errno, "EDQUOT", -1): "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+def describe(e: OSError) -> str:
+    """An OSError in words for the one error line: the system's message, and a hint where one
+    helps ("No space left on device; free some space and rerun")."""
+    words = e.strerror or str(e)
+    hint = HINTS.get(e.errno or 0)
+    return f"{words}; {hint}" if hint else words
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` (UTF-8, newlines as given) all at once, or not at all: a
+    DataError naming the file (e.g. "results/leaderboard.json: cannot write: No space left on
+    device; free some space and rerun") leaves any earlier version unchanged."""
     path = Path(path)
+    data = memoryview(text.encode("utf-8"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise DataError(path.parent, None, f"cannot write results here: {e.strerror}") from None
+        raise DataError(path.parent, None, f"cannot write results here: {describe(e)}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; others read results too
+        try:
+            while data:
+                data = data[os.write(fd, data):]
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; others read results too
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise DataError(path, None, f"cannot write: {e.strerror}") from None
+        raise DataError(path, None, f"cannot write: {describe(e)}") from None
 
 
 def replace_dir(staging: Path, target: Path) -> None:
@@ -66,6 +96,91 @@ def replace_dir(staging: Path, target: Path) -> None:
             os.replace(target, old)
         os.replace(staging, target)
     except OSError as e:
-        raise DataError(target, None, f"cannot write: {e.strerror}") from None
+        raise DataError(target, None, f"cannot write: {describe(e)}") from None
     if old.exists():
         shutil.rmtree(old)
+
+
+# ---------------------------------------------------------------- strict JSON
+#
+# Python's json module reads NaN, Infinity and -Infinity (and 1e999 as inf) and writes them back,
+# none of it JSON. One NaN in a baseline made every gate row "unchanged". So every JSON evalsum
+# reads or writes goes through these two: a number that is not finite is one DataError naming
+# the file, the line (for JSON Lines) and the field.
+
+MAX_INT_DIGITS = 4_300  # CPython's own int-parsing limit, reported here as a DataError
+
+
+class _Bad:
+    """Stands in, while parsing, for a value that is refused; found afterwards with its field."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _float(token: str) -> float | _Bad:
+    value = float(token)
+    return value if math.isfinite(value) else _Bad(f"{token} is out of range (numbers must be finite)")
+
+
+def _int(token: str) -> int | _Bad:
+    if len(token.lstrip("-")) > MAX_INT_DIGITS:
+        return _Bad(f"an integer of {len(token)} digits is too long")
+    return int(token)
+
+
+def _constant(token: str) -> _Bad:
+    return _Bad(f"{token} is not a number evalsum accepts (numbers must be finite)")
+
+
+def loads_strict(text: str | bytes, path: object = "<json>", line: int | None = None) -> Any:
+    """json.loads, refusing NaN, Infinity, numbers that overflow and absurdly long integers with
+    a DataError at `path` ("line 3, field result.rouge.0"). Syntax errors stay
+    json.JSONDecodeError, for the caller to word as it does."""
+    where = f"line {line}" if line is not None else None
+    try:
+        data = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant)
+    except RecursionError:
+        raise DataError(path, where, "JSON nested too deeply") from None
+    found = _first(data, lambda v: isinstance(v, _Bad))
+    if found is not None:
+        field, bad = found
+        raise DataError(path, _at(where, field), bad.why)
+    return data
+
+
+def dumps_strict(data: Any, path: object = "<json>", **options: Any) -> str:
+    """json.dumps that never writes NaN or Infinity: a non-finite number is a DataError naming
+    the field. Options go to json.dumps (allow_nan is always False)."""
+    found = _first(data, lambda v: isinstance(v, float) and not math.isfinite(v))
+    if found is not None:
+        field, bad = found
+        raise DataError(path, _at(None, field), f"cannot write {bad!r}: numbers must be finite")
+    options.pop("allow_nan", None)
+    return json.dumps(data, allow_nan=False, **options)
+
+
+def _at(where: str | None, field: str) -> str | None:
+    if not field:
+        return where
+    return f"{where}, field {field}" if where else f"field {field}"
+
+
+def _first(data: Any, test: Callable[[Any], bool]) -> tuple[str, Any] | None:
+    """The first value (depth first, in order) that passes `test`, with its dotted field path.
+    Iterative, so deep nesting cannot exhaust the stack."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        field, value = stack.pop()
+        if test(value):
+            return field, value
+        if isinstance(value, dict):
+            items = [(f"{field}.{k}" if field else str(k), v) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)):
+            items = [(f"{field}.{i}" if field else str(i), v) for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(items))
+    return None

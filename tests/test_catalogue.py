@@ -7,6 +7,7 @@ and the line or field, and no traceback.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ import pytest
 from evalsum.models import Failure
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
+from tests.conftest import CLUSTER
 from tests.faults import Env, cli, make_env
 
 RUN = ("run", "-s", "lead3", "--references", "{refs}", "--results", "{results}")
@@ -61,6 +63,41 @@ def checklist_edit(old: str, new: str) -> Callable[[Env], None]:
         assert old in text
         p.write_text(text.replace(old, new, 1), encoding="utf-8")
     return go
+
+
+def backtracking_pattern(pattern: str) -> Callable[[Env], None]:
+    """A checklist regex that backtracks, and a reference sentence long enough to make it hang
+    the standard `re` engine (issue 16: `re:(a+)+$` hung `run` and `validate`)."""
+    def go(env: Env) -> None:
+        checklist_edit('["postpone", "re:put off"]', f'["re:{pattern}"]')(env)
+        ref = env.cdir / "summaries" / "annotator-a.txt"
+        ref.write_text(ref.read_text(encoding="utf-8") + "Blinken said " + "a" * 4000 + "b.\n", encoding="utf-8")
+    return go
+
+
+def long_line_source(env: Env) -> None:
+    """One 100 kB line of short sentences (issue 16: NLTK's 5 s guard fired on such a line)."""
+    env.source(0).write_text("date 2023-02-04 " + "The balloon drifted east. " * 4_000 + "\n", encoding="utf-8")
+
+
+def markup_source(env: Env) -> None:
+    src = env.source(0)
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    src.write_text(lines[0] + "Officials said [/x] and [bold]loud[/bold] :smile: here.\n" + "".join(lines[1:]),
+                   encoding="utf-8")
+
+
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(os, "write", fail)
+
+
+def key_echoing_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.run import registry
+
+    monkeypatch.setenv("EVALSUM_API_KEY", "sk-test-0123456789abcdef/+=&x")
+    monkeypatch.setitem(registry.BUILTINS, "leaks-key", "tests.test_reliability_redact:LeaksKey")
 
 
 def duplicate_cluster(env: Env) -> None:
@@ -161,6 +198,11 @@ def regenerated(env: Env) -> None:
     assert not b.cached and b.summary == a.summary
 
 
+def record_ok(env: Env) -> None:
+    [path] = record_paths(env.runs)
+    assert [r.status for r in load_record(path).systems[0].results] == ["ok"]
+
+
 def record_still_written(env: Env) -> None:
     assert len(record_paths(env.runs)) == 2  # the new record is published before the error
 
@@ -186,6 +228,7 @@ class Case:
     code: int
     expect: tuple[str, ...] = ()  # substrings of the one stderr line ({refs}, {cdir}, {runs}... filled in)
     then: Callable[[Env], None] | None = None
+    patch: Callable[[pytest.MonkeyPatch], None] | None = None  # a fault in the process, just for the command
 
 
 SRC0 = "{cdir}/sources/000_83e826a67299ec89.txt"
@@ -223,14 +266,19 @@ CATALOGUE = [
     Case("no-reference-summaries", RUN, remove("summaries"), 2, ("{cdir}:summaries/:", "no reference summaries")),
     Case("checklist-yaml-syntax-error", RUN, checklist_edit("  - id: blinken-trip", "  - id: [blinken-trip"), 2,
          (CK + ":line 6:", "YAML syntax error")),
-    Case("checklist-unknown-field", RUN, checklist_edit("    statement: A second", "    colour: red\n    statement: A second"),
-         2, (CK + ":field facts.0.colour:", "Extra inputs are not permitted")),
+    Case("checklist-unknown-field", RUN,
+         checklist_edit("    statement: A second", "    colour: red\n    statement: A second"), 2,
+         (CK + ":field facts.0.colour:", "Extra inputs are not permitted")),
     Case("checklist-duplicate-fact-ids", RUN, checklist_edit("id: blinken-trip", "id: second-balloon"), 2,
          (CK + ":field facts:", "duplicate id 'second-balloon'")),
     Case("checklist-invalid-regex", RUN, checklist_edit('"re:put off"', '"re:put (off"'), 2,
          (CK + ":item blinken-trip:", "invalid regular expression")),
     Case("checklist-regex-too-large", RUN, checklist_edit('"re:put off"', '"re:a{99999999999}"'), 2,
          (CK + ":item blinken-trip:", "invalid regular expression")),
+    Case("checklist-regex-nested-repeat", RUN, backtracking_pattern("(a+)+$"), 2,
+         ("re:(a+)+$: regular expression ran over 1 s on a 4015-character text",)),
+    Case("checklist-regex-overlapping-repeat", ("validate", "--references", "{refs}"), backtracking_pattern("(a|aa)+$"),
+         2, ("re:(a|aa)+$: regular expression ran over 1 s",)),
     Case("checklist-pattern-without-words", RUN, checklist_edit('"postpone"', '"!!!"'), 2,
          (CK + ":item blinken-trip:", "has no words")),
     Case("checklist-fact-without-patterns", RUN, checklist_edit('[["balloon"], ["Latin America"]]', "[]"), 2,
@@ -246,7 +294,8 @@ CATALOGUE = [
          ("unknown option 'colour' for system 'lead-k'", "Allowed: k, lead")),
     Case("invalid-option-value", run_as("lead-k", "-o", "k=many"), None, 2,
          ("invalid option 'k' for system 'lead-k'", "valid integer")),
-    Case("option-below-minimum", run_as("lead-k", "-o", "k=0"), None, 2, ("invalid option 'k'", "greater than or equal to 1")),
+    Case("option-below-minimum", run_as("lead-k", "-o", "k=0"), None, 2,
+         ("invalid option 'k'", "greater than or equal to 1")),
     Case("option-not-key-value", run_as("lead-k", "-o", "k"), None, 2, ("option 'k' for 'lead-k' is not key=value",)),
     Case("budget-zero", (*RUN, "--budget", "0"), None, 2, ("--budget", "got 0")),
     Case("budget-negative", (*RUN, "--budget", "-5"), None, 2, ("--budget", "got -5")),
@@ -280,8 +329,8 @@ CATALOGUE = [
          ("{runs}/", "not-summary on balloon-2023-02", "returned str, not a Summary"),
          then=failure_recorded("not a Summary")),
     Case("backend-hangs-past-timeout", run_as("hangs", "--timeout", "0.5"), None, 2,
-         ("{runs}/",
-          "hangs on balloon-2023-02: timeout: timed out after 0.5 s"), then=failure_recorded("timed out after 0.5 s")),
+         ("{runs}/", "hangs on balloon-2023-02: timeout: timed out after 0.5 s"),
+         then=failure_recorded("timed out after 0.5 s")),
     Case("backend-unavailable", run_as("down"), None, 3,
          ("{runs}/", "backend unavailable: down on balloon-2023-02", "refused the connection"),
          then=failure_recorded("unavailable:")),
@@ -289,20 +338,33 @@ CATALOGUE = [
     Case("backend-returns-10000-words", run_as("verbose"), None, 0, then=truncated_to_budget),
     Case("bom-and-crlf-sources", RUN, bom_crlf, 0, then=dates_parsed),
     Case("corrupt-cache-entry", RUN, corrupt_cache, 0, then=regenerated),
+    Case("source-is-one-100kB-line", RUN, long_line_source, 0, then=record_ok),
+    Case("source-with-rich-markup", ("inspect", CLUSTER, "--references", "{refs}"), markup_source, 0),
+    Case("results-path-with-markup", (*RUN[:-1], "{tmp}/out[/x]"), None, 0),
+    # faults in the process
+    Case("disk-full-writing-the-leaderboard", LEADERBOARD, with_record(), 2,
+         ("{results}/leaderboard.json: cannot write: No space left on device; free some space and rerun",),
+         patch=disk_full),
+    Case("backend-error-echoes-the-api-key", run_as("leaks-key"), None, 2,
+         ("leaks-key on balloon-2023-02", "bad key *** for http://***@h/v1"), patch=key_echoing_backend),
 ]
 
 
 @pytest.mark.parametrize("case", CATALOGUE, ids=[c.id for c in CATALOGUE])
-def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   capsys: pytest.CaptureFixture[str]) -> None:
     plugins.register(monkeypatch)
     env = make_env(tmp_path)
     if case.breaker is not None:
         case.breaker(env)
     capsys.readouterr()
     argv = [env.fmt(a) for a in case.argv]
+    if case.patch is not None:
+        case.patch(monkeypatch)
     try:
         code = cli(*argv)
     finally:
+        monkeypatch.undo()
         if env.results.is_dir():
             env.results.chmod(0o755)
     out, err = capsys.readouterr()
@@ -329,12 +391,14 @@ def test_bom_crlf_date_header_is_parsed(tmp_path: Path, capsys: pytest.CaptureFi
     env = make_env(tmp_path)
     before = {d: open(p, "rb").read() for d, p in ((p.stem, p) for p in (env.cdir / "sources").glob("*.txt"))}
     assert cli("inspect", "balloon-2023-02", "--json", "--references", str(env.refs)) == 0
-    want = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]]) for d in json.loads(capsys.readouterr().out)["documents"]}
+    want = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]])
+            for d in json.loads(capsys.readouterr().out)["documents"]}
     bom_crlf(env)
     assert all(p.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in p.read_bytes()
                for p in (env.cdir / "sources").glob("*.txt")) and before
     assert cli("inspect", "balloon-2023-02", "--json", "--references", str(env.refs)) == 0
-    got = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]]) for d in json.loads(capsys.readouterr().out)["documents"]}
+    got = {d["id"]: (d["date"], [s["text"] for s in d["sentences"]])
+           for d in json.loads(capsys.readouterr().out)["documents"]}
     assert got == want  # same dates, same sentences: BOM and CRLF change nothing
     assert got["001_2ef700c44a78353f"][0] == "2023-02-04"
     assert sum(1 for d, _ in got.values() if d) >= 4

@@ -1,7 +1,16 @@
-"""The typer application object and helpers shared by the command modules."""
+"""The typer application object and helpers shared by the command modules.
+
+Everything printed here comes, in part, from data: sources, summaries, labels, paths, server
+replies. So the consoles never read it as markup (`[/x]` in a source used to crash `inspect`)
+or emoji codes, never colour it, show control characters as escapes instead of sending them to
+the terminal, mask secrets (`evalsum.redact`), and a console that cannot encode a character
+shows an escape for it instead of failing (`configure_streams`).
+"""
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +18,7 @@ import typer
 from rich.console import Console
 
 from evalsum import __version__
+from evalsum.redact import Redactor
 
 app = typer.Typer(
     name="evalsum", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -17,6 +27,27 @@ app = typer.Typer(
 
 REFERENCES = typer.Option(Path("references"), "--references", help="folder of clusters")
 RESULTS = typer.Option(Path("results"), "--results", help="folder for records, leaderboard, baseline and cache")
+
+# C0 and C1 control characters but tab and newline: ESC sequences can retitle a terminal, move
+# the cursor or hide text, so data never sends them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as a terminal should show it: control characters (but tab, newline) as escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class DataConsole(Console):
+    """A rich Console for text that holds data: no markup, emoji or highlighting (a caller may
+    still pass markup=True for a literal of its own), secrets masked, control characters escaped."""
+
+    def __init__(self, stderr: bool = False, redactor: Redactor | None = None) -> None:
+        super().__init__(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=True)
+        self.redactor = redactor or Redactor.from_environ()
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(printable(self.redactor.text(o)) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
 def _version(value: bool) -> None:
@@ -32,12 +63,34 @@ def _main(version: bool = typer.Option(False, "--version", help="print the versi
 
 
 def out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return DataConsole()
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return DataConsole(stderr=True)
+
+
+def configure_streams() -> None:
+    """Let stdout and stderr show any text on any console: a character the console's encoding
+    lacks (PYTHONIOENCODING=ascii, a C locale) prints as an escape rather than raising
+    UnicodeEncodeError. The CLI calls this first; the library never prints."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to anyway
+                pass
 
 
 def emit_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))
+    """JSON on stdout, secrets masked: UTF-8 text as is where the console can show it, \\u
+    escapes where it cannot (so the output stays valid, lossless JSON either way)."""
+    data = Redactor.from_environ().data(data)
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=True)
+    typer.echo(text)

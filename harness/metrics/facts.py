@@ -15,7 +15,6 @@ anywhere in the summary (scope `summary`).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -24,12 +23,13 @@ from evalsum.metrics import negation
 from evalsum.metrics.negation import Cues
 from evalsum.models import Checklist, Fact, FactHit, FactScore, Probe, Veto
 from evalsum.text.normalise import Normaliser
+from evalsum.text.safe_regex import UnsafePattern, UserPattern, compile_user
 
 
 @dataclass(frozen=True)
 class Alternative:
     phrase: tuple[str, ...] = ()
-    regex: re.Pattern[str] | None = None
+    regex: UserPattern | None = None  # time-bounded: PatternTimeout past the bound
     source: str = ""  # the alternative as written, for the audit trail
 
     def spans(self, tokens: Sequence[str], text: str, norm: Normaliser) -> Iterator[tuple[int, int]]:
@@ -81,9 +81,9 @@ def _compile_group(item_id: str, group: Sequence[str], norm: Normaliser) -> tupl
     for alt in group:
         if alt.startswith("re:"):
             try:
-                alts.append(Alternative(regex=re.compile(alt[3:]), source=alt))
-            except (re.error, OverflowError, RecursionError) as e:  # huge repeats, deep nesting
-                raise PatternError(item_id, alt, f"invalid regular expression ({e})") from None
+                alts.append(Alternative(regex=compile_user(alt[3:]), source=alt))
+            except UnsafePattern as e:  # invalid, or too large to compile safely
+                raise PatternError(item_id, alt, str(e)) from None
         else:
             toks = tuple(norm.tokens(alt))
             if not toks:
