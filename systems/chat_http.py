@@ -2,7 +2,6 @@
 
 Ollama, llama.cpp's server, vLLM and LM Studio all speak this protocol, so the `llm` extra pulls in
 nothing heavy. http.client rather than urllib because a streamed answer needs control of the socket:
-
 - `timeout` is silence: each read waits at most that long for the next bytes, so a CPU server that
   takes 150 s but sends a token every second never times out, and one that goes quiet fails fast.
 - `deadline` bounds everything (every attempt of one summary): a watchdog shuts the socket down when
@@ -297,5 +296,3 @@ class ChatClient:
         if not isinstance(data, dict):
             raise self.fail(f"malformed response from {url}: expected a JSON object, got {type(data).__name__}")
         return data
-
-
