@@ -23,11 +23,11 @@ from evalsum.errors import DataError
 from evalsum.metrics import catalogue
 from evalsum.metrics import signature as sig
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import Record, RecordHeader, ResultLine
+from evalsum.models import Record, RecordHeader, ResultLine, SystemRun
 from evalsum.store.records import iter_record, read_header
 
 __all__ = ["Leaderboard", "Row", "SystemAccumulator", "Table", "build", "build_from_paths", "cluster_metrics",
-           "latest_runs"]
+           "intervals", "latest_runs", "mean_metrics", "render_markdown"]
 
 # The per-cluster fact matrix lists at most this many clusters (the hit rates cover them all).
 MATRIX_CLUSTERS = 10
@@ -62,6 +62,30 @@ class Leaderboard(BaseModel):
     fact_clusters: int = Field(default=0, description="clusters with a checklist in the first table")
     catalogue: list[Metric] = Field(default_factory=lambda: list(catalogue.METRICS),
                                     description="what every metric key means and how it is shown")
+
+
+def mean_metrics(run: SystemRun) -> dict[str, float]:
+    """Exact means of per-cluster scores over the clusters that succeeded."""
+    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    return {k: stats.mean([p[k] for p in per if k in p]) for k in sorted({k for p in per for k in p})}
+
+
+def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
+    """Seeded bootstrap intervals over the clusters that succeeded, at `stats.MIN_TEST_CLUSTERS` or more."""
+    per = {r.cluster_id: cluster_metrics(r) for r in run.results if r.status == "ok"}
+    out = {}
+    for k in catalogue.INTERVALS:
+        values = [per[c][k] for c in sorted(per) if k in per[c]]
+        if len(values) >= stats.MIN_TEST_CLUSTERS:
+            out[k] = stats.bootstrap(values, seed)
+    return out
+
+
+def render_markdown(board: Leaderboard) -> str:
+    """LEADERBOARD.md (`leaderboard_render`, imported late: it reads this module's models)."""
+    from evalsum.analysis.leaderboard_render import render_markdown as render
+
+    return render(board)
 
 
 def latest_runs(records: Sequence[Record]) -> list[tuple[Record, Any]]:
