@@ -3,8 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalsum.models import (PRF, BudgetedSummary, ClusterResult, ClusterScore, FactHit, FactScore, Failure, Record,
-                            Settings, SystemInfo, SystemRun)
+from evalsum.models import (
+    PRF,
+    BudgetedSummary,
+    ClusterResult,
+    ClusterScore,
+    FactHit,
+    FactScore,
+    Failure,
+    Record,
+    Settings,
+    SystemInfo,
+    SystemRun,
+)
 
 
 def result(cluster: str, r2: float, *, failed: bool = False, facts: dict[str, bool] | None = None,

@@ -441,7 +441,8 @@ def test_leaderboard_intervals_cover_rouge_and_facts_only_at_6_clusters() -> Non
     assert five.rows[0].intervals == {}
     assert "No interval (n=5 clusters, below 6): s." in report.render_markdown(five)
     # A failed cluster: incomplete, with its coverage and reason, no interval.
-    failed = report.build([record({"s": [*(result(f"c{i}", v) for i, v in enumerate(r2)), result("c9", 0, status="failed")]})])
+    runs = [*(result(f"c{i}", v) for i, v in enumerate(r2)), result("c9", 0, status="failed")]
+    failed = report.build([record({"s": runs})])
     [row] = failed.rows
     assert (row.section, row.coverage, row.intervals, row.rank) == ("incomplete", "6/7", {}, None)
     assert row.reason == "1 failed (first: c9: backend: boom)"

@@ -54,13 +54,15 @@ def test_partial_files_system_is_incomplete_not_ranked() -> None:
 
 
 def test_one_cluster_rerun_does_not_replace_the_complete_row() -> None:
-    first = record({"textrank": [result("c1", 0.3), result("c2", 0.3)], "lead3": [result("c1", 0.2), result("c2", 0.2)]})
+    first = record({"textrank": [result("c1", 0.3), result("c2", 0.3)],
+                    "lead3": [result("c1", 0.2), result("c2", 0.2)]})
     rerun = record({"textrank": [result("c1", 0.9)]}, n=2)
     board = board_.build([first, rerun])
     ranked = [(r.system, r.metrics["rouge2_f"], r.clusters) for r in board.rows if r.section == "ranked"]
     assert ranked == [("textrank", 0.3, 2), ("lead3", 0.2, 2)]  # the two-cluster run still ranks
     [inc] = [r for r in board.rows if r.section == "incomplete"]
-    assert (inc.system, inc.coverage, inc.reason) == ("textrank", "1/2", "ran 1 of 2 clusters; newer than its ranked run")
+    assert (inc.system, inc.coverage) == ("textrank", "1/2")
+    assert inc.reason == "ran 1 of 2 clusters; newer than its ranked run"
     # A failed rerun is shown next to its last good result, and does not replace it.
     failed = record({"textrank": [result("c1", 0, failed=True), result("c2", 0.1)]}, n=3)
     rows = board_.build([first, failed]).rows

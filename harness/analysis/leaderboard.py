@@ -103,7 +103,7 @@ def _key_of(h: RecordHeader | Record) -> str:
 
 
 def build(records: Sequence[Record], provenance: bool = False) -> Leaderboard:
-    accs = []
+    accs: list[SystemAccumulator] = []
     for rec in records:
         if rec.shard is not None:
             continue
@@ -134,9 +134,9 @@ def build_from_paths(paths: Sequence[Path], provenance: bool = False) -> Leaderb
                     acc.provenance = item.provenance or item.signature
                     wanted[s.name] = acc
             elif isinstance(item, ResultLine):
-                acc = wanted.get(item.system)
-                if acc is not None:
-                    acc.add(item.result, item.cluster_files)
+                found = wanted.get(item.system)
+                if found is not None:
+                    found.add(item.result, item.cluster_files)
             else:
                 footer = True
         if not footer:

@@ -11,8 +11,8 @@ import sys
 import click
 import typer
 
-from evalsum.cli import (  # noqa: F401  (registers commands)
-    cache, gate, gold, init, report, run, scale, score, show, signature, view)
+from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, view  # noqa: F401  (registers commands)
+from evalsum.cli import signature as signature_command  # noqa: F401  (registers `evalsum signature`)
 from evalsum.cli.app import app
 from evalsum.errors import EvalsumError
 
