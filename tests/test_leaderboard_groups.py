@@ -149,3 +149,14 @@ def test_fact_matrix_is_capped_and_rates_cover_every_cluster() -> None:
     assert len(md.splitlines()) < 150
     assert f"first {board_.MATRIX_CLUSTERS} clusters by id ({board_.MATRIX_CLUSTERS} of 200 shown" in md
     assert "| f0 | 200 | 200 | 50 | 0 |" in md
+
+
+def test_readme_legend_names_every_key_field() -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = text.split("### The comparability key and provenance")[1].split("\n## ")[0]
+    fields = [line.split("|")[1].strip(" `") for line in text.splitlines() if line.startswith("| `")
+              and line.split("|")[1].strip(" `") in sig.LEGEND]
+    assert fields == ["m", "r", "stem", "tok", "b", "refs", "gold"]
+    assert all(f"`{f}`" in text for f in ("engine", "evalsum", "pkgs", "seed"))
