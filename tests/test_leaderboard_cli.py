@@ -84,3 +84,14 @@ def test_quick_start_leaves_a_fresh_clone_clean(tmp_path: Path) -> None:
     assert list((clone / "results" / "runs").glob("*.jsonl")) and (clone / "results" / "cache").is_dir()
     status = subprocess.run([git, "status", "--porcelain"], cwd=clone, env=env, capture_output=True, text=True)
     assert status.stdout == ""  # regenerate results/ with `evalsum run --all` when this fails after a metric change
+
+
+def test_report_rows_carry_rank_groups(tmp_path: Path) -> None:
+    from evalsum.analysis import views
+
+    assert cli("run", "-s", "lead3", "-s", "textrank", "-s", "oracle", "--references", str(REFERENCES),
+               "--results", str(tmp_path)) == 0
+    view = views.report_view(record_paths(tmp_path / "runs"), {})
+    assert [[(r.system, r.position, r.group) for r in t.rows] for t in view.tables] == [
+        [("textrank", 1, 1), ("lead3", 2, 1)], [("oracle", 1, None)]]
+    assert view.signatures[0].startswith(f"m:{sig.METRICS_VERSION}|r:pooled|")

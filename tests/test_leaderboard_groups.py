@@ -160,3 +160,12 @@ def test_readme_legend_names_every_key_field() -> None:
               and line.split("|")[1].strip(" `") in sig.LEGEND]
     assert fields == ["m", "r", "stem", "tok", "b", "refs", "gold"]
     assert all(f"`{f}`" in text for f in ("engine", "evalsum", "pkgs", "seed"))
+
+
+def test_footnote_says_all_clusters_failed_not_a_single_cluster() -> None:
+    rec = record({"ok": [result("c1", 0.2), result("c2", 0.2), result("c3", 0.2)],
+                  "broken": [result(c, 0, failed=True) for c in ("c1", "c2", "c3")]})
+    md = leaderboard_render.render_markdown(board_.build([rec]))
+    assert "No interval (n=3 clusters, below 6): ok. No interval (all 3 clusters failed): broken." in md
+    assert "| broken | 0/3 | – | 3 failed (first: c1: backend: no summary) |" in md
+    assert "single cluster" not in md
