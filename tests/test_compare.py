@@ -117,8 +117,9 @@ def test_leaderboard_shows_seeded_intervals_when_n_above_1(synthetic: tuple[Path
     assert row["intervals"]["rouge1_f"] == expected.model_dump(mode="json")
     md = (res / "LEADERBOARD.md").read_text()
     assert f"| lead3 | 8 | {row['metrics']['rouge1_f'] * 100:.1f} [{expected.low * 100:.1f}, {expected.high * 100:.1f}] |" in md
-    assert "Intervals: 95% percentile bootstrap over clusters, 1000 resamples, seed 0." in md
-    assert "n=1" not in md
+    assert "Intervals: 95% percentile bootstrap over clusters, 1000 resamples, seed 0; intervals and rank-group " \
+           "tests need at least 6 clusters." in md
+    assert "No interval" not in md
 
     # The same seed gives identical intervals on a fresh run; the record's seed drives them.
     again = refs.parent / "again"
@@ -129,7 +130,7 @@ def test_leaderboard_shows_seeded_intervals_when_n_above_1(synthetic: tuple[Path
     assert cli("run", "-s", "lead3", "--seed", "7", "--references", str(refs), "--results", str(seeded)) == 0
     row3 = json.loads((seeded / "leaderboard.json").read_text())["rows"][0]
     assert row3["intervals"]["rouge1_f"] == stats.bootstrap(values, seed=7).model_dump(mode="json")
-    assert "seed 7." in (seeded / "LEADERBOARD.md").read_text()
+    assert "resamples, seed 7; " in (seeded / "LEADERBOARD.md").read_text()
 
 
 def test_leaderboard_says_n_1_without_interval(tmp_path: Path) -> None:
@@ -138,6 +139,7 @@ def test_leaderboard_says_n_1_without_interval(tmp_path: Path) -> None:
     md = (res / "LEADERBOARD.md").read_text()
     [rec] = records.load_records(res / "runs")
     m = cluster_metrics(rec.systems[0].results[0])
-    assert f"| lead3 | 1 | {m['rouge1_f'] * 100:.1f} | {m['rouge2_f'] * 100:.1f} | {m['rougeLsum_f'] * 100:.1f} | " in md
-    assert "n=1 (a single cluster), so no interval for: lead3." in md
+    cells = f"{m['rouge1_f'] * 100:.1f} | {m['rouge2_f'] * 100:.1f} | {m['rougeLsum_f'] * 100:.1f}"
+    assert f"| 1 | 1 | lead3 | 1 | {cells} | " in md
+    assert "No interval (n=1 cluster, below 6): lead3." in md
     assert json.loads((res / "leaderboard.json").read_text())["rows"][0]["intervals"] == {}

@@ -54,8 +54,10 @@ def test_failure_on_one_cluster_is_recorded_and_counted(two: Path, capsys: pytes
     ok = cluster_metrics(by["raises"]["synthetic-001"])
     assert row["metrics"]["rouge1_f"] == ok["rouge1_f"]  # the mean of the one cluster that succeeded
     md = (two / "results" / "LEADERBOARD.md").read_text(encoding="utf-8")
-    assert "| raises | 1 (1 failed) |" in md
-    assert "| lead3 | 2 |" in md
+    assert (row["section"], row["coverage"], row["rank"], row["intervals"]) == ("incomplete", "1/2", None, {})
+    assert f"| raises | 1/2 | {ok['rouge2_f'] * 100:.1f} | 1 failed (first: synthetic-000: bug: RuntimeError: " \
+           "backend exploded on two lines) |" in md  # listed apart, never ranked
+    assert "| 1 | 1 | lead3 | 2 |" in md
 
 
 def test_hung_cluster_times_out_and_the_run_goes_on(two: Path) -> None:

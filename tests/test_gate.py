@@ -424,18 +424,29 @@ def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
     assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))
 
 
-def test_leaderboard_intervals_cover_rouge_and_facts_of_ok_clusters() -> None:
+def test_leaderboard_intervals_cover_rouge_and_facts_only_at_6_clusters() -> None:
     from evalsum.analysis import leaderboard as report
     from evalsum.analysis import stats
 
-    rec = record({"s": [result("c1", 0.1), result("c2", 0.3), result("c3", 0.0, status="failed"), result("c4", 0.2)]},
-                 seed=5)
+    r2 = [0.1, 0.3, 0.2, 0.25, 0.15, 0.35]
+    rec = record({"s": [result(f"c{i}", v) for i, v in enumerate(r2)]}, seed=5)
     [row] = report.build([rec]).rows
     assert set(row.intervals) == {"rouge2_f", "facts"}  # rouge1/Lsum absent from these hand-made scores
-    assert row.intervals["rouge2_f"] == stats.bootstrap([0.1, 0.3, 0.2], seed=5)
+    assert row.intervals["rouge2_f"] == stats.bootstrap(r2, seed=5)
     assert row.intervals["facts"].low == row.intervals["facts"].high == 0.5
-    assert row.seed == 5
-    assert "| s | 3 (1 failed) | – | 20.0 [" in report.render_markdown(report.build([rec]))
+    assert row.seed == 5 and (row.section, row.rank, row.group) == ("ranked", 1, 1)
+    assert "| 1 | 1 | s | 6 | – | 22.5 [" in report.render_markdown(report.build([rec]))
+    # Five clusters: no interval, and the note gives that reason, not "a single cluster".
+    five = report.build([record({"s": [result(f"c{i}", v) for i, v in enumerate(r2[:5])]})])
+    assert five.rows[0].intervals == {}
+    assert "No interval (n=5 clusters, below 6): s." in report.render_markdown(five)
+    # A failed cluster: incomplete, with its coverage and reason, no interval.
+    runs = [*(result(f"c{i}", v) for i, v in enumerate(r2)), result("c9", 0, status="failed")]
+    failed = report.build([record({"s": runs})])
+    [row] = failed.rows
+    assert (row.section, row.coverage, row.intervals, row.rank) == ("incomplete", "6/7", {}, None)
+    assert row.reason == "1 failed (first: c9: backend: boom)"
+    assert "| s | 6/7 | 22.5 | 1 failed (first: c9: backend: boom) |" in report.render_markdown(failed)
 
 
 def test_misspelt_gate_metric_exits_2_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from evalsum.analysis import leaderboard as report
+from evalsum.analysis import leaderboard_rows
 from evalsum.errors import DataError, UsageError
 from evalsum.gold import dataset, synthetic
 from evalsum.models import Settings
@@ -162,7 +163,7 @@ def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_p
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     path = run(synth, tmp_path / "r", LIGHT)
     rec = records.load_record(path)
-    monkeypatch.setattr(report, "DETAIL_CLUSTERS", 5)
+    monkeypatch.setattr(leaderboard_rows, "DETAIL_CLUSTERS", 5)
     board = report.build_from_paths([path])
     for srun in rec.systems:
         [row] = [r for r in board.rows if r.system == srun.system.name]

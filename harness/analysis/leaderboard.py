@@ -1,269 +1,255 @@
-"""Leaderboard and fact matrix, derived from records alone, as markdown and JSON."""
+"""Leaderboard, derived from records alone: comparable tables, rank groups, fact hit rates.
+
+The rule: rows are ranked only against rows under the same comparability key (the settings that
+change numbers, the reference count and a digest of the gold files) over the same clusters. Per
+key, the table's cluster set is every cluster the systems' latest runs under that key attempted,
+scored against the latest gold data; a system's ranked row is its latest run that scored all of
+them. A newer run that failed a cluster, ran fewer clusters or scored older gold data is listed
+under "Incomplete" with its coverage and reason (next to the ranked row, if there is one). Rank
+groups come from Holm-corrected paired sign-flip tests over clusters (`analysis.significance`)
+on the sort key, R-2 F, and need at least `stats.MIN_TEST_CLUSTERS` clusters.
+"""
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from evalsum.analysis import stats
-from evalsum.analysis.leaderboard_details import RowDetails, quality_details, render_details
+from evalsum.analysis import significance, stats
+from evalsum.analysis.leaderboard_rows import SORT_KEY, Row, SystemAccumulator, cluster_metrics
 from evalsum.errors import DataError
 from evalsum.metrics import catalogue
-from evalsum.metrics.aggregate import RunningMean
+from evalsum.metrics import signature as sig
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import (ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, Settings, SystemInfo,
-                            SystemRun)
+from evalsum.models import Record, RecordHeader, ResultLine, SystemRun
 from evalsum.store.records import iter_record, read_header
 
-# Flat per-cluster numbers: the unit that means, intervals and the CI gate work on.
-cluster_metrics = catalogue.values
+__all__ = ["Leaderboard", "Row", "SystemAccumulator", "Table", "build", "build_from_paths", "cluster_metrics",
+           "intervals", "latest_runs", "mean_metrics", "render_markdown"]
+
+# The per-cluster fact matrix lists at most this many clusters (the hit rates cover them all).
+MATRIX_CLUSTERS = 10
+MATRIX_FACTS = 60  # and the hit-rate table at most this many facts, heaviest first
 
 
-class Row(BaseModel):
+class Table(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    system: str
-    version: str
-    options: dict[str, Any]
-    uses_references: bool
-    run_id: str
-    signature: str
-    clusters: int
-    failed: int
-    metrics: dict[str, float]
-    details: RowDetails
+    key: str = Field(description="comparability key: every row of the table shares it")
+    clusters: int = Field(description="the table's cluster set size")
+    sort_key: str = SORT_KEY
+    test: str = "paired sign-flip over clusters, Holm-corrected, alpha 0.05, against each group's head"
     seed: int = 0
-    intervals: dict[str, stats.Interval] = Field(default_factory=dict, description="only when n > 1 clusters")
+    provenance: list[str] = Field(default_factory=list, description="engines, package versions, seeds of its rows")
+
+
+class FactRate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fact: str
+    weight: float = Field(description="summed over the clusters that have the fact")
+    clusters: int
+    rates: dict[str, float] = Field(description="system -> share of those clusters whose summary states it")
 
 
 class Leaderboard(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rows: list[Row]
-    signatures: list[str]
-    fact_matrix: list[dict[str, Any]]
+    tables: list[Table] = Field(default_factory=list)
+    rows: list[Row] = Field(description="every row of every table: ranked, ceiling and incomplete")
+    signatures: list[str] = Field(description="the tables' comparability keys")
+    fact_rates: list[FactRate] = Field(default_factory=list, description="first table: per fact, over its clusters")
+    fact_matrix: list[dict[str, Any]] = Field(description=f"first table, first {MATRIX_CLUSTERS} clusters")
+    fact_clusters: int = Field(default=0, description="clusters with a checklist in the first table")
     catalogue: list[Metric] = Field(default_factory=lambda: list(catalogue.METRICS),
-                                              description="what every metric key means and how it is shown")
+                                    description="what every metric key means and how it is shown")
 
 
 def mean_metrics(run: SystemRun) -> dict[str, float]:
     """Exact means of per-cluster scores over the clusters that succeeded."""
-    return _means([cluster_metrics(r) for r in run.results if r.status == "ok"])
-
-
-def _means(per: Sequence[dict[str, float]]) -> dict[str, float]:
-    keys = sorted({k for p in per for k in p})
-    return {k: stats.mean([p[k] for p in per if k in p]) for k in keys}
+    per = [cluster_metrics(r) for r in run.results if r.status == "ok"]
+    return {k: stats.mean([p[k] for p in per if k in p]) for k in sorted({k for p in per for k in p})}
 
 
 def intervals(run: SystemRun, seed: int) -> dict[str, stats.Interval]:
-    """Seeded bootstrap intervals over the clusters that succeeded; none with a single cluster."""
-    return _intervals([cluster_metrics(r) for r in run.results if r.status == "ok"], seed)
-
-
-def _intervals(per: Sequence[dict[str, float]], seed: int) -> dict[str, stats.Interval]:
+    """Seeded bootstrap intervals over the clusters that succeeded, at `stats.MIN_TEST_CLUSTERS` or more."""
+    per = {r.cluster_id: cluster_metrics(r) for r in run.results if r.status == "ok"}
     out = {}
     for k in catalogue.INTERVALS:
-        values = [p[k] for p in per if k in p]
-        if len(values) > 1:
+        values = [per[c][k] for c in sorted(per) if k in per[c]]
+        if len(values) >= stats.MIN_TEST_CLUSTERS:
             out[k] = stats.bootstrap(values, seed)
     return out
 
 
-def latest_runs(records: Sequence[Record]) -> list[tuple[Record, SystemRun]]:
-    """Each system's latest run: later records replace earlier ones. A shard record is part of a run,
-    not a run: it counts only once `evalsum merge` has combined the shards (as on the leaderboard)."""
-    latest: dict[str, tuple[Record, SystemRun]] = {}
+def render_markdown(board: Leaderboard) -> str:
+    """LEADERBOARD.md (`leaderboard_render`, imported late: it reads this module's models)."""
+    from evalsum.analysis.leaderboard_render import render_markdown as render
+
+    return render(board)
+
+
+def latest_runs(records: Sequence[Record]) -> list[tuple[Record, Any]]:
+    """Each system's latest run (shards excluded): for callers that want the plain latest."""
+    latest: dict[str, tuple[Record, Any]] = {}
+    for rec in records:
+        if rec.shard is None:
+            for run in rec.systems:
+                latest[run.system.name] = (rec, run)
+    return [latest[k] for k in sorted(latest)]
+
+
+def _key_of(h: RecordHeader | Record) -> str:
+    return h.key or sig.settings_key(h.settings, sig.legacy_metrics_version(h.signature))
+
+
+def build(records: Sequence[Record], provenance: bool = False) -> Leaderboard:
+    accs: list[SystemAccumulator] = []
     for rec in records:
         if rec.shard is not None:
             continue
         for run in rec.systems:
-            latest[run.system.name] = (rec, run)
-    return [latest[k] for k in sorted(latest)]
+            acc = SystemAccumulator(run.system, rec.run_id, rec.signature, rec.settings.seed)
+            acc.key, acc.order = _key_of(rec), len(accs)
+            acc.provenance = rec.provenance or rec.signature
+            for r in run.results:
+                acc.add(r, rec.clusters.get(r.cluster_id))
+            accs.append(acc)
+    return _board(accs, provenance)
 
 
-# Per system, the leaderboard's "why" details (unsupported claims, off-topic sentences) cover at
-# most this many clusters; the rest are counted, and the records keep everything.
-DETAIL_CLUSTERS = 50
+def build_from_paths(paths: Sequence[Path], provenance: bool = False) -> Leaderboard:
+    """The leaderboard from record files (oldest first), streamed: every published run is folded
+    (a damaged record is an error). Shard records are skipped until `evalsum merge` joins them."""
+    accs: list[SystemAccumulator] = []
+    for p in paths:
+        if read_header(p).shard is not None:
+            continue
+        wanted: dict[str, SystemAccumulator] = {}
+        footer = False
+        for item in iter_record(p):
+            if isinstance(item, RecordHeader):
+                for s in item.systems:
+                    acc = SystemAccumulator(s, item.run_id, item.signature, item.settings.seed)
+                    acc.key, acc.order = _key_of(item), len(accs) + len(wanted)
+                    acc.provenance = item.provenance or item.signature
+                    wanted[s.name] = acc
+            elif isinstance(item, ResultLine):
+                found = wanted.get(item.system)
+                if found is not None:
+                    found.add(item.result, item.cluster_files)
+            else:
+                footer = True
+        if not footer:
+            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
+        accs.extend(wanted.values())
+    return _board(accs, provenance)
 
 
-class SystemAccumulator:
-    """One system's run, folded one result at a time, so the leaderboard of a 10,000-cluster run is
-    built without holding its records: exact running sums for the means (equal to `stats.mean` of
-    the materialised values), per-cluster values only of the metrics that get a bootstrap
-    interval, and small audit details (those of the "why" section capped)."""
-
-    def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
-        self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
-        self.sums: dict[str, RunningMean] = {}
-        self.values: dict[str, list[float]] = {k: [] for k in catalogue.INTERVALS}
-        self.clusters = 0
-        self.failures: dict[str, str | None] = {}
-        self.hits: dict[str, list[str]] = {}
-        self.contradictions: dict[str, list[FactHit]] = {}
-        self.quality: dict[str, Quality] = {}
-        self.quality_omitted = 0
-        self.facts: list[tuple[str, str, float, int | None, bool]] = []  # (cluster, fact, weight, refs, hit)
-
-    def add(self, r: ClusterResult) -> None:
-        self.clusters += 1
-        if r.status == "failed":
-            self.failures[r.cluster_id] = str(r.failure)
-        else:
-            m = cluster_metrics(r)
-            for k, v in m.items():
-                self.sums.setdefault(k, RunningMean()).add(v)
-            for k, values in self.values.items():
-                if k in m:
-                    values.append(m[k])
-            if self.details:
-                q = quality_details([r])
-                if q and len(self.quality) >= DETAIL_CLUSTERS:
-                    self.quality_omitted += len(q)
-                else:
-                    self.quality.update(q)
-        if self.details and r.scores and r.scores.facts:
-            f = r.scores.facts
-            self.hits[r.cluster_id] = [h.id for h in f.hits]
-            if f.contradictions:
-                self.contradictions[r.cluster_id] = list(f.contradictions)
-            hit = {h.id for h in f.hits}
-            self.facts.extend((r.cluster_id, fid, w, f.ref_counts.get(fid), fid in hit) for fid, w in f.weights.items())
-
-    def metrics(self) -> dict[str, float]:
-        return {k: self.sums[k].mean() for k in sorted(self.sums)}
-
-    def row(self) -> Row:
-        s = self.system
-        details = RowDetails(fact_hits=self.hits, failures=self.failures, contradictions=self.contradictions,
-                             quality=self.quality, quality_omitted=self.quality_omitted)
-        ivs = {k: stats.bootstrap(v, self.seed) for k, v in self.values.items() if len(v) > 1}
-        return Row(system=s.name, version=s.version, options=s.options, uses_references=s.uses_references,
-                   run_id=self.run_id, signature=self.signature, clusters=self.clusters, failed=len(self.failures),
-                   metrics=self.metrics(), details=details, seed=self.seed, intervals=ivs)
+def _reason(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dict[str, str]], newer: bool) -> str:
+    parts = []
+    if acc.failures:
+        first = sorted(acc.failures)[0]
+        msg = " ".join(str(acc.failures[first]).split())
+        parts.append(f"{len(acc.failures)} failed (first: {first}: {msg[:120]})")
+    missing = [c for c in universe if c not in acc.files]
+    if missing:
+        parts.append(f"ran {len(universe) - len(missing)} of {len(universe)} clusters")
+    stale = [c for c in universe if c in acc.files and acc.files[c] != gold[c]]
+    if stale:
+        parts.append(f"{len(stale)} scored against older gold data")
+    if newer:
+        parts.append("newer than its ranked run")
+    return "; ".join(parts) or "not complete"
 
 
-def _board(accs: Sequence[SystemAccumulator]) -> Leaderboard:
-    accs = sorted(accs, key=lambda a: a.system.name)
-    rows = [a.row() for a in accs]
-    rows.sort(key=lambda r: (r.uses_references, -r.metrics.get("rouge2_f", -1.0), r.system))
+def _complete(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dict[str, str]]) -> bool:
+    return (not acc.failures and set(acc.files) == set(universe)
+            and all(acc.files[c] == gold[c] for c in universe))
+
+
+def _table(accs: Sequence[SystemAccumulator], gold_all: dict[str, dict[str, str]],
+           provenance: bool) -> tuple[Table, list[Row]]:
+    latest: dict[str, SystemAccumulator] = {}
+    for a in accs:
+        latest[a.system.name] = a
+    universe = sorted({c for a in latest.values() for c in a.files})
+    gold = {c: gold_all[c] for c in universe}
+    ranked = {a.system.name: a for a in accs if _complete(a, universe, gold)}  # later runs replace earlier ones
+    seeds = sorted({a.seed for a in ranked.values()}) or [0]
+    table = Table(key=sig.comparability_key(accs[0].key, gold), clusters=len(universe), seed=seeds[0],
+                  provenance=sorted({a.provenance for a in (*ranked.values(), *latest.values())}))
+    systems = {n: a for n, a in ranked.items() if not a.system.uses_references}
+    values = {n: [a.per_cluster[SORT_KEY].get(c, 0.0) for c in universe] for n, a in systems.items()}
+    rows = []
+    for place in significance.rank_groups(values, table.seed, catalogue.BY_KEY[SORT_KEY].better or "higher"):
+        row = systems[place.label].row(provenance)
+        rows.append(row.model_copy(update={"rank": place.rank, "group": place.group, "p_vs_head": place.p_vs_head}))
+    ceilings = sorted((a for a in ranked.values() if a.system.uses_references),
+                      key=lambda a: (-a.metrics().get(SORT_KEY, -1.0), a.system.name))
+    rows += [a.row(provenance).model_copy(update={"section": "ceiling"}) for a in ceilings]
+    for name in sorted(latest):
+        a = latest[name]
+        if ranked.get(name) is a:
+            continue
+        ok = sum(1 for c in universe if c in a.files and c not in a.failures and a.files[c] == gold[c])
+        rows.append(a.row(provenance).model_copy(update={
+            "section": "incomplete", "intervals": {}, "coverage": f"{ok}/{len(universe)}",
+            "reason": _reason(a, universe, gold, name in ranked)}))
+    return table, rows
+
+
+def _board(accs: Sequence[SystemAccumulator], provenance: bool = False) -> Leaderboard:
+    gold_all: dict[str, dict[str, str]] = {}
+    by_key: dict[str, list[SystemAccumulator]] = {}
+    for a in sorted(accs, key=lambda a: a.order):
+        gold_all.update(a.files)
+        by_key.setdefault(a.key, []).append(a)
+    built = [_table(group, gold_all, provenance) for group in by_key.values()]
+    built.sort(key=lambda tr: (-sum(r.section != "incomplete" for r in tr[1]), tr[0].key))
+    tables, rows = [], []
+    for i, (table, table_rows) in enumerate(built):
+        tables.append(table)
+        rows += [r.model_copy(update={"table": i}) for r in table_rows]
+    main = {r.system for r in rows if r.table == 0 and r.section != "incomplete"}
+    chosen = _chosen(accs, rows, main)
+    rates, matrix, n = _facts(chosen)
+    return Leaderboard(tables=tables, rows=rows, signatures=[t.key for t in tables], fact_rates=rates,
+                       fact_matrix=matrix, fact_clusters=n)
+
+
+def _chosen(accs: Sequence[SystemAccumulator], rows: Sequence[Row], names: set[str]) -> list[SystemAccumulator]:
+    """The accumulators behind the first table's ranked and ceiling rows (the fact sections' runs)."""
+    if not rows:
+        return []
+    key = next((a.key for a in accs if a.system.name in names), None)
+    by: dict[str, SystemAccumulator] = {}
+    for a in sorted(accs, key=lambda a: a.order):
+        if a.key == key and a.system.name in names and not a.failures:
+            by[a.system.name] = a
+    order = [r.system for r in rows if r.table == 0 and r.section != "incomplete"]
+    return [by[n] for n in order if n in by]
+
+
+def _facts(accs: Sequence[SystemAccumulator]) -> tuple[list[FactRate], list[dict[str, Any]], int]:
     matrix: dict[tuple[str, str], dict[str, Any]] = {}
     for a in accs:
         for cluster, fid, w, refs, hit in a.facts:
             row = matrix.setdefault((cluster, fid), {"cluster": cluster, "fact": fid, "weight": w, "refs": refs,
                                                      "systems": {}})
             row["systems"][a.system.name] = hit
-    return Leaderboard(rows=rows, signatures=sorted({r.signature for r in rows}),
-                       fact_matrix=[matrix[k] for k in sorted(matrix)])
+    clusters = sorted({c for c, _ in matrix})
+    per: dict[str, dict[str, Any]] = {}
+    for (_, fid), fr in sorted(matrix.items()):
+        e = per.setdefault(fid, {"weight": 0.0, "clusters": 0, "hits": {}})
+        e["weight"] += float(fr["weight"])
+        e["clusters"] += 1
+        for name, hit in fr["systems"].items():
+            h = e["hits"].setdefault(name, [0, 0])
+            h[0] += int(bool(hit))
+            h[1] += 1
+    rates = [FactRate(fact=f, weight=e["weight"], clusters=e["clusters"],
+                      rates={n: h[0] / h[1] for n, h in e["hits"].items()}) for f, e in per.items()]
+    rates.sort(key=lambda r: (-r.weight, r.fact))
+    shown = set(clusters[:MATRIX_CLUSTERS])
+    return rates, [matrix[k] for k in sorted(matrix) if k[0] in shown], len(clusters)
 
-
-def _seed(settings: Settings) -> int:
-    return settings.seed
-
-
-def build(records: Sequence[Record]) -> Leaderboard:
-    accs = []
-    for rec, run in latest_runs(records):
-        acc = SystemAccumulator(run.system, rec.run_id, rec.signature, _seed(rec.settings))
-        for r in run.results:
-            acc.add(r)
-        accs.append(acc)
-    return _board(accs)
-
-
-def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
-    """The leaderboard from record files, streamed: headers first to find each system's latest
-    record, then one pass over every record (a damaged one is an error even when a later record
-    replaces it), folding in only the latest results. Shard records are skipped: they hold part
-    of a run, and `evalsum merge` turns them into one that counts."""
-    latest: dict[str, Path] = {}
-    for p in paths:
-        header = read_header(p)
-        if header.shard is None:
-            for s in header.systems:
-                latest[s.name] = p
-    accs: list[SystemAccumulator] = []
-    for p in paths:
-        wanted: dict[str, SystemAccumulator] = {}
-        footer = False
-        for item in iter_record(p):
-            if isinstance(item, RecordHeader):
-                wanted = {s.name: SystemAccumulator(s, item.run_id, item.signature, _seed(item.settings))
-                          for s in item.systems if latest.get(s.name) == p}
-            elif isinstance(item, ResultLine):
-                acc = wanted.get(item.system)
-                if acc is not None:
-                    acc.add(item.result)
-            else:
-                footer = True
-        if not footer:
-            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
-        accs.extend(wanted.values())
-    return _board(accs)
-
-
-def _with_interval(r: Row, key: str) -> str:
-    """`34.1 [32.1, 36.1]` when the row has an interval for this metric, else just the mean."""
-    m = catalogue.get(key)
-    cell = m.format(r.metrics.get(key))
-    iv = r.intervals.get(key)
-    if iv is not None and iv.low is not None and iv.high is not None:
-        cell += f" [{m.format(iv.low)}, {m.format(iv.high)}]"
-    return cell
-
-
-def _row_cells(r: Row) -> list[str]:
-    n = r.clusters - r.failed
-    name = f"{r.system} †" if r.uses_references else r.system
-    fails = f" ({r.failed} failed)" if r.failed else ""
-    return [name, f"{n}{fails}", *(_with_interval(r, k) for k in catalogue.TABLE)]
-
-
-def interval_note(rows: Sequence[Row]) -> str:
-    """The line under the tables that says how intervals were made, or why a row has none."""
-    if not rows:
-        return ""
-    seeds = ", ".join(str(s) for s in sorted({r.seed for r in rows}))
-    singles = [r.system for r in rows if r.clusters - r.failed <= 1]
-    parts = [f"Intervals: {stats.CONFIDENCE:.0%} percentile bootstrap over clusters, {stats.RESAMPLES} resamples, "
-             f"seed {seeds}."]
-    if singles:
-        parts.append(f"n=1 (a single cluster), so no interval for: {', '.join(singles)}.")
-    return " ".join(parts)
-
-
-def _table(rows: Sequence[Row]) -> list[str]:
-    head = ["System", "Clusters", *(catalogue.BY_KEY[k].label for k in catalogue.TABLE)]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|"]
-    lines += ["| " + " | ".join(_row_cells(r)) + " |" for r in rows]
-    return lines
-
-
-def render_markdown(board: Leaderboard) -> str:
-    systems = [r for r in board.rows if not r.uses_references]
-    bounds = [r for r in board.rows if r.uses_references]
-    legend = "; ".join(f"{m.label} = {m.description}" for m in (catalogue.BY_KEY[k] for k in catalogue.TABLE))
-    out = ["# Leaderboard", "", *textwrap.wrap(f"Exact means over clusters. {legend}. Details per system below. "
-                                               "Derived from `results/runs/` by `evalsum leaderboard`; do not edit "
-                                               "by hand.", 100), ""]
-    out += _table(systems)
-    if bounds:
-        out += ["", "## Ceilings (†: read the references, not comparable as systems)", ""]
-        out += _table(bounds)
-    if board.rows:
-        out += ["", interval_note(board.rows)]
-    out += ["", "Signature: " + (" ; ".join(f"`{s}`" for s in board.signatures) or "–")]
-    if board.fact_matrix:
-        names = [r.system for r in board.rows]
-        out += ["", "## Fact matrix", "",
-                "Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set explicitly).",
-                "✓ = the summary states it, · = it does not.", "",
-                "| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
-                "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
-        for fr in board.fact_matrix:
-            marks = ["✓" if fr["systems"].get(n) else ("·" if n in fr["systems"] else " ") for n in names]
-            refs = "–" if fr["refs"] is None else str(fr["refs"])
-            out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
-    out += render_details(board.rows)
-    return "\n".join(out) + "\n"

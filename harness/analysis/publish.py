@@ -5,7 +5,7 @@ import shlex
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from evalsum.analysis import leaderboard
+from evalsum.analysis import leaderboard, leaderboard_render
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.models import RecordFooter
@@ -13,21 +13,22 @@ from evalsum.store import records
 from evalsum.store.lock import results_lock
 
 
-def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset()) -> Path:
+def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset(), provenance: bool = False) -> Path:
     """Rebuild LEADERBOARD.md and leaderboard.json from the records alone, under the results
     lock so two runs finishing together cannot leave the older view last. Records are streamed,
     so memory does not grow with the number of clusters. `exclude`: records to leave out (the
-    damaged ones, with `evalsum leaderboard --skip-damaged`)."""
+    damaged ones, with `evalsum leaderboard --skip-damaged`). `provenance`: keep run ids in the
+    JSON (left out by default, so identical inputs give identical files)."""
     results = Path(results)
     md = results / "LEADERBOARD.md"
     with results_lock(results):
         paths = [p for p in records.record_paths(results / "runs") if p not in exclude]
         try:
-            board = leaderboard.build_from_paths(paths)
+            board = leaderboard.build_from_paths(paths, provenance)
         except DataError as e:
             raise with_aside_hint(e) from None
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
-        write_atomic(md, leaderboard.render_markdown(board))
+        write_atomic(md, leaderboard_render.render_markdown(board))
     return md
 
 

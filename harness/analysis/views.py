@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from evalsum.analysis import leaderboard
+from evalsum.analysis import leaderboard, leaderboard_render
 from evalsum.analysis.view_models import (
     Cell,
     ClusterView,
@@ -202,35 +202,33 @@ def _cells(row: leaderboard.Row) -> dict[str, Cell]:
     return out
 
 
+def _shown(board: leaderboard.Leaderboard) -> list[leaderboard.Row]:
+    """The first table's ranked and ceiling rows: what the report's tables and charts draw."""
+    return [r for r in board.rows if r.table == 0 and r.section != "incomplete"]
+
+
 def _heatmap(board: leaderboard.Leaderboard) -> Heatmap:
-    systems = [r.system for r in board.rows]
-    weight: dict[str, float] = {}
-    hits: dict[tuple[str, str], list[bool]] = {}
-    for fr in board.fact_matrix:
-        fid = str(fr["fact"])
-        weight[fid] = weight.get(fid, 0.0) + float(fr["weight"])
-        for name, hit in fr["systems"].items():
-            hits.setdefault((name, fid), []).append(bool(hit))
-    facts = sorted(weight, key=lambda f: (-weight[f], f))
-    shown = facts[:HEATMAP_FACTS]
-    rates = [[(sum(h) / len(h)) if (h := hits.get((s, f))) else None for f in shown] for s in systems]
-    return Heatmap(systems=systems, ceilings=[r.uses_references for r in board.rows], facts=shown, rates=rates,
-                   shown_of=len(facts))
+    rows = _shown(board)
+    shown = board.fact_rates[:HEATMAP_FACTS]
+    rates = [[fr.rates.get(r.system) for fr in shown] for r in rows]
+    return Heatmap(systems=[r.system for r in rows], ceilings=[r.uses_references for r in rows],
+                   facts=[fr.fact for fr in shown], rates=rates, shown_of=len(board.fact_rates))
 
 
 def report_view(paths: Sequence[Path], gold: Mapping[str, Cluster]) -> ReportView:
     """Everything `evalsum report` draws, from the record files (oldest first) and the gold data."""
-    board = leaderboard.build_from_paths(paths)
+    board = leaderboard.build_from_paths(paths, provenance=True)
     ids, total = report_cluster_ids(paths)
     tables = []
     for title, ceiling in (("Systems", False), ("Ceilings †", True)):
-        rows = [r for r in board.rows if r.uses_references == ceiling]
+        rows = [r for r in _shown(board) if r.uses_references == ceiling]
         if rows:
             tables.append(TableView(title=title, note=SORT_NOTE, rows=[
-                RowView(position=i, system=r.system, ceiling=ceiling, clusters=r.clusters, failed=r.failed,
-                        run_id=r.run_id, cells=_cells(r)) for i, r in enumerate(rows, 1)]))
+                RowView(position=i, group=r.group, system=r.system, ceiling=ceiling, clusters=r.clusters,
+                        failed=r.failed, run_id=r.run_id or "", cells=_cells(r)) for i, r in enumerate(rows, 1)]))
     points = [SystemPoint(system=r.system, ceiling=r.uses_references,
-                          metrics={k: v for k, v in _cells(r).items() if k in CHART_METRICS}) for r in board.rows]
+                          metrics={k: v for k, v in _cells(r).items() if k in CHART_METRICS}) for r in _shown(board)]
     return ReportView(columns=COLUMNS, tables=tables, signatures=board.signatures,
-                      interval_note=leaderboard.interval_note(board.rows), points=points, heatmap=_heatmap(board),
+                      interval_note=leaderboard_render.interval_note([r for r in board.rows if r.table == 0]),
+                      points=points, heatmap=_heatmap(board),
                       clusters=_report_clusters(paths, ids, gold), clusters_total=total)

@@ -15,6 +15,7 @@ import typer
 
 from evalsum import entry
 from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, view  # noqa: F401  (registers commands)
+from evalsum.cli import signature as signature_command  # noqa: F401  (registers `evalsum signature`)
 from evalsum.cli.app import app, configure_streams, printable
 from evalsum.errors import EvalsumError
 from evalsum.files import describe

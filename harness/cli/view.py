@@ -47,11 +47,13 @@ def leaderboard(
     as_json: bool = typer.Option(False, "--json", help="print leaderboard JSON"),
     skip_damaged: bool = typer.Option(False, "--skip-damaged", help="leave out records that cannot be read, "
                                       "naming each, instead of stopping at the first"),
+    provenance: bool = typer.Option(False, "--provenance", help="keep each row's run id in leaderboard.json (left "
+                                    "out by default, so identical inputs give identical files)"),
     results: Path = RESULTS,
 ) -> None:
     """Rebuild results/LEADERBOARD.md and results/leaderboard.json from the records alone.
 
-    Example: evalsum leaderboard   |   evalsum leaderboard --skip-damaged
+    Example: evalsum leaderboard   |   evalsum leaderboard --skip-damaged --provenance
     """
     paths = Paths(results=results)
     found = records.record_paths(paths.runs)
@@ -64,8 +66,8 @@ def leaderboard(
     found = [p for p in found if p not in exclude]
     if not found:
         raise DataError(paths.runs, None, "every record is damaged; nothing to rebuild from")
-    md = publish.refresh_leaderboard(paths.results, exclude=exclude)
+    md = publish.refresh_leaderboard(paths.results, exclude=exclude, provenance=provenance)
     if as_json:
-        emit_json(report.build_from_paths(found).model_dump(mode="json"))
+        emit_json(report.build_from_paths(found, provenance).model_dump(mode="json"))
     else:
         typer.echo(md.read_text(encoding="utf-8"), nl=False)  # plain: rich would lay out every line of a large board

@@ -51,6 +51,8 @@ class RunMeta(Strict):
     signature: str
     settings: Settings
     packages: dict[str, str]
+    key: str | None = Field(default=None, description="settings part of the comparability key (metrics.signature)")
+    provenance: str | None = Field(default=None, description="engine, package versions, seed: never splits a table")
 
 
 class RecordHeader(RunMeta):

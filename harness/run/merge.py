@@ -72,7 +72,7 @@ def merge(paths: Sequence[Path], runs_dir: Path) -> Path:
     now = dt.datetime.now(dt.timezone.utc)
     header = RecordHeader(run_id=run_id(now, first.settings, first.systems, order),
                           created=now.isoformat(timespec="seconds"), signature=first.signature,
-                          settings=first.settings, packages=first.packages, systems=first.systems)
+                          key=first.key, provenance=first.provenance, settings=first.settings, packages=first.packages, systems=first.systems)
     writer = RecordWriter(runs_dir, header)
     try:
         for cid in order:

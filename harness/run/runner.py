@@ -21,7 +21,7 @@ from evalsum.gold import collection
 from evalsum.metrics import engines
 from evalsum.metrics.rouge import Engine
 from evalsum.metrics.scorer import Scorer
-from evalsum.metrics.signature import package_versions, signature
+from evalsum.metrics.signature import package_versions, provenance, settings_key, signature
 from evalsum.models import (
     Cluster,
     ClusterResult,
@@ -88,7 +88,7 @@ class MemorySink:
             by_system[line.system].append(line.result)
             files.setdefault(line.result.cluster_id, line.cluster_files)
         return Record(schema_version=h.schema_version, run_id=h.run_id, created=h.created, signature=h.signature,
-                      settings=h.settings, packages=h.packages, clusters=dict(sorted(files.items())),
+                      key=h.key, provenance=h.provenance, settings=h.settings, packages=h.packages, clusters=dict(sorted(files.items())),
                       systems=[SystemRun(system=s, results=by_system[s.name]) for s in h.systems],
                       seconds=seconds, shard=h.shard)
 
@@ -131,6 +131,8 @@ def header_for(plan: RunPlan, infos: Sequence[SystemInfo], chosen: Sequence[str]
     shard = plan.shard
     return RecordHeader(run_id=run_id(now, plan.settings, infos, chosen), created=now.isoformat(timespec="seconds"),
                         signature=signature(plan.settings, packages, engines.label(engine)), settings=plan.settings,
+                        key=settings_key(plan.settings),
+                        provenance=provenance(plan.settings, packages, engines.label(engine)),
                         packages=packages, systems=list(infos), shard=str(shard) if shard else None,
                         cluster_order=list(order) if shard else None)
 

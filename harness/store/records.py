@@ -184,7 +184,8 @@ def load_record(path: Path) -> Record:
     if footer is None:
         raise DataError(path, None, "record has no footer (the run did not finish); delete it")
     return Record(schema_version=header.schema_version, run_id=header.run_id, created=header.created,
-                  signature=header.signature, settings=header.settings, packages=header.packages,
+                  signature=header.signature, key=header.key, provenance=header.provenance,
+                  settings=header.settings, packages=header.packages,
                   clusters=dict(sorted(clusters.items())),
                   systems=[SystemRun(system=s, results=by_system[s.name]) for s in header.systems],
                   seconds=footer.seconds, shard=header.shard)

@@ -1,0 +1,142 @@
+"""The leaderboard as markdown: one section per comparability key, the rule stated above them."""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from evalsum.analysis import stats
+from evalsum.analysis.leaderboard import MATRIX_CLUSTERS, MATRIX_FACTS, Leaderboard, Table
+from evalsum.analysis.leaderboard_details import render_details
+from evalsum.analysis.leaderboard_rows import Row
+from evalsum.metrics import catalogue
+
+RULE = ("Rows are ranked only against rows with the same comparability key (settings that change numbers, "
+        "reference count and gold-data digest) over the same clusters; a system's row is its latest run that "
+        "scored every cluster of its table, and a newer run that failed or skipped clusters, or scored older gold "
+        "data, is listed under Incomplete instead.")
+RECALL = ("rouge1_r", "rouge2_r", "rougeLsum_r")
+COST = (("tokens_in", "Tokens in", 0), ("tokens_out", "Tokens out", 0), ("latency", "Latency (s)", 2),
+        ("attempts", "Attempts", 2))
+
+
+def _with_interval(r: Row, key: str) -> str:
+    """`34.1 [32.1, 36.1]` when the row has an interval for this metric, else just the mean."""
+    m = catalogue.get(key)
+    cell = m.format(r.metrics.get(key))
+    iv = r.intervals.get(key)
+    if iv is not None and iv.low is not None and iv.high is not None:
+        cell += f" [{m.format(iv.low)}, {m.format(iv.high)}]"
+    return cell
+
+
+def _name(r: Row) -> str:
+    return f"{r.system} †" if r.uses_references else r.system
+
+
+def _grid(head: Sequence[str], rows: Sequence[Sequence[str]], left: Sequence[int] = (0,)) -> list[str]:
+    """A markdown table; columns in `left` are left-aligned, the rest (numbers) right-aligned."""
+    rule = ["---" if i in left else "---:" for i in range(len(head))]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
+    return lines + ["| " + " | ".join(cells) + " |" for cells in rows]
+
+
+def interval_note(rows: Sequence[Row]) -> str:
+    """The line under a table that says how intervals were made, or the true reason a row has none."""
+    if not rows:
+        return ""
+    seeds = ", ".join(str(s) for s in sorted({r.seed for r in rows}))
+    parts = [f"Intervals: {stats.CONFIDENCE:.0%} percentile bootstrap over clusters, {stats.RESAMPLES} resamples, "
+             f"seed {seeds}; intervals and rank-group tests need at least {stats.MIN_TEST_CLUSTERS} clusters."]
+    why: dict[str, list[str]] = {}
+    for r in rows:
+        n = r.clusters - r.failed
+        if r.section == "incomplete":
+            reason = f"all {r.clusters} clusters failed" if n == 0 else "incomplete, not ranked"
+        elif n < stats.MIN_TEST_CLUSTERS:
+            reason = f"n={n} cluster{'s' if n != 1 else ''}, below {stats.MIN_TEST_CLUSTERS}"
+        else:
+            continue
+        why.setdefault(reason, []).append(r.system)
+    parts += [f"No interval ({reason}): {', '.join(names)}." for reason, names in why.items()]
+    return " ".join(parts)
+
+
+def _table_lines(i: int, table: Table, rows: Sequence[Row]) -> list[str]:
+    mine = [r for r in rows if r.table == i]
+    ranked = [r for r in mine if r.section == "ranked"]
+    ceilings = [r for r in mine if r.section == "ceiling"]
+    incomplete = [r for r in mine if r.section == "incomplete"]
+    labels = [catalogue.BY_KEY[k].label for k in catalogue.TABLE]
+    out = [f"## Key `{table.key}` ({table.clusters} cluster{'s' if table.clusters != 1 else ''})", ""]
+    out += [f"Provenance: {' ; '.join(f'`{p}`' for p in table.provenance) or '–'}", ""]
+    if ranked:
+        out += _grid(["#", "Group", "System", "Clusters", *labels], [
+            [str(r.rank), str(r.group), _name(r), str(r.clusters), *(_with_interval(r, k) for k in catalogue.TABLE)]
+            for r in ranked], left=(2,))
+    if ceilings:
+        out += ["", "Ceilings (†: read the references, not comparable as systems):", ""]
+        out += _grid(["System", "Clusters", *labels],
+                     [[_name(r), str(r.clusters), *(_with_interval(r, k) for k in catalogue.TABLE)] for r in ceilings])
+    done = ranked + ceilings
+    if done:
+        out += ["", "ROUGE recall (as DUC/TAC papers report it):", ""]
+        out += _grid(["System", *(catalogue.BY_KEY[k].label for k in RECALL)],
+                     [[_name(r), *(catalogue.get(k).format(r.metrics.get(k)) for k in RECALL)] for r in done])
+    costly = [r for r in done if r.cost]
+    if costly:
+        out += ["", "Model cost, mean per summary:", ""]
+        out += _grid(["System", *(label for _, label, _ in COST)],
+                     [[_name(r), *(f"{r.cost[k]:.{d}f}" if k in r.cost else "–" for k, _, d in COST)] for r in costly])
+    if incomplete:
+        out += ["", "Incomplete (not ranked):", ""]
+        out += _grid(["System", "Coverage", "R-2 (scored clusters)", "Reason"],
+                     [[_name(r), r.coverage, catalogue.get("rouge2_f").format(r.metrics.get("rouge2_f")),
+                       (r.reason or "").replace("|", "/")] for r in incomplete], left=(0, 1, 3))
+    return out + ["", interval_note(mine), ""]
+
+
+def _facts(board: Leaderboard) -> list[str]:
+    names = [r.system for r in board.rows if r.table == 0 and r.section != "incomplete"]
+    if not board.fact_rates or not names:
+        return []
+    n = board.fact_clusters
+    out = [] if n < 2 else ["## Fact hit rates", "",
+           f"Share of the {n} cluster{'s' if n != 1 else ''} with the fact whose summary states it, x100, for the "
+           f"first table's rows; heaviest facts first (weight summed over clusters), at most {MATRIX_FACTS} facts"
+           f" ({len(board.fact_rates)} in all, every one in leaderboard.json).", ""]
+    out += _grid(["Fact", "Clusters", "Weight", *names], [
+        [fr.fact, str(fr.clusters), f"{fr.weight:g}",
+         *(f"{fr.rates[s] * 100:.0f}" if s in fr.rates else "–" for s in names)]
+        for fr in board.fact_rates[:MATRIX_FACTS]]) if n > 1 else []
+    shown = sorted({str(fr["cluster"]) for fr in board.fact_matrix})
+    out += [""] * bool(out) + ["## Fact matrix", "",
+            f"Per cluster, for the first {MATRIX_CLUSTERS} clusters by id ({len(shown)} of {n} shown; the records "
+            "keep all). Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set "
+            "explicitly). ✓ = the summary states it, · = it does not.", ""]
+    out += ["| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
+            "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
+    for fr in board.fact_matrix:
+        marks = ["✓" if fr["systems"].get(s) else ("·" if s in fr["systems"] else " ") for s in names]
+        refs = "–" if fr["refs"] is None else str(fr["refs"])
+        out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+    return out + [""]
+
+
+def render_markdown(board: Leaderboard) -> str:
+    legend = "; ".join(f"{m.label} = {m.description}" for m in (catalogue.BY_KEY[k] for k in catalogue.TABLE))
+    sort = catalogue.BY_KEY[board.tables[0].sort_key if board.tables else "rouge2_f"]
+    out = ["# Leaderboard", "", *textwrap.wrap(f"Exact means over clusters. {legend}. Details per system below. "
+                                               "Derived from `results/runs/` by `evalsum leaderboard`; do not edit "
+                                               "by hand. Keys are explained by `evalsum signature KEY`.", 100), ""]
+    out += [*textwrap.wrap(
+        f"{RULE} Rows are sorted by mean {sort.label} F over clusters, best first. Group: rows not significantly "
+        "worse than the group's best row share its group (two-sided paired sign-flip test over clusters, "
+        f"Holm-corrected, alpha 0.05); with fewer than {stats.MIN_TEST_CLUSTERS} clusters there is no test and "
+        "every row is in group 1.", 100), ""]
+    for i, table in enumerate(board.tables):
+        out += _table_lines(i, table, board.rows)
+    out += _facts(board)
+    out += render_details([r for r in board.rows if r.section != "incomplete"])
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
