@@ -11,8 +11,8 @@ import sys
 import click
 import typer
 
-from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, view  # noqa: F401  (registers commands)
-from evalsum.cli.app import app
+from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, systems, view  # noqa: F401  (registers commands)
+from evalsum.cli.app import DEBUG_FLAG, app
 from evalsum.errors import EvalsumError
 
 # typer >= 0.20 vendors its own click: catch both its exceptions and click's.
@@ -22,10 +22,7 @@ ABORTS: tuple[type[BaseException], ...] = (click.exceptions.Abort, typer.Abort)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    if debug:
-        args.remove("--debug")
+    args, debug = take_debug(list(sys.argv[1:] if argv is None else argv))
     try:
         code = app(args=args, prog_name="evalsum", standalone_mode=False)
     except EvalsumError as e:
@@ -68,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo("interrupted: results written so far are kept; rerun to resume from the cache", err=True)
         sys.exit(code)
     return 0
+
+
+def take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without `--debug`, and whether it was given: before or after the command, as
+    a global flag, but never after `--` (where it is an argument)."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [a for a in args[:end] if a != DEBUG_FLAG]
+    return kept + args[end:], len(kept) < end
 
 
 def one_line(e: BaseException | str) -> str:
