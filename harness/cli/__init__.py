@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"error: {one_line(e)}", err=True)
         sys.exit(e.exit_code)
     except EXITS as e:
-        sys.exit(e.exit_code)  # type: ignore[union-attr]
+        sys.exit(int(getattr(e, "exit_code", 1)))  # click's Exit and typer's vendored one both carry it
     except ABORTS:
         typer.echo("aborted", err=True)
         sys.exit(130)
@@ -42,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `evalsum`: the help, as click shows it
-            typer.echo(e.format_message(), err=True)  # type: ignore[union-attr]
+            typer.echo(message(e), err=True)
             sys.exit(2)
-        typer.echo(f"error: {one_line(e.format_message())}", err=True)  # type: ignore[union-attr]
+        typer.echo(f"error: {one_line(message(e))}", err=True)
         sys.exit(2)
     except OSError as e:  # a file problem no library call turned into a DataError
         if debug:
@@ -73,6 +73,12 @@ def take_debug(args: list[str]) -> tuple[list[str], bool]:
     end = args.index("--") if "--" in args else len(args)
     kept = [a for a in args[:end] if a != DEBUG_FLAG]
     return kept + args[end:], len(kept) < end
+
+
+def message(e: Exception) -> str:
+    """A click or typer usage error's text (both have `format_message`; the tuple hides it from types)."""
+    fmt = getattr(e, "format_message", None)
+    return str(fmt()) if callable(fmt) else str(e)
 
 
 def one_line(e: BaseException | str) -> str:
