@@ -1,4 +1,4 @@
-"""Score summaries produced elsewhere: one file against a cluster's gold (`evalsum score`), or
+"""Score summaries produced elsewhere: files or stdin against one cluster's gold (`evalsum score`), or
 texts held in memory against references given as strings (`evalsum.score_texts`).
 
 Both go through the same steps as a run's output: sentence splitting
