@@ -38,6 +38,12 @@ def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UT
         raise DataError(path, None, missing or f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
     except OSError as e:
         raise DataError(path, None, f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
+    return decode(data, path, what=what, hint=hint)
+
+
+def decode(data: bytes, path: object, *, what: str = "", hint: str = "re-save the file as UTF-8") -> str:
+    """`read_text`'s strict decoding for bytes that did not come from a file (stdin); `path` names
+    them in the message."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.contract import Summariser, SystemOptions
-from evalsum.errors import BackendError, DataError, UsageError
+from evalsum.errors import BackendError, DataError, UsageError, from_validation
+from evalsum.files import decode
 from evalsum.models import Budget, Prepared, Summary
 from evalsum.text import split_sentences
 
@@ -51,17 +52,12 @@ class ExternalSummary(BaseModel):
 
 
 def _read(path: Path) -> tuple[str, str]:
-    """Strict UTF-8 text (BOM allowed) and its sha256; errors name the file and line."""
+    """Strict UTF-8 text (BOM allowed) and the sha256 of the same bytes; errors name the file and line."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise DataError(path, None, f"cannot read: {e.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise DataError(path, f"line {line}", "not valid UTF-8") from None
-    return text, hashlib.sha256(data).hexdigest()
+    return decode(data, path), hashlib.sha256(data).hexdigest()
 
 
 def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSummary]], str]:
@@ -81,9 +77,7 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
         try:
             entry = ExternalSummary.model_validate(obj)
         except ValidationError as e:
-            err = e.errors()[0]
-            field = ".".join(str(x) for x in err["loc"])
-            raise DataError(path, f"line {no}", f"field {field!r}: {err['msg']}") from None
+            raise from_validation(e, path, f"line {no}") from None
         key = (entry.cluster, entry.system)
         if key in out:
             raise DataError(path, f"line {no}", f"second summary for cluster {entry.cluster!r} and system "
@@ -114,7 +108,8 @@ class Files(Summariser[FilesOptions]):
         self.sha = ""
         if opts.path.is_dir():
             if opts.system is not None:
-                raise UsageError(f"option 'system' for system 'files' applies to JSONL files only; {opts.path} is a folder")
+                raise UsageError(f"option 'system' for system 'files' applies to JSONL files only; "
+                                 f"{opts.path} is a folder")
             picked = opts.path.resolve().name
         elif opts.path.is_file():
             self.entries, self.sha = load_jsonl(opts.path)
@@ -123,7 +118,8 @@ class Files(Summariser[FilesOptions]):
                 raise UsageError(f"option 'system' for system 'files': {opts.system!r} is not in {opts.path}; "
                                  f"it holds: {', '.join(found)}")
             if opts.system is None and len(found) > 1:
-                raise UsageError(f"{opts.path} holds several systems ({', '.join(found)}): pick one with -o system=NAME")
+                raise UsageError(f"{opts.path} holds several systems ({', '.join(found)}): "
+                                 "pick one with -o system=NAME")
             picked = opts.system or found[0]
         else:
             raise DataError(opts.path, None, "not found (give a folder of <cluster-id>.txt files or a .jsonl file)")
@@ -140,7 +136,8 @@ class Files(Summariser[FilesOptions]):
             return self._from_folder(opts.path, cluster.cluster_id, opts.lines)
         got = self.entries.get((cluster.cluster_id, self.picked))
         if got is None:
-            raise BackendError(f"no summary for cluster {cluster.cluster_id!r} and system {self.picked!r} in {opts.path}")
+            raise BackendError(f"no summary for cluster {cluster.cluster_id!r} and system {self.picked!r} "
+                               f"in {opts.path}")
         no, entry = got
         if isinstance(entry.summary, str):
             sentences = as_lines(entry.summary) if opts.lines else split_sentences(entry.summary)

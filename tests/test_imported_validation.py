@@ -29,7 +29,7 @@ def test_single_reference_dataset_validates_with_warnings(tmp_path: Path, capsys
     capsys.readouterr()
     assert cli("validate", "--references", str(out)) == 0
     captured = capsys.readouterr()
-    assert "imported (no hand_made: true in cluster.yaml): the annotation rules are warnings" in captured.out
+    assert "imported (not marked hand_made: true): the annotation rules are warnings" in captured.out
     assert "warning: " in captured.err and "needs at least two references (has 1)" in captured.err
     assert "words (our references have 90 to 110)" in captured.err
     assert "error:" not in captured.err

@@ -132,7 +132,7 @@ def test_score_texts_with_sources_adds_faithfulness_and_takes_the_budget() -> No
 
 
 def test_score_texts_bad_input_names_the_field() -> None:
-    with pytest.raises(DataError, match=r"^<memory>:references\.0\.text: Value error, reference has no words$"):
+    with pytest.raises(DataError, match=r"^<memory>:field references\.0\.text: reference has no words$"):
         evalsum.score_texts(["a summary"], [" "])
     with pytest.raises(DataError, match=r"^<memory>:summaries\.1: the summary has no words$"):
         evalsum.score_texts(["a summary", "  "], ["a reference"])

@@ -14,9 +14,9 @@ import click
 import typer
 
 from evalsum import entry
-from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, view  # noqa: F401  (registers commands)
+from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, systems, view  # noqa: F401  (registers commands)
 from evalsum.cli import signature as signature_command  # noqa: F401  (registers `evalsum signature`)
-from evalsum.cli.app import app, configure_streams, printable
+from evalsum.cli.app import DEBUG_FLAG, app, configure_streams, printable
 from evalsum.errors import EvalsumError
 from evalsum.files import describe
 from evalsum.redact import Redactor
@@ -30,10 +30,7 @@ INTERRUPTED = 130  # what typer turns a KeyboardInterrupt into
 
 def main(argv: list[str] | None = None) -> int:
     configure_streams()
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    if debug:
-        args.remove("--debug")
+    args, debug = take_debug(list(sys.argv[1:] if argv is None else argv))
     try:
         code = app(args=args, prog_name="evalsum", standalone_mode=False)
     except BaseException as e:  # noqa: B036  (every way out becomes one line and an exit code)
@@ -65,9 +62,9 @@ def _exit_for(e: BaseException, debug: bool, redactor: Redactor) -> int:
         return _error(redactor, one_line(e), e.exit_code)
     if isinstance(e, CLI_ERRORS):
         if type(e).__name__ == "NoArgsIsHelpError":  # bare `evalsum`: the help, as click shows it
-            typer.echo(printable(e.format_message()), err=True)  # type: ignore[attr-defined]
+            typer.echo(printable(message(e)), err=True)
             return 2
-        return _error(redactor, one_line(e.format_message()), 2)  # type: ignore[attr-defined]
+        return _error(redactor, one_line(message(e)), 2)
     if isinstance(e, OSError):  # a file problem no library call turned into a DataError
         where = f"{e.filename}: " if e.filename else ""
         return _error(redactor, f"{where}{one_line(describe(e))}", 2)
@@ -96,6 +93,20 @@ def _error(redactor: Redactor, line: str, code: int) -> int:
     escaped."""
     typer.echo(f"error: {printable(redactor.text(line))}", err=True)
     return code
+
+
+def take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without `--debug`, and whether it was given: before or after the command, as
+    a global flag, but never after `--` (where it is an argument)."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [a for a in args[:end] if a != DEBUG_FLAG]
+    return kept + args[end:], len(kept) < end
+
+
+def message(e: Exception) -> str:
+    """A click or typer usage error's text (both have `format_message`; the tuple hides it from types)."""
+    fmt = getattr(e, "format_message", None)
+    return str(fmt()) if callable(fmt) else str(e)
 
 
 def one_line(e: BaseException | str) -> str:

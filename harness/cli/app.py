@@ -27,6 +27,8 @@ app = typer.Typer(
 
 REFERENCES = typer.Option(Path("references"), "--references", help="folder of clusters")
 RESULTS = typer.Option(Path("results"), "--results", help="folder for records, leaderboard, baseline and cache")
+DATASET = typer.Option(None, "--dataset", help="read clusters from a JSONL dataset file instead of --references")
+DEBUG_FLAG = "--debug"
 
 # C0 and C1 control characters but tab and newline: ESC sequences can retitle a terminal, move
 # the cursor or hide text, so data never sends them.
@@ -57,9 +59,15 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: bool = typer.Option(False, "--version", help="print the version and exit", is_eager=True,
-                                       callback=_version)) -> None:
+def _main(
+    version: bool = typer.Option(False, "--version", help="print the version and exit", is_eager=True,
+                                 callback=_version),
+    debug: bool = typer.Option(False, DEBUG_FLAG, help="on error, show the traceback instead of one line "
+                               "(may also follow the command: evalsum run ... --debug)"),
+) -> None:
     """Evaluate summarisers on multi-document news clusters."""
+    # `main()` takes --debug out of the arguments wherever it stands, before typer parses them;
+    # it is declared here so that --help lists it.
 
 
 def out() -> Console:

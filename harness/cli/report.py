@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 
 from evalsum.analysis import report_charts, report_html, views
-from evalsum.cli.app import REFERENCES, RESULTS, app, out
-from evalsum.cli.show import DATASET, load_gold
+from evalsum.cli.app import DATASET, REFERENCES, RESULTS, app, out
+from evalsum.cli.show import load_gold
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.run.plan import Paths

@@ -1,4 +1,4 @@
-"""`evalsum run` and `evalsum systems`."""
+"""`evalsum run` (`evalsum systems` is in cli/systems.py)."""
 from __future__ import annotations
 
 import sys
@@ -172,23 +172,3 @@ def print_streamed(path: Path, board: Path) -> None:
         con.print(f"signature: {header.signature}", markup=False)
     con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}", markup=False)
 
-
-@app.command()
-def systems(as_json: bool = typer.Option(False, "--json", help="print as JSON")) -> None:
-    """List every backend with its version, description and whether it can run here.
-
-    Example: evalsum systems
-    """
-    warn_shadowed()
-    rows = [registry.status(name) for name in sorted(registry.specs())]
-    if as_json:
-        emit_json([{"name": r.name, "version": r.version, "description": r.description, "available": r.available,
-                    "hint": r.hint, "source": r.source, "builtin": r.builtin} for r in rows])
-        return
-    con = out()
-    for r in rows:
-        state = "ready" if r.available else "unavailable"
-        origin = "" if r.builtin else f" (plugin {r.source})"
-        con.print(f"{r.name:<10} v{r.version:<4} {state:<12} {r.description}{origin}", markup=False)
-        if not r.available:
-            con.print(f"{'':<10} {'':<5} {'':<12} -> {r.hint}", markup=False)

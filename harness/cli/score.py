@@ -1,52 +1,100 @@
-"""`evalsum score`: one summary file against one cluster's gold."""
+"""`evalsum score`: summary files (or stdin) against one cluster's gold, in the leaderboard's columns."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
-from evalsum.cli.app import REFERENCES, app, emit_json, out
+from evalsum.cli.app import DATASET, REFERENCES, app, emit_json, out
 from evalsum.errors import UsageError
+from evalsum.files import decode
+from evalsum.metrics import catalogue
 from evalsum.models import Settings
-from evalsum.run import external as single
+from evalsum.run import external
+from evalsum.run.external import SingleScore
 
-LABELS = (("rouge1", "R-1"), ("rouge2", "R-2"), ("rougeL", "R-L"), ("rougeLsum", "R-Lsum"))
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def read_inputs(files: list[Path]) -> list[tuple[str, str]]:
+    """(source name, text) per argument, in order; `-` is stdin, which can be read once."""
+    if [str(f) for f in files].count(STDIN) > 1:
+        raise UsageError("'-' (stdin) can be given only once")
+    texts = []
+    for f in files:
+        if str(f) == STDIN:
+            texts.append((STDIN_NAME, decode(sys.stdin.buffer.read(), STDIN_NAME)))
+        else:
+            texts.append((str(f), external.read_summary(f)))
+    return texts
+
+
+def table(rows: list[SingleScore]) -> list[str]:
+    """One markdown row per summary, in the leaderboard's main columns (`catalogue.TABLE`)."""
+    metrics = [catalogue.get(k) for k in catalogue.TABLE]
+    lines = ["| Summary | " + " | ".join(m.label for m in metrics) + " |",
+             "|---|" + "|".join("---:" for _ in metrics) + "|"]
+    for r in rows:
+        values = r.values()
+        lines.append(f"| {r.source} | " + " | ".join(m.format(values.get(m.key)) for m in metrics) + " |")
+    return lines
+
+
+def details(r: SingleScore, budget: int) -> list[str]:
+    """What a single number hides: the cut, the facts stated, the probes tripped, the claims no source states."""
+    s = r.summary
+    cut = f", cut from {s.original_words}" if s.truncated else ""
+    lines = [f"{r.source}: {s.words} words (budget {budget}{cut})"]
+    rouge = ", ".join(f"{catalogue.get(k + '_f').label} P/R/F {p.p * 100:.1f}/{p.r * 100:.1f}/{p.f * 100:.1f}"
+                      for k, p in r.scores.rouge.items())
+    lines.append(f"  ROUGE: {rouge}")
+    facts = r.scores.facts
+    if facts is not None:
+        lines.append(f"  facts stated: {', '.join(h.id for h in facts.hits) or 'none'}")
+        lines.append(f"  contradiction probes hit: {', '.join(h.id for h in facts.contradictions) or 'none'}")
+    q = r.scores.quality
+    if q is not None:
+        items = [f"{c.text} ({c.kind})" for c in q.faithfulness.items]
+        lines.append(f"  unsupported: {', '.join(items) or 'none'}")
+        off = [f"{o.sentence!r} ({o.reason})" for o in q.style.off_topic_items]
+        if off:
+            lines.append(f"  off-topic: {'; '.join(off)}")
+    return lines
 
 
 @app.command()
 def score(
-    file: Path = typer.Argument(..., metavar="FILE", help="the summary: UTF-8 text, one or more sentences"),
+    *,
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="summaries: UTF-8 text files, one summary "
+                                       "each; '-' reads one from stdin"),
     cluster: str = typer.Option(..., "--cluster", "-c", metavar="ID", help="cluster whose gold to score against"),
     budget: int = typer.Option(100, help="word budget enforced on the summary, as in a run"),
     policy: str = typer.Option("pooled", help="multi-reference ROUGE policy: pooled, max or mean"),
-    as_json: bool = typer.Option(False, "--json", help="print the scores as JSON"),
+    as_json: bool = typer.Option(False, "--json", help="print a JSON list, one object per file"),
+    dataset: Path | None = DATASET,
     references: Path = REFERENCES,
 ) -> None:
-    """Score a summary produced elsewhere, by the same budget and metrics as a run.
+    """Score summaries produced elsewhere, by the same budget and metrics as a run.
 
-    Example: evalsum score --cluster balloon-2023-02 my-summary.txt
+    One row per file, in the leaderboard's columns, then what each summary states and trips.
+
+    Example: evalsum score -c balloon-2023-02 a.txt b.txt   |   my-summariser | evalsum score -c balloon-2023-02 -
     """
     if budget <= 0:
         raise UsageError(f"--budget must be a positive number of words, got {budget}")
     if policy not in ("pooled", "max", "mean"):
         raise UsageError(f"--policy must be pooled, max or mean, got {policy!r}")
-    res = single.score_file(file, cluster, Settings(budget=budget, policy=policy), references)  # type: ignore[arg-type]
+    settings = Settings(budget=budget, policy=policy)  # type: ignore[arg-type]
+    texts = read_inputs(files)
+    rows = external.score_many(external.load_gold(cluster, references, dataset), texts, settings)
     if as_json:
-        emit_json(res.model_dump(mode="json"))
+        emit_json([r.model_dump(mode="json") for r in rows])
         return
     con = out()
-    s = res.summary
-    cut = f", cut from {s.original_words}" if s.truncated else ""
-    con.print(f"{res.source} against {res.cluster}: {s.words} words (budget {budget}{cut})", markup=False)
-    lines = ["| Metric | P | R | F |", "|---|---:|---:|---:|"]
-    for key, label in LABELS:
-        prf = res.scores.rouge[key]
-        lines.append(f"| {label} | {prf.p * 100:.1f} | {prf.r * 100:.1f} | {prf.f * 100:.1f} |")
-    facts = res.scores.facts
-    if facts is not None:
-        lines.append(f"| Facts (weighted recall) | | {facts.recall * 100:.1f} | |")
-    con.print("\n".join(lines), markup=False)
-    if facts is not None:
-        con.print(f"facts stated: {', '.join(h.id for h in facts.hits) or 'none'}", markup=False)
-        con.print(f"contradiction probes hit: {', '.join(h.id for h in facts.contradictions) or 'none'}", markup=False)
-    con.print(f"signature: {res.signature}", markup=False)
+    con.print(f"{rows[0].cluster}: budget {budget} words, policy {policy}", markup=False)
+    con.print("\n".join(table(rows)), markup=False)
+    for r in rows:
+        con.print("\n".join(details(r, budget)), markup=False)
+    con.print(f"signature: {rows[0].signature}", markup=False)

@@ -6,14 +6,12 @@ from pathlib import Path
 import typer
 
 from evalsum.analysis import show_render, views
-from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, out
+from evalsum.cli.app import DATASET, REFERENCES, RESULTS, app, emit_json, out
 from evalsum.errors import DataError
 from evalsum.gold import collection
 from evalsum.models import Cluster
 from evalsum.run.plan import Paths
 from evalsum.store import records
-
-DATASET = typer.Option(None, "--dataset", help="read the cluster from a JSONL dataset file instead of --references")
 
 
 def load_gold(ids: list[str], references: Path, dataset: Path | None, strict: bool) -> dict[str, Cluster]:

@@ -7,9 +7,9 @@ import typer
 
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
-from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
+from evalsum.cli.app import DATASET, REFERENCES, RESULTS, app, emit_json, err, out
 from evalsum.errors import DataError
-from evalsum.gold import corpus
+from evalsum.run import external
 from evalsum.run.cluster import prepare_cluster
 from evalsum.run.plan import Paths
 from evalsum.store import records
@@ -19,13 +19,14 @@ from evalsum.store import records
 def inspect(
     cluster: str = typer.Argument(..., help="cluster id"),
     as_json: bool = typer.Option(False, "--json", help="print as JSON"),
+    dataset: Path | None = DATASET,
     references: Path = REFERENCES,
 ) -> None:
     """Show each document's kept sentences and the dropped lines with their reasons.
 
-    Example: evalsum inspect balloon-2023-02
+    Example: evalsum inspect balloon-2023-02   |   evalsum inspect flood-2024-03 --dataset clusters.jsonl
     """
-    loaded = corpus.load_clusters(references, [cluster])[0]
+    loaded = external.load_gold(cluster, references, dataset)
     prepared = prepare_cluster(loaded)
     if as_json:
         emit_json(prepared.model_dump(mode="json"))

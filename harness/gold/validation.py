@@ -65,7 +65,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
         info.append("  hand-made (cluster.yaml hand_made: true): the annotation rules are errors")
         problems += annotation_findings(cluster)
     else:
-        info.append("  imported (no hand_made: true in cluster.yaml): the annotation rules are warnings")
+        info.append("  imported (not marked hand_made: true): the annotation rules are warnings")
         warnings += annotation_findings(cluster)
     for r in cluster.references:
         info.append(f"  reference {r.author}: {len(words(r.text))} words")

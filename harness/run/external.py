@@ -1,4 +1,4 @@
-"""Score summaries produced elsewhere: one file against a cluster's gold (`evalsum score`), or
+"""Score summaries produced elsewhere: files or stdin against one cluster's gold (`evalsum score`), or
 texts held in memory against references given as strings (`evalsum.score_texts`).
 
 Both go through the same steps as a run's output: sentence splitting
@@ -14,12 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from evalsum.errors import DataError
-from evalsum.gold import corpus, dataset
+from evalsum.errors import DataError, from_validation
+from evalsum.files import read_text
+from evalsum.gold import collection, dataset
+from evalsum.metrics import catalogue
 from evalsum.metrics import engines as fast
 from evalsum.metrics.scorer import Scorer
 from evalsum.metrics.signature import package_versions, signature
-from evalsum.models import Budget, BudgetedSummary, Checklist, Cluster, ClusterScore, Settings, Summary
+from evalsum.models import Budget, BudgetedSummary, Checklist, Cluster, ClusterResult, ClusterScore, Settings, Summary
 from evalsum.run.budget import enforce_budget
 from evalsum.text import split_sentences
 
@@ -33,6 +35,12 @@ class SingleScore(BaseModel):
     signature: str
     summary: BudgetedSummary
     scores: ClusterScore
+
+    def values(self) -> dict[str, float]:
+        """The flat per-cluster numbers a run's result gives (catalogue keys), so a table of
+        outside summaries shows the leaderboard's columns by the leaderboard's rules."""
+        return catalogue.values(ClusterResult(cluster_id=self.cluster, status="ok", summary=self.summary,
+                                              scores=self.scores))
 
 
 def _summary(text: str, source: str) -> Summary:
@@ -58,20 +66,41 @@ def score_summaries(cluster: Cluster, summaries: Sequence[Summary], settings: Se
                                                                          for s in shown]
 
 
-def score_text(text: str, cluster_id: str, settings: Settings, references: Path, source: str = "<text>") -> SingleScore:
-    """Budget and score `text` (one summary) against the gold of cluster `cluster_id`."""
-    summary = _summary(text, source)
-    cluster = corpus.load_clusters(references, [cluster_id])[0]
-    sig, [(shown, scores)] = score_summaries(cluster, [summary], settings)
-    return SingleScore(cluster=cluster.id, source=source, signature=sig, summary=shown, scores=scores)
+def load_gold(cluster_id: str, references: Path, dataset: Path | None = None) -> Cluster:
+    """One cluster's gold from a JSONL dataset, or else from the references folder, as a run reads it."""
+    source: collection.ClusterSource = (collection.DatasetSource(dataset) if dataset is not None
+                                        else collection.FolderSource(references))
+    [cluster] = source.load(collection.choose(source, [cluster_id]))
+    return cluster
 
 
-def score_file(path: Path, cluster_id: str, settings: Settings, references: Path) -> SingleScore:
-    """As `score_text`, reading strict UTF-8 from `path` (errors name the file and line)."""
+def read_summary(path: Path) -> str:
+    """A summary file as strict UTF-8 (errors name the file and line)."""
     path = Path(path)
     if not path.is_file():
         raise DataError(path, None, "summary file not found")
-    return score_text(corpus.read_text(path), cluster_id, settings, references, source=str(path))
+    return read_text(path)
+
+
+def score_many(cluster: Cluster, texts: Sequence[tuple[str, str]], settings: Settings) -> list[SingleScore]:
+    """Budget and score each (source, text) against `cluster`: one summary each, in order. A text
+    with no words is an error naming its source."""
+    summaries = [_summary(text, source) for source, text in texts]
+    sig, scored = score_summaries(cluster, summaries, settings)
+    return [SingleScore(cluster=cluster.id, source=source, signature=sig, summary=shown, scores=scores)
+            for (source, _), (shown, scores) in zip(texts, scored, strict=True)]
+
+
+def score_text(text: str, cluster_id: str, settings: Settings, references: Path, source: str = "<text>", *,
+               dataset: Path | None = None) -> SingleScore:
+    """Budget and score `text` (one summary) against the gold of cluster `cluster_id`."""
+    return score_many(load_gold(cluster_id, references, dataset), [(source, text)], settings)[0]
+
+
+def score_file(path: Path, cluster_id: str, settings: Settings, references: Path, *,
+               dataset: Path | None = None) -> SingleScore:
+    """As `score_text`, reading strict UTF-8 from `path` (errors name the file and line)."""
+    return score_text(read_summary(path), cluster_id, settings, references, source=str(path), dataset=dataset)
 
 
 def _texts(value: str | Sequence[str]) -> list[str]:
@@ -93,9 +122,7 @@ def score_texts(summaries: str | Sequence[str], references: str | Sequence[str],
     try:
         cluster = dataset.to_cluster(dataset.DatasetCluster.model_validate(data), IN_MEMORY)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(x) for x in first["loc"]) or None
-        raise DataError(IN_MEMORY, where, first["msg"]) from None
+        raise from_validation(e, IN_MEMORY) from None
     shown = [_summary(t, f"{IN_MEMORY}:summaries.{i}") for i, t in enumerate(texts)]
     _, scored = score_summaries(cluster, shown, settings or Settings(), sources=bool(docs))
     return [scores for _, scores in scored]
