@@ -9,7 +9,7 @@ import pytest
 
 from evalsum.models import Settings
 from evalsum.run import runner
-from evalsum.run.cache import cache_key
+from evalsum.run.cache import CacheKey
 from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import load_record
 from tests.gate_plugins import calls
@@ -71,16 +71,18 @@ def test_cli_second_run_makes_no_call_and_prints_hits(tmp_path: Path, monkeypatc
     assert "cache hits: 4;" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("change", ["system", "version", "options", "cluster", "budget"])
+@pytest.mark.parametrize("change", ["backend", "version", "code", "options", "input", "budget"])
 def test_cache_key_covers_every_generation_input(change: str) -> None:
-    base = dict(system="lead-k", version="1", options={"k": 3}, cluster_sha="ab" * 32, budget=100)
+    base: dict[str, object] = dict(backend="lead-k", version="1", code="c0de", options={"k": 3}, input="ab" * 32,
+                                   budget=100)
     other = dict(base, **{
-        "system": {"system": "lead3"}, "version": {"version": "2"}, "options": {"options": {"k": 4}},
-        "cluster": {"cluster_sha": "cd" * 32}, "budget": {"budget": 50},
+        "backend": {"backend": "lead3"}, "version": {"version": "2"}, "code": {"code": "c0df"},
+        "options": {"options": {"k": 4}}, "input": {"input": "cd" * 32}, "budget": {"budget": 50},
     }[change])
-    assert cache_key(**base) == cache_key(**dict(base))
-    assert cache_key(**other) != cache_key(**base)
-    assert cache_key("s", "1", {"a": 1, "b": 2}, "x", 1) == cache_key("s", "1", {"b": 2, "a": 1}, "x", 1)
+    assert CacheKey.model_validate(base).digest() == CacheKey.model_validate(dict(base)).digest()
+    assert CacheKey.model_validate(other).digest() != CacheKey.model_validate(base).digest()
+    ab = CacheKey(backend="s", version="1", code="", options={"a": 1, "b": 2}, budget=1, input="x")
+    assert ab.digest() == ab.model_copy(update={"options": {"b": 2, "a": 1}}).digest()
 
 
 def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy: Path, tmp_path: Path) -> None:
