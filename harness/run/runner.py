@@ -111,13 +111,14 @@ def build_systems(specs: Sequence[SystemSpec]) -> list[tuple[SystemBuild, RunSys
         cls = registry.resolve(spec.backend)
         options = registry.parse_options(cls, spec.options)
         backend = cls(options)
-        label = variants.check_label(label_of(spec, backend), f"system {spec.backend!r}")
+        if spec.label is not None:
+            variants.check_label(spec.label, f"system {spec.backend!r}")
+        label = label_of(spec, backend)
         code = identity.code_digest(cls)
         out.append((SystemBuild(cls=cls, options=options, label=label, code=code),
                     RunSystem(label=label, backend=backend, code=code)))
     labels = [s.label for _, s in out]
-    variants.check_unique(labels, {s.label: f" ({s.backend.name} {identity.stable_json(info(s).options)})"
-                                   for _, s in out})
+    variants.check_unique(labels, [f"{s.backend.name} {identity.stable_json(info(s).options)}" for _, s in out])
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,13 +82,16 @@ def default_label(backend: str, options: BaseModel, transport: Iterable[str] = (
     return f"{backend}[{','.join(changed)}]" if changed else backend
 
 
-def check_unique(labels: Sequence[str], described: Mapping[str, str] | None = None) -> None:
-    """Two systems of one run may not share a label; the error names both."""
+def check_unique(labels: Sequence[str], described: Sequence[str] | None = None) -> None:
+    """Two systems of one run may not share a label; the error names both (with `described[i]`,
+    what system i is, when given)."""
     seen: dict[str, int] = {}
+    what = list(described) if described is not None else [""] * len(labels)
     for i, label in enumerate(labels):
         if label in seen:
-            first, what = seen[label], (described or {}).get(label, "")
-            raise UsageError(f"systems {first + 1} and {i + 1} of this run are both labelled {label!r}{what}; "
+            first = seen[label]
+            both = f" ({what[first]} and {what[i]})" if what[first] or what[i] else ""
+            raise UsageError(f"systems {first + 1} and {i + 1} of this run are both labelled {label!r}{both}; "
                              "give one a label (LABEL=NAME[...]) or different options")
         seen[label] = i
 
