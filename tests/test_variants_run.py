@@ -200,3 +200,29 @@ def test_compare_with_itself_and_unknown_metric(three: Path, capsys: pytest.Capt
     assert err.count("\n") == 1 and "unknown metric 'R-9'; valid metrics: R-1 (rouge1_f)" in err
     assert cli("compare", "lead3", "--results", str(three)) == 2
     assert "name at least two systems" in capsys.readouterr().err
+
+
+def test_run_file_systems_and_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    refs = tmp_path / "data"
+    shutil.copytree(REFERENCES, refs)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.evalsum]\nreferences = "data"\nresults = "out"\nbudget = 60\n\n'
+        '[[tool.evalsum.systems]]\nbackend = "lead3"\n\n'
+        '[[tool.evalsum.systems]]\nbackend = "lead-k"\nlabel = "five"\noptions = { k = 5 }\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("run", "-o", "five.k=4") == 0
+    rec = load_record(record_paths(tmp_path / "out" / "runs")[0])
+    assert rec.settings.budget == 60
+    assert [(s.system.name, s.system.options["k"]) for s in rec.systems] == [("lead3", 3), ("five", 4)]
+    assert cli("run", "--budget", "50", "-s", "random") == 0  # flags override; -s replaces the file's systems
+    rec = load_record(record_paths(tmp_path / "out" / "runs")[-1])
+    assert rec.settings.budget == 50 and [s.system.name for s in rec.systems] == ["random"]
+
+
+def test_bundled_run_file_lists_core_and_two_variants() -> None:
+    from evalsum import config
+
+    conf = config.load_config(ROOT / "pyproject.toml")
+    specs = config.run_specs(conf, ROOT / "pyproject.toml")
+    assert [(s.backend, s.options) for s in specs] == [(n, {}) for n in registry.CORE] + [
+        ("lead-k", {"k": 5}), ("random", {"seed": 1})]

@@ -59,7 +59,7 @@ def bless(
 ) -> None:
     """Write the baseline the CI gate compares against, from each system's latest record.
 
-    Example: evalsum run --all && evalsum bless --all
+    Example: evalsum run && evalsum bless   |   evalsum run --all && evalsum bless --all
     """
     names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
     made = gate.build_baseline(_records(results), names or None)

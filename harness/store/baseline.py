@@ -45,7 +45,7 @@ def load_baseline(path: Path) -> Baseline:
     """The baseline at `path`; a missing or damaged file is one DataError naming it (exit 2)."""
     path = Path(path)
     text = read_text(path, what="baseline", hint="restore it from git or re-bless",
-                     missing="baseline not found; create it with `evalsum run --all && evalsum bless --all`")
+                     missing="baseline not found; create it with `evalsum run && evalsum bless`")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
