@@ -238,11 +238,13 @@ CATALOGUE = [
     Case("checklist-empty-file", RUN, write("checklist.yaml", ""), 2, (CK + ":", "expected a mapping")),
     Case("unknown-cluster", (*RUN, "--cluster", "nope"), None, 2, ("{refs}:", "unknown cluster 'nope'")),
     # command line
-    Case("no-system-named", ("run", "--config", "{tmp}/evalsum.toml", "--references", "{refs}", "--results", "{results}"),
+    Case("no-system-named", ("run", "--config", "{tmp}/evalsum.toml", "--references", "{refs}", "--results",
+                             "{results}"),
          lambda env: (env.tmp / "evalsum.toml").write_text("budget = 100\n"), 2, ("--system", "[tool.evalsum]")),
     Case("run-file-unknown-backend", ("run", "--config", "{tmp}/evalsum.toml", "--references", "{refs}", "--results",
                                       "{results}"),
-         lambda env: (env.tmp / "evalsum.toml").write_text('[[systems]]\nbackend = "lead3"\n[[systems]]\nbackend = "lead4"\n'),
+         lambda env: (env.tmp / "evalsum.toml").write_text('[[systems]]\nbackend = "lead3"\n'
+                                                           '[[systems]]\nbackend = "lead4"\n'),
          2, ("{tmp}/evalsum.toml:field systems.1.backend:", "unknown system 'lead4'")),
     Case("run-file-bad-option", ("run", "--config", "{tmp}/evalsum.toml", "--references", "{refs}", "--results",
                                  "{results}"),

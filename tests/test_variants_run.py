@@ -40,7 +40,8 @@ def test_two_random_seeds_are_two_rows(tmp_path: Path) -> None:
 
 def test_option_for_one_label(tmp_path: Path) -> None:
     res = tmp_path / "r"
-    assert run(res, "-s", "a=random", "-s", "b=random[seed=5]", "-o", "b.seed=2", "-o", "lead-k.k=4", "-s", "lead-k") == 0
+    assert run(res, "-s", "a=random", "-s", "b=random[seed=5]", "-o", "b.seed=2", "-o", "lead-k.k=4",
+               "-s", "lead-k") == 0
     rec = load_record(record_paths(res / "runs")[0])
     assert [(s.system.name, s.system.options.get("seed", s.system.options.get("k"))) for s in rec.systems] == [
         ("a", 0), ("b", 2), ("lead-k[k=4]", 4)]

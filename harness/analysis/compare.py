@@ -162,7 +162,8 @@ def render_markdown(c: Comparison, family: int = 1) -> str:
         iv = t.difference
         ci = f"[{_v(m.metric, iv.low, True)}, {_v(m.metric, iv.high, True)}]" if iv.low is not None else f"n={iv.n}"
         lines.append(f"| {_label(m.metric)} | {t.n} | {_v(m.metric, m.mean_a)} | {_v(m.metric, m.mean_b)} | "
-                     f"{_v(m.metric, iv.mean, True)} | {ci} | {_p(t.p_value)} |" + (f" {_p(m.p_holm)} |" if holm else ""))
+                     f"{_v(m.metric, iv.mean, True)} | {ci} | {_p(t.p_value)} |"
+                     + (f" {_p(m.p_holm)} |" if holm else ""))
         if t.note and t.note not in notes:
             notes.append(t.note)
     lines.append("")

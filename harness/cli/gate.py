@@ -97,7 +97,8 @@ def check(
     if markdown is not None:
         write_atomic(markdown, table)  # GITHUB_STEP_SUMMARY is a fresh file per step: replacing is right
     if as_json:
-        emit_json({"failed": result.failed, "rows": [r.model_dump(mode="json") | {"failed": r.failed} for r in result.rows]})
+        rows = [r.model_dump(mode="json") | {"failed": r.failed, "summaries": r.summaries} for r in result.rows]
+        emit_json({"failed": result.failed, "rows": rows})
     else:
         typer.echo(table, nl=False)
     if result.failed:

@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 from rich.progress import Progress
 
+from evalsum import config as configuration
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
-from evalsum import config as configuration
 from evalsum.cli.app import app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
 from evalsum.models import RecordHeader, ResultLine, Settings
@@ -26,15 +26,19 @@ MAX_PRINTED_RESULTS = 60
 @app.command()
 def run(
     *,
-    system: list[str] = typer.Option([], "--system", "-s", metavar="[LABEL=]NAME[k=v,...]",
-                                     help="system to run (repeatable), e.g. lead3, 'lead-k[k=5]', 'seed1=random[seed=1]'"),
+    system: list[str] = typer.Option(
+        [], "--system", "-s", metavar="[LABEL=]NAME[k=v,...]",
+        help="system to run (repeatable), e.g. lead3, 'lead-k[k=5]', 'seed1=random[seed=1]'"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
-    option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE",
-                                     help="key=value for every system, or NAME.key=value (label or backend) for one"),
-    config: Path | None = typer.Option(None, "--config", help="the run file (default: [tool.evalsum] of ./pyproject.toml)"),
+    option: list[str] = typer.Option(
+        [], "--option", "-o", metavar="KEY=VALUE",
+        help="key=value for every system, or NAME.key=value (label or backend) for one"),
+    config: Path | None = typer.Option(None, "--config",
+                                       help="the run file (default: [tool.evalsum] of ./pyproject.toml)"),
     cluster: list[str] = typer.Option([], "--cluster", "-c", metavar="ID", help="only these cluster ids (repeatable)"),
     budget: int | None = typer.Option(None, help="word budget enforced on every summary [run file, else 100]"),
-    policy: str | None = typer.Option(None, help="multi-reference ROUGE policy: pooled, max or mean [run file, else pooled]"),
+    policy: str | None = typer.Option(None, help="multi-reference ROUGE policy: pooled, max or mean "
+                                      "[run file, else pooled]"),
     seed: int = typer.Option(0, help="seed for bootstrap intervals"),
     no_cache: bool = typer.Option(False, "--no-cache", help="regenerate every summary and refresh its cache entry"),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
@@ -45,14 +49,15 @@ def run(
     shard: str | None = typer.Option(None, "--shard", help="run only shard i of n, e.g. 2/4 (see `evalsum merge`)"),
     rouge_engine: str = typer.Option("auto", "--rouge-engine",
                                      help="auto (rouge-score-rs when installed), python or rs"),
-    references: Path | None = typer.Option(None, "--references", help="folder of clusters [run file, else references]"),
+    references: Path | None = typer.Option(None, "--references",
+                                           help="folder of clusters [run file, else references]"),
     results: Path | None = typer.Option(None, "--results", help="folder for records, leaderboard, baseline and cache "
                                         "[run file, else results]"),
 ) -> None:
     """Run systems over the clusters, write a record and refresh the leaderboard. With no -s or
     --all, runs the run file's systems ([tool.evalsum] in ./pyproject.toml, or --config FILE).
 
-    Example: evalsum run -s lead3   |   evalsum run --all --jobs 2   |   evalsum run -s 'lead-k[k=5]' -s 'r1=random[seed=1]'
+    Example: evalsum run -s lead3  |  evalsum run --all --jobs 2  |  evalsum run -s 'lead-k[k=5]' -s 'r1=random[seed=1]'
     """
     found = configuration.config_path(config)
     conf = configuration.load_config(found) if found else configuration.Config()

@@ -31,8 +31,8 @@ from evalsum.models import (
     Summary,
     SystemInfo,
 )
-from evalsum.run.budget import enforce_budget
 from evalsum.run import identity
+from evalsum.run.budget import enforce_budget
 from evalsum.run.cache import CacheKey, SummaryCache
 from evalsum.run.timeout import call_with_timeout
 from evalsum.text import prepare

@@ -169,7 +169,8 @@ def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clus
     jobs > 1 the clusters go to worker processes and come back in the same order."""
     if plan.jobs > 1:
         spec = WorkSpec(systems=tuple(b for b, _ in built), settings=plan.settings, cache_dir=plan.paths.cache,
-                        use_cache=plan.use_cache, refresh_cache=plan.refresh_cache, engine=resolved, timeout=plan.timeout)
+                        use_cache=plan.use_cache, refresh_cache=plan.refresh_cache, engine=resolved,
+                        timeout=plan.timeout)
         yield from parallel.run(spec, clusters, plan.jobs)
         return
     work = ClusterWork(systems=[s for _, s in built], scorer=Scorer(plan.settings, engine),
