@@ -267,7 +267,7 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert "## evalsum check: FAILED" in table
     for metric in ("rouge1_f", "rouge2_f", "rougeLsum_f"):
         assert f"gate failed: lead3 {metric}: regression (version 1 -> 1-dropbest; backend code changed" in captured.err
-        assert f"| random | {metric} |" in table
+        assert f"| random | generated | {metric} |" in table
     assert (f"| lead3 | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | 0.0050 | "
             "**regression** | version 1 -> 1-dropbest |") in table
     assert "random" not in captured.err
