@@ -268,8 +268,8 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     for metric in ("rouge1_f", "rouge2_f", "rougeLsum_f"):
         assert f"gate failed: lead3 {metric}: regression (version 1 -> 1-dropbest; backend code changed" in captured.err
         assert f"| random | generated | {metric} |" in table
-    assert (f"| lead3 | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | 0.0050 | "
-            "**regression** | version 1 -> 1-dropbest |") in table
+    assert (f"| lead3 | generated | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | "
+            "0.0050 | **regression** | version 1 -> 1-dropbest; backend code changed since the baseline (") in table
     assert "random" not in captured.err
     assert "Failed for: lead3." in table
     assert baseline.read_bytes() == blessed  # check never rewrites the baseline
