@@ -182,7 +182,7 @@ def render_markdown(c: Comparison, family: int = 1) -> str:
         lines += ["", f"### Per-cluster differences ({c.a} − {c.b})", "",
                   "| Cluster | " + " | ".join(_label(m.metric) for m in c.metrics) + " |",
                   "|---|" + "|".join("---:" for _ in c.metrics) + "|"]
-        diffs = {m.metric: dict(zip(m.clusters, m.test.differences)) for m in c.metrics}
+        diffs = {m.metric: dict(zip(m.clusters, m.test.differences, strict=True)) for m in c.metrics}
         for cid in c.shared:
             cells = [_v(m.metric, diffs[m.metric].get(cid), True) for m in c.metrics]
             lines.append(f"| {cid} | " + " | ".join(cells) + " |")
