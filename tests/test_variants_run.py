@@ -227,3 +227,49 @@ def test_bundled_run_file_lists_core_and_two_variants() -> None:
     specs = config.run_specs(conf, ROOT / "pyproject.toml")
     assert [(s.backend, s.options) for s in specs] == [(n, {}) for n in registry.CORE] + [
         ("lead-k", {"k": 5}), ("random", {"seed": 1})]
+
+
+def test_run_file_error_names_pyproject_and_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.evalsum]\n' + '[[tool.evalsum.systems]]\nbackend = "lead3"\n' * 3
+        + '[[tool.evalsum.systems]]\nbackend = "lead4"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("run") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: pyproject.toml:field tool.evalsum.systems.3.backend: unknown system 'lead4'.")
+    assert err.count("\n") == 1
+
+
+def test_the_issue_recipe_on_a_copy_of_the_source_tree(tmp_path: Path) -> None:
+    """Literally: a copy of the package (harness/ as evalsum, systems/ as evalsum.systems) first on
+    PYTHONPATH, a warm cache, `score = -score` in the copy's systems/extractive.py, then
+    `evalsum run --all && evalsum check` exits 1 naming textrank."""
+    import os
+    import subprocess
+
+    src = tmp_path / "src"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "harness", src / "evalsum", ignore=ignore)
+    shutil.copytree(ROOT / "systems", src / "evalsum" / "systems", ignore=ignore)
+    shutil.copytree(REFERENCES, tmp_path / "references")
+    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def evalsum(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "evalsum", *args], cwd=tmp_path, env=env, text=True,
+                              capture_output=True, timeout=300, check=False)
+
+    for step in (("run", "--all"), ("bless", "--all"), ("run", "--all"), ("check",)):
+        done = evalsum(*step)
+        assert done.returncode == 0, done.stderr
+    assert "| textrank | cached | rouge1_f |" in done.stdout
+    module = src / "evalsum" / "systems" / "extractive.py"
+    line = "        score, iterations = centrality(x, prior, opts.damping, opts.tol, opts.max_iter)\n"
+    module.write_text(module.read_text(encoding="utf-8").replace(line, line + "        score = -score\n"),
+                      encoding="utf-8")
+    assert evalsum("run", "--all").returncode == 0
+    done = evalsum("check")
+    assert done.returncode == 1
+    assert "gate failed: textrank rouge1_f: regression (backend code changed since the baseline" in done.stderr
+    assert "| textrank | generated | rouge1_f |" in done.stdout
+    assert {line.split(":")[1].split()[0] for line in done.stderr.splitlines()} == {"textrank"}
