@@ -30,8 +30,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalsum.analysis.gate_config import GateConfig
-from evalsum.errors import DataError, from_validation
+from evalsum.errors import DataError, UsageError, from_validation
 from evalsum.files import read_text
+from evalsum.run import registry, variants
+from evalsum.run.plan import SystemSpec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,3 +129,39 @@ def load_config(path: Path | None = None) -> Config:
         section = tool.get("evalsum", {}) if isinstance(tool, dict) else {}
         return parse_config(section, path, "tool.evalsum")
     return parse_config(data, path, "")
+
+
+def where(path: Path, key: str) -> str:
+    """`field tool.evalsum.KEY` (pyproject) or `field KEY` (a file of its own), for DataError."""
+    prefix = table_prefix(path)
+    return f"field {prefix}.{key}" if prefix else f"field {key}"
+
+
+def run_specs(config: Config, path: Path) -> list[SystemSpec]:
+    """The run file's systems, each checked now (backend known, options valid, label well formed),
+    so an error names the file and the key (`tool.evalsum.systems.3.backend`), never a traceback."""
+    out = []
+    for i, entry in enumerate(config.systems):
+        try:
+            cls = registry.resolve(entry.backend)
+        except UsageError as e:
+            raise DataError(path, where(path, f"systems.{i}.backend"), str(e)) from None
+        try:
+            registry.parse_options(cls, dict(entry.options))
+        except UsageError as e:
+            raise DataError(path, where(path, f"systems.{i}.options"), str(e)) from None
+        if entry.label is not None:
+            try:
+                variants.check_label(entry.label, "label")
+            except UsageError as e:
+                raise DataError(path, where(path, f"systems.{i}.label"), str(e)) from None
+        out.append(SystemSpec(backend=entry.backend, label=entry.label, options=dict(entry.options)))
+    return out
+
+
+def relative(path: Path, value: str | None) -> Path | None:
+    """A path from the run file, relative to the file's folder."""
+    if value is None:
+        return None
+    p = Path(value)
+    return p if p.is_absolute() else path.parent / p

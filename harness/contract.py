@@ -27,27 +27,33 @@ OptionsT = TypeVar("OptionsT", bound=SystemOptions)
 class Backend(Generic[OptionsT]):
     """What every backend shares; subclass `Summariser` or `ReferenceReader`, not this.
 
-    `name` is the registry key; `label` is the row a record and the leaderboard show (the name,
-    unless a backend such as `files` derives it from its options). `version` is part of the cache
-    key: bump it whenever output for the same input changes. Heavy imports belong inside
-    `summarise` or `__init__`, so listing systems stays fast.
+    `name` is the registry key. `label` is the row a record and the leaderboard show when the user
+    gives none: None (the default) lets the harness derive it, the name plus the output-affecting
+    options that differ from their defaults (`lead-k[k=5]`); a backend such as `files` that names
+    its rows from its input overrides it. `version` is part of the cache key (with a digest of the
+    backend's own code): bump it whenever output for the same input changes. `transport` names the
+    options that only change how output is obtained (a URL, a timeout, a batch size): they are
+    recorded for provenance but kept out of the label, the cache key and the gate's comparison.
+    Heavy imports belong inside `summarise` or `__init__`, so listing systems stays fast.
     """
 
     name: ClassVar[str]
     version: ClassVar[str]
     description: ClassVar[str] = ""
     Options: ClassVar[type[SystemOptions]] = SystemOptions
+    transport: ClassVar[frozenset[str]] = frozenset()
     # False when output depends on more than the options and the cluster (e.g. a file's content,
-    # which the cache key cannot see): the runner then never reuses a cached summary.
+    # which the cache key cannot see), or when calling the backend is as cheap as reading a cache
+    # entry (lead, random, oracle, human): the runner then never reads or writes the cache.
     cacheable: ClassVar[bool] = True
 
     def __init__(self, options: OptionsT | None = None) -> None:
         self.options: OptionsT = options if options is not None else cast(OptionsT, self.Options())
 
     @property
-    def label(self) -> str:
-        """The default row label for this instance."""
-        return self.name
+    def label(self) -> str | None:
+        """This instance's own default row label, or None for the harness's (see the class doc)."""
+        return None
 
     @classmethod
     def unavailable(cls) -> str | None:

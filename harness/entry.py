@@ -96,4 +96,10 @@ def main() -> None:
     try:
         cli_main(sys.argv[1:])
     finally:
-        handler.running = False  # a stop during interpreter shutdown leaves at once, with the line
+        handler.running = False
+        # The work is done and its exit code decided: a stop from here on changes nothing. Python
+        # resets the handlers it installed to the default while it shuts down, so a stop landing
+        # there would kill the process with the signal's status (-2, -15); an ignored signal it
+        # leaves ignored (blocking would not do: another thread could still take the signal).
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)

@@ -21,6 +21,7 @@ class RandomOptions(SystemOptions):
 
 class Random(Summariser[RandomOptions]):
     name: ClassVar[str] = "random"
+    cacheable: ClassVar[bool] = False  # deterministic and as cheap as a cache read
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "floor: random prepared sentences up to the budget (seeded)"
     Options = RandomOptions
@@ -45,6 +46,7 @@ class OracleOptions(SystemOptions):
 
 class Oracle(ReferenceReader[OracleOptions]):
     name: ClassVar[str] = "oracle"
+    cacheable: ClassVar[bool] = False  # deterministic and as cheap as a cache read
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "ceiling: greedy extractive ROUGE upper bound (reads the references)"
     Options = OracleOptions
@@ -85,6 +87,7 @@ class Oracle(ReferenceReader[OracleOptions]):
 
 class Human(ReferenceReader[SystemOptions]):
     name: ClassVar[str] = "human"
+    cacheable: ClassVar[bool] = False  # deterministic and as cheap as a cache read
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "ceiling: each reference scored against the others (leave one out)"
     leave_one_out: ClassVar[bool] = True

@@ -119,6 +119,7 @@ def mmr_select(emb: np.ndarray, lengths: Sequence[int], budget: int, lam: float,
 
 class Embed(Summariser[EmbedOptions]):
     name: ClassVar[str] = "embed"
+    transport: ClassVar[frozenset[str]] = frozenset({"batch_size"})  # speed only, not output
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "extractive: sentence-embedding centrality + MMR (local sentence-transformers model)"
     Options = EmbedOptions

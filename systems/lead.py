@@ -28,6 +28,7 @@ def lead_document(cluster: Prepared, rule: str) -> PreparedDocument:
 
 class LeadK(Summariser[LeadOptions]):
     name: ClassVar[str] = "lead-k"
+    cacheable: ClassVar[bool] = False  # deterministic and as cheap as a cache read
     version: ClassVar[str] = "1"
     description: ClassVar[str] = "first k sentences of the lead (earliest dated) document"
     Options = LeadOptions

@@ -54,7 +54,7 @@ SAMPLING = ("top_p", "stop", "repeat_penalty", "frequency_penalty")
 
 class LLMOptions(SystemOptions):
     # Options that change how the model is reached, not what it writes: for provenance only, never
-    # part of a label, a cache key or a gate comparison (declared for issue 13; not yet wired).
+    # part of a label, a cache key or a gate comparison (LLM.transport).
     TRANSPORT: ClassVar[frozenset[str]] = frozenset(
         {"base_url", "timeout", "deadline", "retries", "backoff", "concurrency", "api_key_env", "stream"})
 
@@ -99,7 +99,9 @@ class LLMOptions(SystemOptions):
         if "@" in parts.netloc or secret.search(parts.query):
             raise ValueError("must not hold credentials: put the key in an environment variable "
                              "(EVALSUM_API_KEY, or name one with -o api_key_env=NAME)")
-        return v
+        # Normalised (scheme and host lower case, no trailing slash), so one address has one spelling.
+        path = parts.path.rstrip("/")
+        return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
     @field_validator("stop", mode="before")
     @classmethod
@@ -148,6 +150,7 @@ class Fitted:
 
 class LLM(Summariser[LLMOptions]):
     name: ClassVar[str] = "llm"
+    transport: ClassVar[frozenset[str]] = LLMOptions.TRANSPORT
     version: ClassVar[str] = "3"
     description: ClassVar[str] = "a chat model behind an OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM)"
     Options = LLMOptions

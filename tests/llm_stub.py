@@ -48,6 +48,7 @@ class Stub:
     script: list[Answer] = field(default_factory=list)
     default: Answer = field(default_factory=lambda: Answer(200, completion("The balloon was shot down.")))
     models: list[str] | None = None
+    by_model: dict[str, Answer] = field(default_factory=dict)  # answer a chat by its "model" field
     props_ctx: int | None = None
     props_status: int = 0  # answer /props with this error status instead
     tokenize: bool = False
@@ -111,7 +112,7 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
             try:
                 if srv.barrier is not None:
                     srv.barrier.wait()
-                ans = srv.next_answer()
+                ans = srv.by_model.get(str(body.get("model"))) or srv.next_answer()
                 if ans.delay:
                     srv.release.wait(ans.delay)
                 if ans.broken and body.get("stream"):

@@ -9,24 +9,46 @@ import pytest
 
 from evalsum.models import Settings
 from evalsum.run import runner
-from evalsum.run.cache import cache_key
+from evalsum.run.cache import CacheKey
 from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import load_record
 from tests.gate_plugins import calls
 from tests.gatekit import cli, make_clusters, register
 
-CORE_HERE = ["lead3", "random", "oracle", "human"]
+# textrank is cached; oracle is made cacheable in these tests to cover a ReferenceReader's key.
+CORE_HERE = ["textrank", "oracle"]
+# Deterministic and as cheap as a cache read: never cached (contract.Backend.cacheable).
+UNCACHED = ["lead3", "lead-k", "random", "oracle", "human", "files"]
+
+
+@pytest.fixture(autouse=True)
+def cached_oracle(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.systems.bounds import Oracle
+    monkeypatch.setattr(Oracle, "cacheable", True)
+
+
+def test_cheap_backends_skip_the_cache(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.run import registry
+    from evalsum.systems.bounds import Oracle
+    monkeypatch.setattr(Oracle, "cacheable", False)
+    assert [n for n in registry.BUILTINS if not registry.resolve(n).cacheable] == UNCACHED
+    for _ in range(2):
+        events = runner.RunEvents()
+        rec = runner.evaluate(RunPlan(systems=["lead3", "random"], paths=paths), events)
+        assert events.calls == {"lead3": 1, "random": 1}
+        assert not any(r.cached for s in rec.systems for r in s.results)
+    assert not paths.cache.exists()
 
 
 def test_warm_cache_makes_no_summariser_call(paths: Paths) -> None:
     cold = runner.RunEvents()
     first = runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths), cold)
-    assert cold.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
+    assert cold.calls == {"textrank": 1, "oracle": 1}
     warm = runner.RunEvents()
     second = runner.run_to_disk(RunPlan(systems=CORE_HERE, settings=Settings(), paths=paths), warm)
     assert warm.calls == {}
     a, b = load_record(first), load_record(second)
-    assert [r.cached for s in b.systems for r in s.results] == [True] * 4
+    assert [r.cached for s in b.systems for r in s.results] == [True] * 2
     assert [r.summary for s in a.systems for r in s.results] == [r.summary for s in b.systems for r in s.results]
     assert [r.scores for s in a.systems for r in s.results] == [r.scores for s in b.systems for r in s.results]
 
@@ -40,8 +62,8 @@ def test_rescoring_with_other_metric_settings_reuses_summaries(paths: Paths) -> 
     assert all(r.cached for s in rec.systems for r in s.results)
     # A different budget is a different generation request: each backend runs again.
     events = runner.RunEvents()
-    runner.evaluate(RunPlan(systems=["lead3"], settings=Settings(budget=50), paths=paths), events)
-    assert events.calls == {"lead3": 1}
+    runner.evaluate(RunPlan(systems=["textrank"], settings=Settings(budget=50), paths=paths), events)
+    assert events.calls == {"textrank": 1}
 
 
 def test_cli_second_run_makes_no_call_and_prints_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -50,7 +72,7 @@ def test_cli_second_run_makes_no_call_and_prints_hits(tmp_path: Path, monkeypatc
     register(monkeypatch)
     refs = make_clusters(tmp_path, 3)
     res, log = tmp_path / "results", tmp_path / "calls.log"
-    args = ["run", "-s", "counting", "-s", "lead3", "-o", f"counting.log={log}", "--references", str(refs),
+    args = ["run", "-s", "counting", "-s", "textrank", "-o", f"counting.log={log}", "--references", str(refs),
             "--results", str(res)]
     assert cli(*args) == 0
     assert calls(log) == ["synthetic-00", "synthetic-01", "synthetic-02"]
@@ -71,16 +93,18 @@ def test_cli_second_run_makes_no_call_and_prints_hits(tmp_path: Path, monkeypatc
     assert "cache hits: 4;" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("change", ["system", "version", "options", "cluster", "budget"])
+@pytest.mark.parametrize("change", ["backend", "version", "code", "options", "input", "budget"])
 def test_cache_key_covers_every_generation_input(change: str) -> None:
-    base = dict(system="lead-k", version="1", options={"k": 3}, cluster_sha="ab" * 32, budget=100)
+    base: dict[str, object] = dict(backend="lead-k", version="1", code="c0de", options={"k": 3}, input="ab" * 32,
+                                   budget=100)
     other = dict(base, **{
-        "system": {"system": "lead3"}, "version": {"version": "2"}, "options": {"options": {"k": 4}},
-        "cluster": {"cluster_sha": "cd" * 32}, "budget": {"budget": 50},
+        "backend": {"backend": "lead3"}, "version": {"version": "2"}, "code": {"code": "c0df"},
+        "options": {"options": {"k": 4}}, "input": {"input": "cd" * 32}, "budget": {"budget": 50},
     }[change])
-    assert cache_key(**base) == cache_key(**dict(base))
-    assert cache_key(**other) != cache_key(**base)
-    assert cache_key("s", "1", {"a": 1, "b": 2}, "x", 1) == cache_key("s", "1", {"b": 2, "a": 1}, "x", 1)
+    assert CacheKey.model_validate(base).digest() == CacheKey.model_validate(dict(base)).digest()
+    assert CacheKey.model_validate(other).digest() != CacheKey.model_validate(base).digest()
+    ab = CacheKey(backend="s", version="1", code="", options={"a": 1, "b": 2}, budget=1, input="x")
+    assert ab.digest() == ab.model_copy(update={"options": {"b": 2, "a": 1}}).digest()
 
 
 def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy: Path, tmp_path: Path) -> None:
@@ -96,12 +120,12 @@ def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy:
     ref.write_text(ref.read_text(encoding="utf-8") + "Extra line.\n", encoding="utf-8")
     events = runner.RunEvents()
     runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths), events)
-    assert events.calls == {"oracle": 1, "human": 1}  # only the systems that read the references
+    assert events.calls == {"oracle": 1}  # only the systems that read the references
     src = next((refs_copy / "balloon-2023-02" / "sources").glob("*.txt"))
     src.write_text(src.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     events = runner.RunEvents()
     runner.run_to_disk(RunPlan(systems=CORE_HERE, paths=paths), events)
-    assert events.calls == {"lead3": 1, "random": 1, "oracle": 1, "human": 1}
+    assert events.calls == {"textrank": 1, "oracle": 1}
 
 
 def test_unwritable_cache_stops_the_run_with_one_line(tmp_path: Path, capsys) -> None:
@@ -110,7 +134,7 @@ def test_unwritable_cache_stops_the_run_with_one_line(tmp_path: Path, capsys) ->
     res = tmp_path / "results"
     res.mkdir()
     (res / "cache").write_text("not a folder")
-    assert cli("run", "-s", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 2
+    assert cli("run", "-s", "textrank", "--references", str(REFERENCES), "--results", str(res)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{res / 'cache'}" in err and "cannot write results here" in err
     assert not list((res / "runs").glob("*.jsonl"))  # nothing half-published

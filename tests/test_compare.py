@@ -29,7 +29,7 @@ def test_clearly_better_system_gets_a_small_p_value(synthetic: tuple[Path, Path]
     _, res = synthetic
     capsys.readouterr()
     assert cli("compare", "lead3", "tail3", "--results", str(res), "--json") == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["comparisons"][0]
     assert data["shared"] == [f"synthetic-{i:02d}" for i in range(N)]
     by = {m["metric"]: m for m in data["metrics"]}
     assert set(by) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}  # no checklist: no facts rows
@@ -46,7 +46,7 @@ def test_identical_systems_get_no_small_p_value(synthetic: tuple[Path, Path], ca
     _, res = synthetic
     capsys.readouterr()
     assert cli("compare", "lead3", "lead-k", "--results", str(res), "--json") == 0
-    for m in json.loads(capsys.readouterr().out)["metrics"]:
+    for m in json.loads(capsys.readouterr().out)["comparisons"][0]["metrics"]:
         assert m["test"]["p_value"] == 1.0 and m["test"]["differences"] == [0.0] * N
 
 
@@ -79,7 +79,7 @@ def test_seed_option_changes_only_the_interval(synthetic: tuple[Path, Path], cap
     for seed in ("0", "0", "1"):
         capsys.readouterr()
         assert cli("compare", "lead3", "tail3", "--results", str(res), "--json", "--seed", seed) == 0
-        runs.append(json.loads(capsys.readouterr().out)["metrics"][1]["test"])
+        runs.append(json.loads(capsys.readouterr().out)["comparisons"][0]["metrics"][1]["test"])
     assert runs[0] == runs[1]
     assert runs[2]["p_value"] == runs[0]["p_value"] and runs[2]["differences"] == runs[0]["differences"]
     assert runs[2]["difference"]["seed"] == 1

@@ -22,8 +22,8 @@ from evalsum import files as store
 from evalsum.analysis import publish
 from evalsum.analysis.leaderboard import Leaderboard
 from evalsum.errors import DataError
-from evalsum.models import Summary
 from evalsum.run import runner
+from evalsum.run.cache import CacheEntry
 from evalsum.run.plan import Paths, RunPlan
 from evalsum.store.records import load_record, record_paths
 from tests.conftest import ROOT
@@ -217,7 +217,7 @@ def test_two_runs_at_once_corrupt_nothing(corpus: Path) -> None:
     for entry in (results / "cache").rglob("*"):
         if entry.is_file():
             assert entry.suffix == ".json", entry  # no temp file left
-            Summary.model_validate_json(entry.read_text(encoding="utf-8"))
+            CacheEntry.model_validate_json(entry.read_text(encoding="utf-8"))
     assert not list((results / "runs").glob(".*"))  # both partial files were published
 
 

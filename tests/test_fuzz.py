@@ -174,7 +174,7 @@ def test_every_backend_and_metric_on_random_clusters(case: tuple[Cluster, int, s
 
     # The same cluster through the runner: every result is ok, or failed for a reason a user can act on.
     with tempfile.TemporaryDirectory() as tmp:
-        work = ClusterWork(systems=[RunSystem(label=s.label, backend=s) for s in CORE], scorer=scorer,
+        work = ClusterWork(systems=[RunSystem(label=s.name, backend=s) for s in CORE], scorer=scorer,
                            cache=SummaryCache(Path(tmp), enabled=False), timeout=None)
         lines = work.run(cluster).lines
     for line in lines:

@@ -194,8 +194,8 @@ def test_bad_config_names_file_and_field(tmp_path: Path, body: str, where: str |
 @pytest.mark.parametrize("content, where", [
     (None, None),
     ('{"schema_version": 1, "systems": {\n', "line 2"),
-    ('{"schema_version": 1, "systems": {"s": {"name": "s"}}}', "field systems.s.version"),
-    ('{"schema_version": 2, "systems": {}}', "field schema_version"),
+    ('{"schema_version": 2, "systems": {"s": {"name": "s"}}}', "field systems.s.backend"),
+    ('{"schema_version": 1, "systems": {}}', "field schema_version"),
     ("[1, 2]", None),
 ])
 def test_missing_or_corrupt_baseline_is_a_data_error(tmp_path: Path, content: str | None, where: str | None) -> None:
@@ -249,7 +249,7 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert cli("check", "--baseline", str(baseline), "--results", str(res)) == 0
     out = capsys.readouterr().out
     assert "## evalsum check: passed" in out
-    assert f"| lead3 | rouge2_f | {base_r2:.4f} | {base_r2:.4f} | +0.0000 | 0.0050 | unchanged |  |" in out
+    assert f"| lead3 | generated | rouge2_f | {base_r2:.4f} | {base_r2:.4f} | +0.0000 | 0.0050 | unchanged |  |" in out
     assert "regression" not in out and "missing" not in out
 
     # lead3 loses its best sentence: the gate fails and names it; random is untouched.
@@ -266,10 +266,10 @@ def test_check_fails_with_the_degraded_backend_named(tmp_path: Path, monkeypatch
     assert table == captured.out
     assert "## evalsum check: FAILED" in table
     for metric in ("rouge1_f", "rouge2_f", "rougeLsum_f"):
-        assert f"gate failed: lead3 {metric}: regression (version 1 -> 1-dropbest)" in captured.err
-        assert f"| random | {metric} |" in table
-    assert (f"| lead3 | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | 0.0050 | "
-            "**regression** | version 1 -> 1-dropbest |") in table
+        assert f"gate failed: lead3 {metric}: regression (version 1 -> 1-dropbest; backend code changed" in captured.err
+        assert f"| random | generated | {metric} |" in table
+    assert (f"| lead3 | generated | rouge2_f | {base_r2:.4f} | {cur_r2:.4f} | {round(cur_r2 - base_r2, 6):+.4f} | "
+            "0.0050 | **regression** | version 1 -> 1-dropbest; backend code changed since the baseline (") in table
     assert "random" not in captured.err
     assert "Failed for: lead3." in table
     assert baseline.read_bytes() == blessed  # check never rewrites the baseline
@@ -396,7 +396,9 @@ def test_committed_baseline_passes_on_a_fresh_run_of_its_systems(tmp_path: Path,
     base = load_baseline(committed)
     assert {"lead3", "random", "oracle", "human"} <= set(base.systems)
     res = tmp_path / "results"
-    runnable = [s for s in base.systems if s in registry.specs()]
+    # Each row as `-s BACKEND[options]`: the default label gives the row its name back.
+    runnable = [f"{b.backend}[{','.join(f'{k}={v}' for k, v in b.options.items())}]"
+                for b in base.systems.values() if b.backend in registry.specs()]
     assert _run(res, *runnable) == 0
     capsys.readouterr()
     assert cli("check", "--baseline", str(committed), "--results", str(res)) == 0, capsys.readouterr().err
@@ -420,8 +422,8 @@ def test_markdown_escapes_pipes_and_newlines_in_notes() -> None:
     bad = result("c1", 0, status="failed").model_copy(update={"failure": Failure(kind="backend",
                                                                                  message="HTTP 500 | upstream\nreset")})
     md = gate.render_markdown(gate.check(base, [record({"s": [bad]})], R2_ONLY), "b.json")
-    assert "| s | cluster c1 | – | – | – | – | **missing** | failed: backend: HTTP 500 \\| upstream reset |" in md
-    assert all(line.count(" | ") == 7 for line in md.splitlines() if line.startswith("| s |"))
+    assert "| s | – | cluster c1 | – | – | – | – | **missing** | failed: backend: HTTP 500 \\| upstream reset |" in md
+    assert all(line.count(" | ") == 8 for line in md.splitlines() if line.startswith("| s |"))
 
 
 def test_leaderboard_intervals_cover_rouge_and_facts_only_at_6_clusters() -> None:

@@ -103,7 +103,7 @@ def test_jobs_2_record_equals_jobs_1(backend: str, data: tuple[Path, Path], stub
     assert [len(s.results) for s in one.systems] == [5]
     assert all(r.status == "ok" for s in one.systems for r in s.results)
     assert stable(one.model_dump(mode="json")) == stable(two.model_dump(mode="json"))
-    expected_label = f"files:{folder.name}" if backend == "files" else backend
+    expected_label = {"files": f"files:{folder.name}", "llm": "llm[model=stub-model]"}.get(backend, backend)
     assert [(s.system.name, s.system.backend) for s in two.systems] == [(expected_label, backend)]
 
 

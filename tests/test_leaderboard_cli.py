@@ -79,11 +79,11 @@ def test_quick_start_leaves_a_fresh_clone_clean(tmp_path: Path) -> None:
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "clone"]):
         subprocess.run([git, *args], cwd=clone, env=env, check=True)
-    done = subprocess.run([sys.executable, "-m", "evalsum", "run", "--all"], cwd=clone, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "evalsum", "run"], cwd=clone, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert list((clone / "results" / "runs").glob("*.jsonl")) and (clone / "results" / "cache").is_dir()
     status = subprocess.run([git, "status", "--porcelain"], cwd=clone, env=env, capture_output=True, text=True)
-    assert status.stdout == ""  # regenerate results/ with `evalsum run --all` when this fails after a metric change
+    assert status.stdout == ""  # regenerate results/ with `evalsum run` when this fails after a metric change
 
 
 def test_report_rows_carry_rank_groups(tmp_path: Path) -> None:

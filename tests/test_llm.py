@@ -357,7 +357,7 @@ def test_cli_no_server_exits_3_with_one_line_and_still_writes(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     res = tmp_path / "results"
     url = f"http://127.0.0.1:{closed_port()}/v1"
-    code = cli("run", "--system", "lead3", "--system", "llm", "-o", f"llm.base_url={url}", "-o", "llm.model=x",
+    code = cli("run", "--system", "lead3", "--system", "llm=llm", "-o", f"llm.base_url={url}", "-o", "llm.model=x",
                "--references", str(REFERENCES), "--results", str(res))
     err = capsys.readouterr().err
     assert code == 3
@@ -378,10 +378,10 @@ def test_cli_against_local_server_writes_record(server: Stub, tmp_path: Path,
     code = cli("run", "--system", "llm", "-o", f"base_url={server.base_url}", "-o", "model=x",
                "--references", str(REFERENCES), "--results", str(res))
     assert code == 0, capsys.readouterr().err
-    assert "| llm | balloon-2023-02 |" in capsys.readouterr().out
+    assert "| llm[model=x] | balloon-2023-02 |" in capsys.readouterr().out
     [path] = record_paths(res / "runs")
     assert only_result(load_record(path)).summary.sentences == ["The balloon was shot down."]
-    assert "| llm |" in (res / "LEADERBOARD.md").read_text()
+    assert "| llm[model=x] |" in (res / "LEADERBOARD.md").read_text()
 
 
 def test_llm_needs_no_extra_package() -> None:

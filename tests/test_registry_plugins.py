@@ -86,7 +86,7 @@ def test_plugin_is_discovered_through_entry_points_and_runs(plugin: Path, paths:
     assert cls.__module__ == PLUGIN and cls.version == "7"
     rec = evaluate(RunPlan(systems=[SystemSpec(backend="demo-first", options={"n": 2})], paths=paths))
     [srun] = rec.systems
-    assert (srun.system.name, srun.system.version, srun.system.options) == ("demo-first", "7", {"n": 2})
+    assert (srun.system.name, srun.system.version, srun.system.options) == ("demo-first[n=2]", "7", {"n": 2})
     [res] = srun.results
     assert res.status == "ok" and res.summary is not None and res.scores is not None
     prepared = prepare_cluster(corpus.load_cluster(CLUSTER_DIR))
@@ -174,7 +174,7 @@ def test_option_for_one_system_only(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 0
     [path] = records.record_paths(tmp_path / "runs")
     rec = records.load_record(path)
-    assert {s.system.name: s.system.options.get("seed") for s in rec.systems} == {"textrank": None, "random": 3}
+    assert {s.system.name: s.system.options.get("seed") for s in rec.systems} == {"textrank": None, "random[seed=3]": 3}
 
 
 def test_random_is_seeded(paths: Paths) -> None:

@@ -70,10 +70,14 @@ def test_plan_is_frozen_keyword_only_and_validated(tmp_path: Path) -> None:
 
 
 def test_two_systems_under_one_label_are_refused(paths: Paths) -> None:
-    plan = RunPlan(systems=[SystemSpec(backend="random", options={"seed": 1}),
-                            SystemSpec(backend="random", options={"seed": 2})], paths=paths)
-    with pytest.raises(UsageError, match="two systems would both be labelled 'random'"):
+    plan = RunPlan(systems=[SystemSpec(backend="random", options={"seed": 1}, label="r"),
+                            SystemSpec(backend="lead-k", options={"k": 2}, label="r")], paths=paths)
+    both = r"systems 1 and 2 of this run are both labelled 'r' \(random \{\"seed\":1\} and lead-k"
+    with pytest.raises(UsageError, match=both):
         runner.evaluate(plan)
+    defaults = runner.evaluate(plan.model_copy(update={"systems": (SystemSpec(backend="random", options={"seed": 1}),
+                                                                   SystemSpec(backend="random", options={"seed": 2}))}))
+    assert [s.system.name for s in defaults.systems] == ["random[seed=1]", "random[seed=2]"]
     labelled = plan.model_copy(update={"systems": (SystemSpec(backend="random", options={"seed": 1}, label="r1"),
                                                    SystemSpec(backend="random", options={"seed": 2}, label="r2"))})
     rec = runner.evaluate(labelled)

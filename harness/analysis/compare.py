@@ -1,12 +1,14 @@
-"""`evalsum compare A B` as a library call: two systems' latest runs, paired over the clusters
-both scored, per metric. Pure: takes records, returns a model and markdown."""
+"""`evalsum compare` as a library call: systems' latest runs (rows named by label), paired over the
+clusters both scored, per metric. Several systems make a family of pairwise tests (every pair, or
+one baseline against each other), so p-values are Holm-corrected per metric over that family.
+Pure: takes records, returns a model and markdown."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from evalsum.analysis import stats
+from evalsum.analysis import significance, stats
 from evalsum.analysis.gate import score_settings
 from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
@@ -24,6 +26,7 @@ class MetricComparison(BaseModel):
     mean_b: float
     clusters: list[str]
     test: stats.PairedTest
+    p_holm: float | None = None
 
 
 class Comparison(BaseModel):
@@ -60,6 +63,8 @@ def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | 
     per_b = {r.cluster_id: cluster_metrics(r) for r in run_b.results if r.status == "ok"}
     shared = sorted(set(per_a) & set(per_b))
     warnings = []
+    if a == b:
+        warnings.append(f"{a} is compared with itself: every difference is 0")
     if score_settings(rec_a.settings) != score_settings(rec_b.settings):
         warnings.append(f"{a} and {b} were scored with different settings ({score_settings(rec_a.settings)} vs "
                         f"{score_settings(rec_b.settings)}): the differences mix system and setting")
@@ -75,10 +80,53 @@ def compare(records: Sequence[Record], a: str, b: str, metrics: Sequence[str] | 
         xa = [per_a[c][metric] for c in cids]
         xb = [per_b[c][metric] for c in cids]
         out.append(MetricComparison(metric=metric, mean_a=stats.mean(xa), mean_b=stats.mean(xb), clusters=cids,
-                                    test=stats.paired(xa, xb, seed, resamples, permutations)))
+                                    test=(t := stats.paired(xa, xb, seed, resamples, permutations)), p_holm=t.p_value))
     return Comparison(a=a, b=b, run_a=rec_a.run_id, run_b=rec_b.run_id, seed=seed, shared=shared,
                       only_a=sorted(set(per_a) - set(per_b)), only_b=sorted(set(per_b) - set(per_a)),
                       metrics=out, warnings=warnings)
+
+
+class Family(BaseModel):
+    """Pairwise comparisons of several systems, p-values Holm-corrected per metric over the family."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    baseline: str | None
+    comparisons: list[Comparison]
+
+
+def compare_many(records: Sequence[Record], labels: Sequence[str], metrics: Sequence[str] | None = None, *,
+                 baseline: str | None = None, seed: int | None = None) -> Family:
+    """Every pair of `labels`, or `baseline` against each label (default: every other recorded row)."""
+    if metrics:
+        for m in metrics:
+            catalogue.lookup(m)  # an unknown name exits 2 with the valid ones before any work
+    if baseline is not None:
+        others = list(dict.fromkeys(labels)) or sorted(
+            {run.system.name for _, run in latest_runs(records)} - {baseline})
+        pairs = [(baseline, o) for o in others]
+    else:
+        if len(labels) < 2:
+            raise UsageError("name at least two systems to compare, or one with --baseline LABEL")
+        names = list(dict.fromkeys(labels)) if len(set(labels)) > 1 else list(labels)
+        pairs = [(x, y) for i, x in enumerate(names) for y in names[i + 1:]]
+    if not pairs:
+        raise UsageError(f"nothing to compare {baseline!r} with: no other system is recorded")
+    comps = [compare(records, a, b, metrics, seed=seed) for a, b in pairs]
+    keys = list(dict.fromkeys(m.metric for c in comps for m in c.metrics))
+    for key in keys:
+        found = [(i, j) for i, c in enumerate(comps) for j, m in enumerate(c.metrics) if m.metric == key]
+        adjusted = significance.holm([comps[i].metrics[j].test.p_value for i, j in found])
+        for (i, j), p in zip(found, adjusted, strict=True):
+            comps[i].metrics[j] = comps[i].metrics[j].model_copy(update={"p_holm": p})
+    return Family(baseline=baseline, comparisons=comps)
+
+
+def render_family(f: Family) -> str:
+    parts = [render_markdown(c, family=len(f.comparisons)) for c in f.comparisons]
+    if len(f.comparisons) > 1:
+        parts.append(f"p (Holm): each metric's p-values corrected with Holm's step-down method over the "
+                     f"{len(f.comparisons)} comparisons above (family-wise error rate).\n")
+    return "\n".join(parts)
 
 
 def _label(metric: str) -> str:
@@ -100,19 +148,22 @@ def _lower_note(c: Comparison) -> str:
     return f" (for {', '.join(lower)}, higher is worse)" if lower else ""
 
 
-def render_markdown(c: Comparison) -> str:
+def render_markdown(c: Comparison, family: int = 1) -> str:
     conf = f"{stats.CONFIDENCE:.0%}"
     lines = [f"## {c.a} vs {c.b}", "",
              f"Paired over {len(c.shared)} shared cluster{'s' if len(c.shared) != 1 else ''}; A − B > 0 means "
              f"{c.a} scores higher{_lower_note(c)}. ROUGE and facts x100.", ""]
-    lines += [f"| Metric | n | {c.a} | {c.b} | A − B | {conf} CI | p |", "|---|---:|---:|---:|---:|---|---:|"]
+    holm = family > 1
+    lines += [f"| Metric | n | {c.a} | {c.b} | A − B | {conf} CI | p |" + (" p (Holm) |" if holm else ""),
+              "|---|---:|---:|---:|---:|---|---:|" + ("---:|" if holm else "")]
     notes = []
     for m in c.metrics:
         t = m.test
         iv = t.difference
         ci = f"[{_v(m.metric, iv.low, True)}, {_v(m.metric, iv.high, True)}]" if iv.low is not None else f"n={iv.n}"
         lines.append(f"| {_label(m.metric)} | {t.n} | {_v(m.metric, m.mean_a)} | {_v(m.metric, m.mean_b)} | "
-                     f"{_v(m.metric, iv.mean, True)} | {ci} | {_p(t.p_value)} |")
+                     f"{_v(m.metric, iv.mean, True)} | {ci} | {_p(t.p_value)} |"
+                     + (f" {_p(m.p_holm)} |" if holm else ""))
         if t.note and t.note not in notes:
             notes.append(t.note)
     lines.append("")
@@ -131,7 +182,7 @@ def render_markdown(c: Comparison) -> str:
         lines += ["", f"### Per-cluster differences ({c.a} − {c.b})", "",
                   "| Cluster | " + " | ".join(_label(m.metric) for m in c.metrics) + " |",
                   "|---|" + "|".join("---:" for _ in c.metrics) + "|"]
-        diffs = {m.metric: dict(zip(m.clusters, m.test.differences)) for m in c.metrics}
+        diffs = {m.metric: dict(zip(m.clusters, m.test.differences, strict=True)) for m in c.metrics}
         for cid in c.shared:
             cells = [_v(m.metric, diffs[m.metric].get(cid), True) for m in c.metrics]
             lines.append(f"| {cid} | " + " | ".join(cells) + " |")

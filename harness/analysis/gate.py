@@ -1,7 +1,7 @@
 """The CI gate: a baseline made from records, and the verdicts of current records against it.
 
-The baseline keeps only what a run determines: per system its name, version, options, the
-evaluation settings that change scores, per-cluster metrics and their means. No timings, no
+The baseline keeps only what a run determines: per row its label, backend, version, code digest,
+output-affecting options (never transport ones such as a URL or a timeout), the evaluation settings that change scores, per-cluster metrics and their means. No timings, no
 timestamps, no run ids, no package versions, so re-blessing unchanged code gives the same file.
 Numbers are rounded to ROUND decimals on both sides before comparison, so last-bit float noise
 between machines never shows up as a change, and tolerances are absolute.
@@ -45,6 +45,19 @@ class VerdictRow(BaseModel):
     tolerance: float | None = None
     verdict: VerdictKind
     note: str = ""
+    generated: int = Field(default=0, description="the row's summaries this run made by calling the backend")
+    cached: int = Field(default=0, description="the row's summaries read from the cache")
+
+    @property
+    def summaries(self) -> str:
+        """Where the row's summaries came from: `generated`, `cached`, or both with counts."""
+        if not self.generated and not self.cached:
+            return ""
+        if not self.cached:
+            return "generated"
+        if not self.generated:
+            return "cached"
+        return f"{self.generated} generated, {self.cached} cached"
 
     @property
     def failed(self) -> bool:
@@ -118,7 +131,8 @@ def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = No
                              f"({failed[0].failure}); fix it and run again, or leave it out with --system")
         per = _ok_metrics(run)
         out[name] = BaselineSystem(
-            name=name, version=run.system.version, options=run.system.options,
+            name=name, backend=run.system.backend, version=run.system.version, code=run.system.code,
+            options=run.system.options,
             uses_references=run.system.uses_references, settings=score_settings(rec.settings),
             clusters={c: {k: _round(v) for k, v in sorted(m.items())} for c, m in sorted(per.items())},
             means={k: _round(v) for k, v in _means(per, per).items()},
@@ -159,12 +173,9 @@ def _check_system(name: str, base: BaselineSystem, rec: Record | None, run: Syst
             why = f"failed: {errors[cid]}" if cid in errors else "not in the current run"
             rows.append(VerdictRow(system=name, metric="cluster", cluster=cid, verdict="missing", note=why))
     means = {k: _round(v) for k, v in _means(per, base.clusters).items()}
-    changed = []
-    if run.system.version != base.version:
-        changed.append(f"version {base.version} -> {run.system.version}")
-    if run.system.options != base.options:
-        changed.append("options changed")
-    note = "; ".join(changed)
+    note = "; ".join(_changes(base, run))
+    ok = [r for r in run.results if r.status == "ok"]
+    source = {"cached": sum(r.cached for r in ok), "generated": sum(not r.cached for r in ok)}
     for metric, gate in config.metrics.items():
         if metric in base.means and metric in means:
             row = _judge(name, metric, base.means[metric], means[metric], gate)
@@ -175,7 +186,22 @@ def _check_system(name: str, base: BaselineSystem, rec: Record | None, run: Syst
         elif metric in means:
             rows.append(VerdictRow(system=name, metric=metric, current=means[metric], tolerance=gate.tolerance,
                                    verdict="new", note="not in the baseline: re-bless to gate it"))
-    return rows
+    return [r.model_copy(update=source) for r in rows]
+
+
+def _changes(base: BaselineSystem, run: SystemRun) -> list[str]:
+    """What differs in how the row was made; transport options are not recorded here at all."""
+    s, changed = run.system, []
+    if s.backend != base.backend:
+        changed.append(f"backend {base.backend} -> {s.backend}")
+    if s.version != base.version:
+        changed.append(f"version {base.version} -> {s.version}")
+    if s.code != base.code:
+        changed.append(f"backend code changed since the baseline ({base.code or '?'} -> {s.code or '?'})")
+    if s.options != base.options:
+        diff = sorted(k for k in set(s.options) | set(base.options) if s.options.get(k) != base.options.get(k))
+        changed.append(f"options changed: {', '.join(diff)}")
+    return changed
 
 
 def unknown_metrics(baseline: Baseline, config: GateConfig) -> list[str]:
@@ -209,16 +235,16 @@ def render_markdown(result: GateResult, baseline_name: str) -> str:
     lines = [f"## evalsum check: {status}", "",
              f"Current records against `{baseline_name}`. Means over the baseline's clusters, raw metric units "
              "(ROUGE F and fact recall 0-1; contradictions per summary). A change within the tolerance is unchanged.", "",
-             "| System | Metric | Baseline | Current | Δ | Tolerance | Verdict | Note |",
-             "|---|---|---:|---:|---:|---:|---|---|"]
+             "| System | Summaries | Metric | Baseline | Current | Δ | Tolerance | Verdict | Note |",
+             "|---|---|---|---:|---:|---:|---:|---|---|"]
     for r in result.rows:
         metric = f"{r.metric} {r.cluster}" if r.cluster else r.metric
         verdict = f"**{r.verdict}**" if r.failed else r.verdict
         note = " ".join(r.note.replace("|", "\\|").split())  # a backend's error text must not break the table
-        lines.append(f"| {r.system} | {metric} | {_num(r.baseline)} | {_num(r.current)} | {_num(r.delta, True)} | "
+        lines.append(f"| {r.system} | {r.summaries or '–'} | {metric} | {_num(r.baseline)} | {_num(r.current)} | {_num(r.delta, True)} | "
                      f"{_num(r.tolerance)} | {verdict} | {note} |")
     if result.failed:
         names = ", ".join(dict.fromkeys(r.system for r in result.failures))
         lines += ["", f"Failed for: {names}. If the change is intended, re-bless: "
-                      "`evalsum run --all && evalsum bless --all`, and commit results/baseline.json."]
+                      "`evalsum run && evalsum bless`, and commit results/baseline.json."]
     return "\n".join(lines) + "\n"

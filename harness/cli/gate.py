@@ -29,23 +29,25 @@ def _records(results: Path) -> list[Record]:
 
 @app.command()
 def compare(
-    a: str = typer.Argument(..., help="system A"),
-    b: str = typer.Argument(..., help="system B"),
+    systems: list[str] = typer.Argument(None, metavar="[LABEL]...", help="systems (row labels) to compare pairwise"),
+    baseline: str | None = typer.Option(None, "--baseline", metavar="LABEL",
+                                        help="compare this system with each other one (default: every other recorded row)"),
     metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare, by key or label, e.g. R-2 or rouge2_f (repeatable); default "
                               + ", ".join(catalogue.BY_KEY[k].label for k in catalogue.GATED)),
     seed: int | None = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     results: Path = RESULTS,
 ) -> None:
-    """Compare two systems' latest runs cluster by cluster: differences, interval, paired p-value.
+    """Compare systems' latest runs cluster by cluster: differences, interval, paired p-value, and
+    with more than two systems Holm-corrected p-values.
 
-    Example: evalsum compare textrank lead3
+    Example: evalsum compare textrank lead3   |   evalsum compare --baseline lead3   |   evalsum compare a b c -m R-2
     """
-    result = comparison.compare(_records(results), a, b, metric or None, seed=seed)
+    family = comparison.compare_many(_records(results), systems or [], metric or None, baseline=baseline, seed=seed)
     if as_json:
-        emit_json(result.model_dump(mode="json"))
+        emit_json(family.model_dump(mode="json"))
     else:
-        typer.echo(comparison.render_markdown(result), nl=False)
+        typer.echo(comparison.render_family(family), nl=False)
 
 
 @app.command()
@@ -57,7 +59,7 @@ def bless(
 ) -> None:
     """Write the baseline the CI gate compares against, from each system's latest record.
 
-    Example: evalsum run --all && evalsum bless --all
+    Example: evalsum run && evalsum bless   |   evalsum run --all && evalsum bless --all
     """
     names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
     made = gate.build_baseline(_records(results), names or None)
@@ -95,7 +97,8 @@ def check(
     if markdown is not None:
         write_atomic(markdown, table)  # GITHUB_STEP_SUMMARY is a fresh file per step: replacing is right
     if as_json:
-        emit_json({"failed": result.failed, "rows": [r.model_dump(mode="json") | {"failed": r.failed} for r in result.rows]})
+        rows = [r.model_dump(mode="json") | {"failed": r.failed, "summaries": r.summaries} for r in result.rows]
+        emit_json({"failed": result.failed, "rows": rows})
     else:
         typer.echo(table, nl=False)
     if result.failed:

@@ -7,13 +7,14 @@ from pathlib import Path
 import typer
 from rich.progress import Progress
 
+from evalsum import config as configuration
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
 from evalsum.cli import rouge_flags as rf
-from evalsum.cli.app import REFERENCES, RESULTS, app, emit_json, err, out
+from evalsum.cli.app import app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
 from evalsum.models import RecordHeader, ResultLine
-from evalsum.run import registry, runner
+from evalsum.run import registry, runner, variants
 from evalsum.run import shards as sharding
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
@@ -23,31 +24,24 @@ from evalsum.store import records
 MAX_PRINTED_RESULTS = 60
 
 
-def split_options(systems: list[str], pairs: list[str]) -> dict[str, list[str]]:
-    """`-o key=value` goes to every selected system; `-o system.key=value` to that one only."""
-    per: dict[str, list[str]] = {s: [] for s in systems}
-    for pair in pairs:
-        key = pair.split("=", 1)[0]
-        prefix, dot, rest = key.partition(".")
-        if dot and prefix in per:
-            per[prefix].append(pair[len(prefix) + 1:])
-        else:
-            for s in systems:
-                per[s].append(pair)
-    return per
-
-
 @app.command()
 def run(
     *,
-    system: list[str] = typer.Option([], "--system", "-s", metavar="NAME", help="system to run (repeatable)"),
+    system: list[str] = typer.Option(
+        [], "--system", "-s", metavar="[LABEL=]NAME[k=v,...]",
+        help="system to run (repeatable), e.g. lead3, 'lead-k[k=5]', 'seed1=random[seed=1]'"),
     all_: bool = typer.Option(False, "--all", help=f"run the built-in systems: {', '.join(registry.CORE)}"),
-    option: list[str] = typer.Option([], "--option", "-o", metavar="KEY=VALUE", help="key=value, or system.key=value"),
+    option: list[str] = typer.Option(
+        [], "--option", "-o", metavar="KEY=VALUE",
+        help="key=value for every system, or NAME.key=value (label or backend) for one"),
+    config: Path | None = typer.Option(None, "--config",
+                                       help="the run file (default: [tool.evalsum] of ./pyproject.toml)"),
     cluster: list[str] = typer.Option([], "--cluster", "-c", metavar="ID", help="only these cluster ids (repeatable)"),
-    budget: int = typer.Option(100, help="word budget enforced on every summary"),
-    policy: str = typer.Option("pooled", help="multi-reference ROUGE policy: pooled, max or mean"),
+    budget: int | None = typer.Option(None, help="word budget enforced on every summary [run file, else 100]"),
+    policy: str | None = typer.Option(None, help="multi-reference ROUGE policy: pooled, max or mean "
+                                      "[run file, else pooled]"),
     seed: int = typer.Option(0, help="seed for bootstrap intervals"),
-    no_cache: bool = typer.Option(False, "--no-cache", help="regenerate summaries instead of reusing cached ones"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="regenerate every summary and refresh its cache entry"),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
                                   "is recorded as failed (0: no limit)"),
     as_json: bool = typer.Option(False, "--json", help="print the record as JSON"),
@@ -59,17 +53,32 @@ def run(
     rouge: str = rf.ROUGE, stem: bool = rf.STEM, cut_references: bool = rf.CUT_REFERENCES,
     rouge_variants: str = rf.VARIANTS, rouge_show: str = rf.SHOW, rouge_bytes: int | None = rf.BYTES,
     rouge_alpha: float = rf.ALPHA, jackknife: bool = rf.JACKKNIFE,
-    references: Path = REFERENCES,
-    results: Path = RESULTS,
+    references: Path | None = typer.Option(None, "--references",
+                                           help="folder of clusters [run file, else references]"),
+    results: Path | None = typer.Option(None, "--results", help="folder for records, leaderboard, baseline and cache "
+                                        "[run file, else results]"),
 ) -> None:
-    """Run systems over the clusters, write a record and refresh the leaderboard.
+    """Run systems over the clusters, write a record and refresh the leaderboard. With no -s or
+    --all, runs the run file's systems ([tool.evalsum] in ./pyproject.toml, or --config FILE).
 
-    Example: evalsum run --system lead3   |   evalsum run --all --jobs 2   |   evalsum run -s lead-k -o k=5
+    Example: evalsum run -s lead3  |  evalsum run --all --jobs 2  |  evalsum run -s 'lead-k[k=5]' -s 'r1=random[seed=1]'
     """
-    names = list(dict.fromkeys([*system, *(registry.CORE if all_ else ())]))
-    warn_shadowed(names)
-    if not names:
-        raise UsageError("name a system with --system NAME or use --all (see `evalsum systems`)")
+    found = configuration.config_path(config)
+    conf = configuration.load_config(found) if found else configuration.Config()
+    base: list[SystemSpec] = []
+    if not system and not all_:
+        if found is None or not conf.systems:
+            raise UsageError("name a system with --system NAME or use --all (see `evalsum systems`), or list systems "
+                             "in [tool.evalsum] of pyproject.toml (README: 'The run file and variants')")
+        base = configuration.run_specs(conf, found)
+    specs = variants.specs_from_args(list(dict.fromkeys([*system, *(registry.CORE if all_ else ())])), option, base)
+    warn_shadowed([s.backend for s in specs])
+    budget = budget if budget is not None else conf.budget or 100
+    policy = policy or conf.policy or "pooled"
+    if found is not None and dataset is None and references is None:
+        dataset = configuration.relative(found, conf.dataset)
+    references = references or (found and configuration.relative(found, conf.references)) or Path("references")
+    results = results or (found and configuration.relative(found, conf.results)) or Path("results")
     if budget <= 0:
         raise UsageError(f"--budget must be a positive number of words, got {budget}")
     if policy not in ("pooled", "max", "mean"):
@@ -80,13 +89,12 @@ def run(
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     if rouge_engine not in ("auto", "python", "rs"):
         raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
-    per = split_options(names, option)
     settings = rf.settings(budget, policy, seed, rouge=rouge, stem=stem, cut_references=cut_references,
                            variants=rouge_variants, show=rouge_show, rouge_bytes=rouge_bytes, alpha=rouge_alpha,
                            jackknife=jackknife)
-    plan = RunPlan(systems=tuple(SystemSpec(backend=n, options=registry.pairs_to_dict(n, per[n])) for n in names),
-                   clusters=tuple(cluster) or None, dataset=dataset, shard=sharding.parse(shard) if shard else None,
-                   settings=settings, paths=Paths(references=references, results=results), use_cache=not no_cache,
+    plan = RunPlan(systems=tuple(specs), clusters=tuple(cluster) or None, dataset=dataset,
+                   shard=sharding.parse(shard) if shard else None, settings=settings,
+                   paths=Paths(references=references, results=results), refresh_cache=no_cache,
                    timeout=timeout or None, jobs=jobs, rouge_engine=rouge_engine)  # type: ignore[arg-type]
     events = runner.RunEvents()
     show = sys.stderr.isatty() and not as_json

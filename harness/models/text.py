@@ -67,6 +67,8 @@ class SystemInfo(Strict):
     name: str = Field(description="the row label: what the record, leaderboard and gate call this system")
     backend: str = Field(description="the registry name the system was built from")
     version: str
-    options: dict[str, Any]
+    options: dict[str, Any] = Field(description="the options that can change output")
+    transport: dict[str, Any] = Field(default_factory=dict, description="transport-only options, for provenance")
+    code: str = Field(default="", description="digest of the backend's own code (evalsum.run.identity)")
     uses_references: bool = False
     description: str = ""

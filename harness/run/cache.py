@@ -46,12 +46,6 @@ class CacheEntry(BaseModel):
     summary: Summary
 
 
-def cache_key(system: str, version: str, options: dict[str, Any], cluster_sha: str, budget: int) -> str:
-    """A digest from loose parts (kept for callers that have no code digest to give)."""
-    return CacheKey(backend=system, version=version, code="", options=options, budget=budget,
-                    input=cluster_sha).digest()
-
-
 class BackendStats(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     backend: str
@@ -83,29 +77,23 @@ class SummaryCache:
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}.json"
 
-    def get(self, key: CacheKey | str) -> Summary | None:
+    def get(self, key: CacheKey) -> Summary | None:
         if not self.enabled or self.refresh:
             return None
-        digest = key.digest() if isinstance(key, CacheKey) else key
         try:
-            raw = self._path(digest).read_text(encoding="utf-8")
+            raw = self._path(key.digest()).read_text(encoding="utf-8")
         except OSError:
             return None
         try:
-            if isinstance(key, CacheKey):
-                entry = CacheEntry.model_validate_json(raw)
-                return entry.summary if entry.key == key else None
-            return Summary.model_validate_json(raw)
+            entry = CacheEntry.model_validate_json(raw)
         except (ValidationError, ValueError):
             return None  # a damaged or old-format entry is a miss: regenerate and overwrite
+        return entry.summary if entry.key == key else None
 
-    def put(self, key: CacheKey | str, summary: Summary) -> None:
+    def put(self, key: CacheKey, summary: Summary) -> None:
         if not self.enabled:
             return
-        if isinstance(key, CacheKey):
-            write_atomic(self._path(key.digest()), CacheEntry(key=key, summary=summary).model_dump_json())
-        else:
-            write_atomic(self._path(key), summary.model_dump_json())
+        write_atomic(self._path(key.digest()), CacheEntry(key=key, summary=summary).model_dump_json())
 
     def entries(self) -> Iterator[tuple[Path, CacheEntry | None]]:
         """Every entry file, with its parsed entry (None when unreadable), in path order."""

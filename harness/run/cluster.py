@@ -8,7 +8,6 @@ the settings and a resolved ROUGE engine choice.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,8 +31,9 @@ from evalsum.models import (
     Summary,
     SystemInfo,
 )
+from evalsum.run import identity
 from evalsum.run.budget import enforce_budget
-from evalsum.run.cache import SummaryCache, cache_key
+from evalsum.run.cache import CacheKey, SummaryCache
 from evalsum.run.timeout import call_with_timeout
 from evalsum.text import prepare
 
@@ -59,6 +59,7 @@ class SystemBuild:
     cls: type[AnyBackend]
     options: SystemOptions
     label: str
+    code: str = ""
 
     def build(self) -> AnyBackend:
         return self.cls(self.options)
@@ -66,16 +67,20 @@ class SystemBuild:
 
 @dataclass(frozen=True)
 class RunSystem:
-    """A built backend under its row label."""
+    """A built backend under its row label, with the digest of its code (identity.code_digest)."""
 
     label: str
     backend: AnyBackend
+    code: str = ""
 
 
 def info(system: RunSystem) -> SystemInfo:
+    """What the record says about a system: output options apart from transport ones."""
     b = system.backend
+    dumped = b.options.model_dump(mode="json")
     return SystemInfo(name=system.label, backend=b.name, version=b.version,
-                      options=b.options.model_dump(mode="json"),
+                      options=identity.output_options(b.options, b.transport),
+                      transport={k: v for k, v in dumped.items() if k in b.transport}, code=system.code,
                       uses_references=isinstance(b, ReferenceReader), description=b.description)
 
 
@@ -92,14 +97,15 @@ def failure_of(error: BaseException) -> Failure:
     return Failure(kind="bug", message=f"{type(error).__name__}: {error}")
 
 
-def generation_input(cluster: Cluster, system: AnyBackend) -> str:
-    """What a backend's output can depend on: the cluster's id, title and sources, plus the
-    references for systems that read them. Editing a checklist or a reference therefore re-scores
-    from the cache instead of calling every backend (a slow or paid LLM) again."""
-    parts = [cluster.id, cluster.title, *(f"{d.path} {d.sha256}" for d in cluster.documents)]
-    if isinstance(system, ReferenceReader):
-        parts += [f"{r.path} {r.sha256}" for r in cluster.references]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def cache_key(system: RunSystem, prepared: Prepared, budget: Budget, gold: Gold) -> CacheKey:
+    """Exactly what can change a backend's output: name, version, code, output options, budget and
+    the prepared input it receives (plus the references for a ReferenceReader). Editing a
+    checklist re-scores from the cache; editing the cleaning rules or the backend's code misses."""
+    b = system.backend
+    refs = ["\n".join(s) for s in gold.ref_sentences] if isinstance(b, ReferenceReader) else []
+    return CacheKey(backend=b.name, version=b.version, code=system.code,
+                    options=identity.output_options(b.options, b.transport), budget=budget.words,
+                    input=identity.input_digest(prepared, refs))
 
 
 def _summarise(system: AnyBackend, prepared: Prepared, budget: Budget, gold: Gold) -> Summary:
@@ -154,9 +160,8 @@ class ClusterWork:
         if isinstance(backend, ReferenceReader) and backend.leave_one_out and len(cluster.references) < 2:
             # the human row has nothing to score against: shown as not applicable, not as a failure
             return ClusterResult(cluster_id=cluster.id, status="not_applicable", seconds=0.0)
-        key = cache_key(backend.name, backend.version, backend.options.model_dump(mode="json"),
-                        generation_input(cluster, backend), budget.words)
-        summary = self.cache.get(key) if backend.cacheable else None
+        key = cache_key(system, prepared, budget, gold) if backend.cacheable else None
+        summary = self.cache.get(key) if key is not None else None
         cached = summary is not None
 
         def failed(error: BaseException) -> ClusterResult:
@@ -169,8 +174,8 @@ class ClusterWork:
                 summary = call_with_timeout(_summarise, self.timeout, backend, prepared, budget, gold)
             except Exception as e:
                 return failed(e)
-            if backend.cacheable:
-                self.cache.put(key, summary)
+            if key is not None:
+                self.cache.put(key, summary)  # what the backend returned, before the budget
         try:
             shown = enforce_budget(summary, budget)
             if isinstance(backend, ReferenceReader) and backend.leave_one_out:
@@ -192,10 +197,11 @@ class WorkSpec:
     settings: Settings
     cache_dir: Path
     use_cache: bool
+    refresh_cache: bool
     engine: ResolvedEngine
     timeout: float | None
 
     def build(self) -> ClusterWork:
-        systems = [RunSystem(label=s.label, backend=s.build()) for s in self.systems]
+        systems = [RunSystem(label=s.label, backend=s.build(), code=s.code) for s in self.systems]
         return ClusterWork(systems=systems, scorer=Scorer(self.settings, engines.select(self.engine)),
-                           cache=SummaryCache(self.cache_dir, enabled=self.use_cache), timeout=self.timeout)
+                           cache=SummaryCache(self.cache_dir, self.use_cache, self.refresh_cache), timeout=self.timeout)

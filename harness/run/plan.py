@@ -65,6 +65,7 @@ class RunPlan(BaseModel):
     settings: Settings = Field(default_factory=Settings)
     paths: Paths = Field(default_factory=Paths)
     use_cache: bool = True
+    refresh_cache: bool = False
     timeout: float | None = Field(default=DEFAULT_TIMEOUT, gt=0)
     jobs: int = Field(default=1, ge=1)
     rouge_engine: EngineChoice = "auto"

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from evalsum.errors import UsageError
+from evalsum.contract import AnyBackend
+from evalsum.errors import DataError, UsageError
 from evalsum.gold import collection
 from evalsum.metrics import engines
 from evalsum.metrics.rouge import Engine
@@ -32,7 +33,7 @@ from evalsum.models import (
     SystemInfo,
     SystemRun,
 )
-from evalsum.run import parallel, registry
+from evalsum.run import identity, parallel, registry, variants
 from evalsum.run.cache import SummaryCache
 from evalsum.run.cluster import (
     ClusterOutput,
@@ -96,22 +97,49 @@ class MemorySink:
         self.lines.clear()
 
 
+def label_of(spec: SystemSpec, backend: AnyBackend) -> str:
+    """The row label: the user's, else the backend's own (e.g. `files:NAME`), else the backend
+    name plus the output-affecting options that differ from their defaults (`lead-k[k=5]`)."""
+    return spec.label or backend.label or variants.default_label(backend.name, backend.options, backend.transport)
+
+
 def build_systems(specs: Sequence[SystemSpec]) -> list[tuple[SystemBuild, RunSystem]]:
     """Validate every system and its options before any work starts (usage errors exit early).
-    Two systems under one row label would mix their results, so that is an error."""
+    Two systems under one row label would mix their results, so that is an error naming both."""
     out: list[tuple[SystemBuild, RunSystem]] = []
-    seen: dict[str, SystemSpec] = {}
     for spec in specs:
         cls = registry.resolve(spec.backend)
         options = registry.parse_options(cls, spec.options)
         backend = cls(options)
-        label = spec.label or backend.label
-        if label in seen:
-            raise UsageError(f"two systems would both be labelled {label!r} ({seen[label].backend} "
-                             f"{seen[label].options} and {spec.backend} {spec.options}); give one a label")
-        seen[label] = spec
-        out.append((SystemBuild(cls=cls, options=options, label=label), RunSystem(label=label, backend=backend)))
+        if spec.label is not None:
+            variants.check_label(spec.label, f"system {spec.backend!r}")
+        label = label_of(spec, backend)
+        code = identity.code_digest(cls)
+        out.append((SystemBuild(cls=cls, options=options, label=label, code=code),
+                    RunSystem(label=label, backend=backend, code=code)))
+    labels = [s.label for _, s in out]
+    variants.check_unique(labels, [f"{s.backend.name} {identity.stable_json(info(s).options)}" for _, s in out])
     return out
+
+
+def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
+    """One label means one system in a results folder: a label recorded earlier with another
+    backend or other output options would mix two systems in one row. Reads record headers only."""
+    wanted = {i.name: i for i in infos}
+    for path in reversed(records.record_paths(runs)):
+        try:
+            header = records.read_header(path)
+        except DataError:
+            continue  # a damaged record is reported by whoever reads it in full
+        for old in header.systems:
+            new = wanted.get(old.name)
+            if new is None:
+                continue
+            old_options = {k: v for k, v in old.options.items() if k not in new.transport and k not in old.transport}
+            if old.backend != new.backend or old_options != new.options:
+                raise UsageError(f"label {old.name!r} already means {old.backend} {identity.stable_json(old_options)} "
+                                 f"in {path}; this run gives it {new.backend} {identity.stable_json(new.options)}: "
+                                 "choose another label (LABEL=NAME[...]) or another --results folder")
 
 
 def run_id(created: dt.datetime, settings: Settings, systems: Sequence[SystemInfo], clusters: Sequence[str]) -> str:
@@ -143,25 +171,31 @@ def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clus
     jobs > 1 the clusters go to worker processes and come back in the same order."""
     if plan.jobs > 1:
         spec = WorkSpec(systems=tuple(b for b, _ in built), settings=plan.settings, cache_dir=plan.paths.cache,
-                        use_cache=plan.use_cache, engine=resolved, timeout=plan.timeout)
+                        use_cache=plan.use_cache, refresh_cache=plan.refresh_cache, engine=resolved,
+                        timeout=plan.timeout)
         yield from parallel.run(spec, clusters, plan.jobs)
         return
     work = ClusterWork(systems=[s for _, s in built], scorer=Scorer(plan.settings, engine),
-                       cache=SummaryCache(plan.paths.cache, enabled=plan.use_cache), timeout=plan.timeout)
+                       cache=SummaryCache(plan.paths.cache, plan.use_cache, plan.refresh_cache), timeout=plan.timeout)
     for c in clusters:
         yield work.run(c)
 
 
-def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: RunEvents | None = None) -> T:
+def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: RunEvents | None = None, *,
+        check_results: bool = False) -> T:
     """Run the plan: every result line goes to the sink `open_sink(header)` as it is made; returns
-    what the sink's `close` returns. On any error or interrupt the sink is abandoned."""
+    what the sink's `close` returns. On any error or interrupt the sink is abandoned. With
+    `check_results`, a label that already means another system in the results folder is refused."""
     events = events or RunEvents()
     built = build_systems(plan.systems)
     engine, resolved = resolve_engine(plan.rouge_engine)
     source = plan.source()
     everything = collection.choose(source, plan.clusters)
     chosen = select(everything, plan.shard)
-    sink = open_sink(header_for(plan, [info(s) for _, s in built], chosen, engine=engine, order=everything))
+    infos = [info(s) for _, s in built]
+    if check_results:
+        check_folder(plan.paths.runs, infos)
+    sink = open_sink(header_for(plan, infos, chosen, engine=engine, order=everything))
     t0 = time.perf_counter()
     try:
         for out in _outputs(plan, built, source.load(chosen), engine, resolved):
@@ -185,7 +219,7 @@ def evaluate(plan: RunPlan, events: RunEvents | None = None) -> Record:
 
 def run_to_disk(plan: RunPlan, events: RunEvents | None = None) -> Path:
     """Run and stream the record to `results/runs/`; returns the published record path."""
-    return run(plan, lambda header: RecordWriter(plan.paths.runs, header), events)
+    return run(plan, lambda header: RecordWriter(plan.paths.runs, header), events, check_results=True)
 
 
 def unavailable_in(path: Path) -> list[str]:

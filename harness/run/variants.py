@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.errors import UsageError
+from evalsum.run.plan import SystemSpec
 
 # A label is shown in markdown tables and terminals: no `|`, backticks, brackets' abuse or control
 # characters; it must start with a letter or digit.
@@ -30,7 +31,7 @@ class SystemArg(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     backend: str
     label: str | None = None
-    options: dict[str, str] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
 
 
 def parse_system_arg(text: str) -> SystemArg:
@@ -81,12 +82,52 @@ def default_label(backend: str, options: BaseModel, transport: Iterable[str] = (
     return f"{backend}[{','.join(changed)}]" if changed else backend
 
 
-def check_unique(labels: Sequence[str], described: Mapping[str, str] | None = None) -> None:
-    """Two systems of one run may not share a label; the error names both."""
+def check_unique(labels: Sequence[str], described: Sequence[str] | None = None) -> None:
+    """Two systems of one run may not share a label; the error names both (with `described[i]`,
+    what system i is, when given)."""
     seen: dict[str, int] = {}
+    what = list(described) if described is not None else [""] * len(labels)
     for i, label in enumerate(labels):
         if label in seen:
-            first, what = seen[label], (described or {}).get(label, "")
-            raise UsageError(f"systems {first + 1} and {i + 1} of this run are both labelled {label!r}{what}; "
+            first = seen[label]
+            both = f" ({what[first]} and {what[i]})" if what[first] or what[i] else ""
+            raise UsageError(f"systems {first + 1} and {i + 1} of this run are both labelled {label!r}{both}; "
                              "give one a label (LABEL=NAME[...]) or different options")
         seen[label] = i
+
+
+def _names(arg: SystemArg, text: str) -> set[str]:
+    return {n for n in (arg.label, arg.backend, text.strip()) if n}
+
+
+def _targets(pair: str, names: Sequence[set[str]]) -> list[int]:
+    """Which systems `-o pair` is for: `NAME.key=value` goes to the systems called NAME (label,
+    backend or the `-s` text itself, longest match first), plain `key=value` to all."""
+    key = pair.split("=", 1)[0]
+    best = max((n for ns in names for n in ns if key.startswith(f"{n}.")), key=len, default=None)
+    if best is None:
+        return list(range(len(names)))
+    return [i for i, ns in enumerate(names) if best in ns]
+
+
+def specs_from_args(systems: Sequence[str], pairs: Sequence[str], base: Sequence[SystemSpec] = ()) -> list[SystemSpec]:
+    """`-s` arguments (after the run file's systems `base`, if any) with the `-o` pairs routed to
+    them; an `-o` value overrides the same option given inside `-s NAME[...]` or the run file."""
+    args = [SystemArg(backend=b.backend, label=b.label, options=dict(b.options)) for b in base]
+    texts = [b.label or b.backend for b in base]
+    for text in systems:
+        args.append(parse_system_arg(text))
+        texts.append(text)
+    names = [_names(a, t) for a, t in zip(args, texts, strict=True)]
+    options: list[dict[str, Any]] = [dict(a.options) for a in args]
+    for pair in pairs:
+        if "=" not in pair:
+            raise UsageError(f"--option {pair!r} is not key=value (or NAME.key=value)")
+        for i in _targets(pair, names):
+            key, _, value = pair.partition("=")
+            prefix = max((n for n in names[i] if key.startswith(f"{n}.")), key=len, default="")
+            key = key[len(prefix) + 1:] if prefix else key
+            if not key.strip():
+                raise UsageError(f"--option {pair!r} names no option")
+            options[i][key.strip()] = value
+    return [SystemSpec(backend=a.backend, label=a.label, options=o) for a, o in zip(args, options, strict=True)]

@@ -15,14 +15,16 @@ from evalsum.errors import DataError, from_validation
 from evalsum.files import read_text, write_atomic
 from evalsum.store.records import dumps
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: rows are labels, with backend and code digest
 
 
 class BaselineSystem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str
+    name: str = Field(description="the row label")
+    backend: str = Field(description="the registry name the row was built from")
     version: str
-    options: dict[str, Any]
+    code: str = Field(description="digest of the backend's own code when blessed")
+    options: dict[str, Any] = Field(description="output-affecting options (transport options are not kept)")
     uses_references: bool = False
     settings: dict[str, Any] = Field(description="the evaluation settings that change scores")
     clusters: dict[str, dict[str, float]] = Field(description="cluster id -> metric -> value")
@@ -43,7 +45,7 @@ def load_baseline(path: Path) -> Baseline:
     """The baseline at `path`; a missing or damaged file is one DataError naming it (exit 2)."""
     path = Path(path)
     text = read_text(path, what="baseline", hint="restore it from git or re-bless",
-                     missing="baseline not found; create it with `evalsum run --all && evalsum bless --all`")
+                     missing="baseline not found; create it with `evalsum run && evalsum bless`")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
