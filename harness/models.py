@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 class Strict(BaseModel):
     """Base for every model read from disk: unknown fields are an error, not a silent drop."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # finite numbers only (issue 16)
 
 
 class Document(Strict):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from evalsum.errors import DataError, from_validation
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
+from evalsum.store import strict
 from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
@@ -32,11 +33,11 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.E
 
 def dumps(data: object) -> str:
     """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline."""
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return strict.dumps(data, indent=1) + "\n"
 
 
 def _line(model: Any) -> str:
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
+    return strict.dumps(model.model_dump(mode="json")) + "\n"
 
 
 class RecordWriter:
@@ -116,7 +117,7 @@ _FIX = "delete or restore this record"
 
 def _parse_line(raw: str, no: int, path: Path) -> RecordHeader | ResultLine | RecordFooter:
     try:
-        data = json.loads(raw)
+        data = strict.loads(raw, path, f"line {no}")
     except json.JSONDecodeError as e:
         raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
     kind = data.get("kind") if isinstance(data, dict) else None
