@@ -17,6 +17,7 @@ from evalsum.metrics.catalogue import Metric
 from evalsum.models import (ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, Settings, SystemInfo,
                             SystemRun)
 from evalsum.store.records import iter_record, read_header
+from evalsum.text.markdown import cell
 
 # Flat per-cluster numbers: the unit that means, intervals and the CI gate work on.
 cluster_metrics = catalogue.values
@@ -215,7 +216,7 @@ def _with_interval(r: Row, key: str) -> str:
 
 def _row_cells(r: Row) -> list[str]:
     n = r.clusters - r.failed
-    name = f"{r.system} †" if r.uses_references else r.system
+    name = f"{cell(r.system)} †" if r.uses_references else cell(r.system)
     fails = f" ({r.failed} failed)" if r.failed else ""
     return [name, f"{n}{fails}", *(_with_interval(r, k) for k in catalogue.TABLE)]
 
@@ -256,14 +257,15 @@ def render_markdown(board: Leaderboard) -> str:
     out += ["", "Signature: " + (" ; ".join(f"`{s}`" for s in board.signatures) or "–")]
     if board.fact_matrix:
         names = [r.system for r in board.rows]
+        shown = [cell(n) for n in names]
         out += ["", "## Fact matrix", "",
                 "Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set explicitly).",
                 "✓ = the summary states it, · = it does not.", "",
-                "| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
+                "| Cluster | Fact | Refs | Weight | " + " | ".join(shown) + " |",
                 "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
         for fr in board.fact_matrix:
             marks = ["✓" if fr["systems"].get(n) else ("·" if n in fr["systems"] else " ") for n in names]
             refs = "–" if fr["refs"] is None else str(fr["refs"])
-            out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+            out.append(f"| {cell(fr['cluster'])} | {cell(fr['fact'])} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
     out += render_details(board.rows)
     return "\n".join(out) + "\n"
