@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -49,8 +51,11 @@ class RecordWriter:
         self.count = 0
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
-            self.partial = self.runs_dir / f".{header.run_id}.{os.getpid()}.partial"
+            clean_partials(self.runs_dir)
+            token = secrets.token_hex(4)
+            self.partial = self.runs_dir / f".{header.run_id}.{os.getpid()}.{token}{PARTIAL}"
             self._fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="\n")
+            _try_lock(self._fh.fileno())  # held until the file is closed: a live partial is never cleaned
         except OSError as e:
             raise DataError(self.runs_dir, None, f"cannot write results here: {e.strerror}") from None
         self._fh.write(_line(header))
@@ -108,6 +113,50 @@ class RecordWriter:
         """Leave the partial file for inspection but never publish it."""
         if not self._fh.closed:
             self._fh.close()
+
+
+PARTIAL = ".partial"
+# A partial file untouched for this long, and not locked by a writer, is from a dead run.
+STALE_SECONDS = 3600.0
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock without waiting; True when taken (or when the platform has no
+    fcntl, where nothing is ever cleaned, see `clean_partials`)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def clean_partials(runs_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete the hidden partial files of dead runs; returns those deleted. A writer holds an
+    exclusive lock on its partial for as long as it writes, and the lock dies with its process, so
+    a partial is deleted only when its lock can be taken now (nobody writes it) and it was last
+    modified more than `older_than` seconds ago (a fresh one may be between its creation and its
+    lock, or kept for inspection after a failed run). Without fcntl nothing is deleted."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - Windows
+        return []
+    gone = []
+    now = time.time()
+    for path in Path(runs_dir).glob(f".*{PARTIAL}"):
+        try:
+            if now - path.stat().st_mtime < older_than:
+                continue
+            with open(path, "rb") as fh:
+                if _try_lock(fh.fileno()):
+                    path.unlink()
+                    gone.append(path)
+        except OSError:
+            continue  # gone already, or not ours to touch: never fail a run over cleaning
+    return gone
 
 
 _MODELS: dict[str, type[RecordHeader | ResultLine | RecordFooter]] = {
