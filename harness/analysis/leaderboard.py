@@ -16,6 +16,7 @@ from evalsum.metrics.aggregate import RunningMean
 from evalsum.metrics.catalogue import Metric
 from evalsum.models import (ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, Settings, SystemInfo,
                             SystemRun)
+from evalsum.store.index import RecordIndex
 from evalsum.store.records import iter_record, read_header
 from evalsum.text.markdown import cell
 
@@ -173,19 +174,22 @@ def build(records: Sequence[Record]) -> Leaderboard:
     return _board(accs)
 
 
-def build_from_paths(paths: Sequence[Path]) -> Leaderboard:
+def build_from_paths(paths: Sequence[Path], index: RecordIndex | None = None) -> Leaderboard:
     """The leaderboard from record files, streamed: headers first to find each system's latest
     record, then one pass over every record (a damaged one is an error even when a later record
     replaces it), folding in only the latest results. Shard records are skipped: they hold part
     of a run, and `evalsum merge` turns them into one that counts."""
+    header_of = index.header if index is not None else read_header  # the index has checked each whole record
     latest: dict[str, Path] = {}
     for p in paths:
-        header = read_header(p)
+        header = header_of(p)
         if header.shard is None:
             for s in header.systems:
                 latest[s.name] = p
     accs: list[SystemAccumulator] = []
     for p in paths:
+        if index is not None and not any(latest.get(s.name) == p for s in header_of(p).systems):
+            continue  # holds no latest run, and the index read it through once already
         wanted: dict[str, SystemAccumulator] = {}
         footer = False
         for item in iter_record(p):
