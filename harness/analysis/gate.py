@@ -207,7 +207,8 @@ def render_markdown(result: GateResult, baseline_name: str) -> str:
         metric = cell(f"{r.metric} {r.cluster}" if r.cluster else r.metric)
         verdict = f"**{r.verdict}**" if r.failed else r.verdict
         note = cell(r.note)  # a backend's error text must not break the table
-        lines.append(f"| {cell(r.system)} | {metric} | {_num(r.baseline)} | {_num(r.current)} | {_num(r.delta, True)} | "
+        lines.append(f"| {cell(r.system)} | {metric} | {_num(r.baseline)} | {_num(r.current)} | "
+                     f"{_num(r.delta, True)} | "
                      f"{_num(r.tolerance)} | {verdict} | {note} |")
     if result.failed:
         names = ", ".join(dict.fromkeys(cell(r.system) for r in result.failures))

@@ -169,7 +169,7 @@ class ClusterWork:
             return self._unit(system, cluster, (prepared, gold), calls, cached)
         except KeyboardInterrupt:
             raise
-        except BaseException as e:  # noqa: BLE001 - the isolation boundary of one cluster
+        except BaseException as e:  # the isolation boundary of one cluster: SystemExit included
             return ClusterResult(cluster_id=cluster.id, status="failed", failure=failure_of(e), cached=cached[0],
                                  seconds=time.perf_counter() - t0)
 

@@ -60,7 +60,7 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
     threading.Thread(target=_watch, args=(alive,), daemon=True, name="evalsum-parent-watch").start()
     try:
         work = spec.build()
-    except BaseException as e:  # noqa: BLE001 - sent to the parent, which raises it
+    except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
         outbox.send((-1, e))
         return
     labels = [s.label for s in spec.systems]
@@ -71,11 +71,11 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
         seq, cluster = item
         try:
             payload: object = work.run(cluster)
-        except BaseException as e:  # noqa: BLE001 - sent to the parent, which raises it
+        except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
             payload = e
         try:
             blob = pickle.dumps((seq, payload))
-        except Exception as e:  # noqa: BLE001 - a result that cannot cross fails its cluster only
+        except Exception as e:  # a result that cannot cross fails its cluster only
             failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
                               f"({type(e).__name__}: {e})")
             blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
@@ -154,7 +154,7 @@ class _Pool:
         got: list[tuple[int, object]] = []
         dead: list[_Worker] = []
         for r in ready:
-            w = by_fd.get(r) or sentinels[r]  # type: ignore[call-overload]
+            w = by_fd.get(r) or sentinels[r]
             try:
                 while w.results.poll():
                     seq, payload = pickle.loads(w.results.recv_bytes())
