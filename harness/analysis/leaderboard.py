@@ -14,17 +14,8 @@ from evalsum.errors import DataError
 from evalsum.metrics import catalogue
 from evalsum.metrics.aggregate import RunningMean
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import (
-    ClusterResult,
-    FactHit,
-    Quality,
-    Record,
-    RecordHeader,
-    ResultLine,
-    Settings,
-    SystemInfo,
-    SystemRun,
-)
+from evalsum.models import (ClusterResult, FactHit, Quality, Record, RecordHeader, ResultLine, Settings, SystemInfo,
+                            SystemRun)
 from evalsum.store.index import RecordIndex
 from evalsum.store.records import iter_record, read_header
 from evalsum.text.markdown import cell
