@@ -3,6 +3,7 @@ process) or a throwaway entry point (`plugin_site()`, for subprocesses)."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +24,8 @@ SPECS = {
     "slow": "tests.plugins:Slow",
     "slow-b": "tests.plugins:SlowB",
     "exits": "tests.plugins:Exits",
+    "sys-exit": "tests.plugins:SysExit",
+    "odd-metadata": "tests.plugins:OddMetadata",
     "broken-import": "tests.no_such_module:Nothing",
 }
 
@@ -147,3 +150,30 @@ class Exits(Summariser[FailOptions]):
         if not self.options.only or self.options.only == cluster.cluster_id:
             os._exit(3)
         return _first(cluster)
+
+
+class SysExit(Summariser[FailOptions]):
+    """Calls `sys.exit(0)` on the `only` cluster, as a careless script-turned-backend would."""
+
+    name: ClassVar[str] = "sys-exit"
+    version: ClassVar[str] = "1"
+    Options = FailOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        if not self.options.only or self.options.only == cluster.cluster_id:
+            sys.exit(0)
+        return _first(cluster)
+
+
+class OddMetadata(Summariser[FailOptions]):
+    """Returns metadata pydantic cannot serialise (an object) on the `only` cluster."""
+
+    name: ClassVar[str] = "odd-metadata"
+    version: ClassVar[str] = "1"
+    Options = FailOptions
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        out = _first(cluster)
+        if not self.options.only or self.options.only == cluster.cluster_id:
+            out.metadata["handle"] = object()
+        return out

@@ -128,7 +128,10 @@ def test_editing_gold_reuses_summaries_of_systems_that_do_not_read_it(refs_copy:
     assert events.calls == {"textrank": 1, "oracle": 1}
 
 
-def test_unwritable_cache_stops_the_run_with_one_line(tmp_path: Path, capsys) -> None:
+def test_unwritable_cache_fails_its_clusters_with_one_line_and_publishes(tmp_path: Path, capsys) -> None:
+    """The cache write is part of each cluster's unit (issue 16): a cache that cannot be written
+    fails those clusters as data failures naming the folder, and the record is still published."""
+    from evalsum.store.records import load_record
     from tests.conftest import REFERENCES
 
     res = tmp_path / "results"
@@ -137,4 +140,6 @@ def test_unwritable_cache_stops_the_run_with_one_line(tmp_path: Path, capsys) ->
     assert cli("run", "-s", "textrank", "--references", str(REFERENCES), "--results", str(res)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{res / 'cache'}" in err and "cannot write results here" in err
-    assert not list((res / "runs").glob("*.jsonl"))  # nothing half-published
+    [path] = list((res / "runs").glob("*.jsonl"))
+    [result] = load_record(path).systems[0].results
+    assert result.status == "failed" and result.failure is not None and result.failure.kind == "data"

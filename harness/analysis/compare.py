@@ -14,6 +14,7 @@ from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
 from evalsum.metrics import catalogue
 from evalsum.models import Record, SystemRun
+from evalsum.text.markdown import cell
 
 # Compared by default: the metrics the gate guards.
 METRICS = catalogue.GATED
@@ -149,6 +150,9 @@ def _lower_note(c: Comparison) -> str:
 
 
 def render_markdown(c: Comparison, family: int = 1) -> str:
+    c = c.model_copy(update={"a": cell(c.a), "b": cell(c.b), "shared": [cell(x) for x in c.shared],
+                             "only_a": [cell(x) for x in c.only_a], "only_b": [cell(x) for x in c.only_b],
+                             "warnings": [cell(w) for w in c.warnings]})
     conf = f"{stats.CONFIDENCE:.0%}"
     lines = [f"## {c.a} vs {c.b}", "",
              f"Paired over {len(c.shared)} shared cluster{'s' if len(c.shared) != 1 else ''}; A − B > 0 means "
@@ -182,7 +186,7 @@ def render_markdown(c: Comparison, family: int = 1) -> str:
         lines += ["", f"### Per-cluster differences ({c.a} − {c.b})", "",
                   "| Cluster | " + " | ".join(_label(m.metric) for m in c.metrics) + " |",
                   "|---|" + "|".join("---:" for _ in c.metrics) + "|"]
-        diffs = {m.metric: dict(zip(m.clusters, m.test.differences, strict=True)) for m in c.metrics}
+        diffs = {m.metric: dict(zip(map(cell, m.clusters), m.test.differences, strict=True)) for m in c.metrics}
         for cid in c.shared:
             cells = [_v(m.metric, diffs[m.metric].get(cid), True) for m in c.metrics]
             lines.append(f"| {cid} | " + " | ".join(cells) + " |")

@@ -22,6 +22,7 @@ from evalsum.analysis.leaderboard import cluster_metrics, latest_runs
 from evalsum.errors import UsageError
 from evalsum.models import Record, Settings, SystemRun
 from evalsum.store.baseline import Baseline, BaselineSystem
+from evalsum.text.markdown import cell
 
 ROUND = 6
 # Settings that change scores; a mismatch makes every number incomparable. The seed only moves
@@ -238,13 +239,14 @@ def render_markdown(result: GateResult, baseline_name: str) -> str:
              "| System | Summaries | Metric | Baseline | Current | Δ | Tolerance | Verdict | Note |",
              "|---|---|---|---:|---:|---:|---:|---|---|"]
     for r in result.rows:
-        metric = f"{r.metric} {r.cluster}" if r.cluster else r.metric
+        metric = cell(f"{r.metric} {r.cluster}" if r.cluster else r.metric)
         verdict = f"**{r.verdict}**" if r.failed else r.verdict
-        note = " ".join(r.note.replace("|", "\\|").split())  # a backend's error text must not break the table
-        lines.append(f"| {r.system} | {r.summaries or '–'} | {metric} | {_num(r.baseline)} | {_num(r.current)} | {_num(r.delta, True)} | "
+        note = cell(r.note)  # a backend's error text must not break the table
+        lines.append(f"| {cell(r.system)} | {r.summaries or '–'} | {metric} | {_num(r.baseline)} | {_num(r.current)} | "
+                     f"{_num(r.delta, True)} | "
                      f"{_num(r.tolerance)} | {verdict} | {note} |")
     if result.failed:
-        names = ", ".join(dict.fromkeys(r.system for r in result.failures))
+        names = ", ".join(dict.fromkeys(cell(r.system) for r in result.failures))
         lines += ["", f"Failed for: {names}. If the change is intended, re-bless: "
                       "`evalsum run && evalsum bless`, and commit results/baseline.json."]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ from evalsum.metrics import catalogue
 class MetricGate(BaseModel):
     """How far one metric's mean may move the wrong way before the gate fails."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # a NaN tolerance passes all
     tolerance: float = Field(default=0.005, ge=0, description="absolute, in the metric's own units (ROUGE F is 0-1)")
     better: Literal["higher", "lower"] = "higher"
 

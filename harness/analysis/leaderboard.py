@@ -24,7 +24,9 @@ from evalsum.metrics import catalogue
 from evalsum.metrics import signature as sig
 from evalsum.metrics.catalogue import Metric
 from evalsum.models import Record, RecordHeader, ResultLine, SystemRun
+from evalsum.store.index import RecordIndex
 from evalsum.store.records import iter_record, read_header
+from evalsum.text.markdown import cell
 
 __all__ = ["Leaderboard", "Row", "SystemAccumulator", "Table", "build", "build_from_paths", "cluster_metrics",
            "intervals", "latest_runs", "mean_metrics", "render_markdown"]
@@ -117,12 +119,15 @@ def build(records: Sequence[Record], provenance: bool = False) -> Leaderboard:
     return _board(accs, provenance)
 
 
-def build_from_paths(paths: Sequence[Path], provenance: bool = False) -> Leaderboard:
+def build_from_paths(paths: Sequence[Path], provenance: bool = False, *,
+                     index: RecordIndex | None = None) -> Leaderboard:
     """The leaderboard from record files (oldest first), streamed: every published run is folded
-    (a damaged record is an error). Shard records are skipped until `evalsum merge` joins them."""
+    (a damaged record is an error). Shard records are skipped until `evalsum merge` joins them;
+    `index` answers their headers without opening them."""
+    header_of = index.header if index is not None else read_header
     accs: list[SystemAccumulator] = []
     for p in paths:
-        if read_header(p).shard is not None:
+        if header_of(p).shard is not None:
             continue
         wanted: dict[str, SystemAccumulator] = {}
         footer = False

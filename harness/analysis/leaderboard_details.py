@@ -9,6 +9,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from evalsum.models import ClusterResult, FactHit, OffTopicSentence, Quality, UnsupportedClaim
+from evalsum.text.markdown import cell
 
 SHOW_REDUNDANCY_FROM = 0.5  # the most similar pair is listed when it overlaps at least this much
 
@@ -78,7 +79,7 @@ def render_details(rows: Sequence[_Row]) -> list[str]:
         d = r.details
         if not d.quality:
             continue
-        out += [f"### {r.system}{' †' if r.uses_references else ''}", ""]
+        out += [f"### {cell(r.system)}{' †' if r.uses_references else ''}", ""]
         for cluster in sorted(d.quality):
             contra = d.contradictions.get(cluster, []) if cluster in d.fact_hits else None
             out += _cluster_lines(cluster, d.quality[cluster], contra)

@@ -9,6 +9,7 @@ from evalsum.analysis.leaderboard import MATRIX_CLUSTERS, MATRIX_FACTS, Leaderbo
 from evalsum.analysis.leaderboard_details import render_details
 from evalsum.analysis.leaderboard_rows import Row
 from evalsum.metrics import catalogue
+from evalsum.text.markdown import cell
 
 RULE = ("Rows are ranked only against rows with the same comparability key (settings that change numbers, "
         "reference count and gold-data digest) over the same clusters; a system's row is its latest run that "
@@ -36,8 +37,9 @@ def _name(r: Row) -> str:
 def _grid(head: Sequence[str], rows: Sequence[Sequence[str]], left: Sequence[int] = (0,)) -> list[str]:
     """A markdown table; columns in `left` are left-aligned, the rest (numbers) right-aligned."""
     rule = ["---" if i in left else "---:" for i in range(len(head))]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
-    return lines + ["| " + " | ".join(cells) + " |" for cells in rows]
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "|".join(rule) + "|"]
+    # Every cell goes through `cell`: a label, cluster id or reason from data cannot break a row.
+    return lines + ["| " + " | ".join(cell(c) for c in cells) + " |" for cells in rows]
 
 
 def interval_note(rows: Sequence[Row]) -> str:
@@ -56,7 +58,7 @@ def interval_note(rows: Sequence[Row]) -> str:
             reason = f"n={n} cluster{'s' if n != 1 else ''}, below {stats.MIN_TEST_CLUSTERS}"
         else:
             continue
-        why.setdefault(reason, []).append(r.system)
+        why.setdefault(reason, []).append(cell(r.system))
     parts += [f"No interval ({reason}): {', '.join(names)}." for reason, names in why.items()]
     return " ".join(parts)
 
@@ -113,12 +115,12 @@ def _facts(board: Leaderboard) -> list[str]:
             f"Per cluster, for the first {MATRIX_CLUSTERS} clusters by id ({len(shown)} of {n} shown; the records "
             "keep all). Refs = references stating the fact; Weight = its pyramid weight (Refs, unless set "
             "explicitly). ✓ = the summary states it, · = it does not.", ""]
-    out += ["| Cluster | Fact | Refs | Weight | " + " | ".join(names) + " |",
+    out += ["| Cluster | Fact | Refs | Weight | " + " | ".join(cell(n) for n in names) + " |",
             "|---|---|---:|---:|" + "|".join(":-:" for _ in names) + "|"]
     for fr in board.fact_matrix:
         marks = ["✓" if fr["systems"].get(s) else ("·" if s in fr["systems"] else " ") for s in names]
         refs = "–" if fr["refs"] is None else str(fr["refs"])
-        out.append(f"| {fr['cluster']} | {fr['fact']} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+        out.append(f"| {cell(fr['cluster'])} | {cell(fr['fact'])} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
     return out + [""]
 
 

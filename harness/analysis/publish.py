@@ -10,6 +10,7 @@ from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.models import RecordFooter
 from evalsum.store import records
+from evalsum.store.index import RecordIndex
 from evalsum.store.lock import results_lock
 
 
@@ -23,10 +24,12 @@ def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset(),
     md = results / "LEADERBOARD.md"
     with results_lock(results):
         paths = [p for p in records.record_paths(results / "runs") if p not in exclude]
+        index = RecordIndex(results)  # only new or changed records are read in full
         try:
-            board = leaderboard.build_from_paths(paths, provenance)
+            board = leaderboard.build_from_paths(paths, provenance, index=index)
         except DataError as e:
             raise with_aside_hint(e) from None
+        index.save(paths)
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
         write_atomic(md, leaderboard_render.render_markdown(board))
     return md

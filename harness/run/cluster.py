@@ -8,11 +8,15 @@ the settings and a resolved ROUGE engine choice.
 """
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 
 from evalsum.contract import AnyBackend, ReferenceReader, SystemOptions
 from evalsum.errors import BackendError, BackendTimeout, BackendUnavailable, DataError, EvalsumError
@@ -94,6 +98,9 @@ def failure_of(error: BaseException) -> Failure:
         return Failure(kind="data", message=str(error))
     if isinstance(error, EvalsumError):
         return Failure(kind="backend", message=str(error))
+    if isinstance(error, SystemExit):
+        return Failure(kind="bug", message=f"the backend tried to end the process (SystemExit({error.code!r})); "
+                       "a backend must raise an exception instead")
     return Failure(kind="bug", message=f"{type(error).__name__}: {error}")
 
 
@@ -128,6 +135,13 @@ class ClusterOutput:
     calls: dict[str, int] = field(default_factory=dict)
 
 
+def failed_output(labels: Sequence[str], cluster: Cluster, failure: Failure) -> ClusterOutput:
+    """Every system's line for a cluster whose unit could not finish at all (its worker died)."""
+    files = corpus.file_hashes(cluster)
+    return ClusterOutput(lines=[ResultLine(system=label, cluster_files=files, result=ClusterResult(
+        cluster_id=cluster.id, status="failed", failure=failure)) for label in labels])
+
+
 @dataclass
 class ClusterWork:
     """The state per-cluster work needs, built once per process: the systems, the scorer (with its
@@ -151,9 +165,23 @@ class ClusterWork:
 
     def one(self, system: RunSystem, cluster: Cluster, prepared: Prepared, gold: Gold,
             calls: dict[str, int]) -> ClusterResult:
-        """Summarise and score one cluster; any backend exception, or a call that overruns the
-        timeout (see evalsum.run.timeout), becomes a failed result. A cache that cannot be written
-        is a results-folder problem, not the backend's: it stops the run (DataError, exit 2)."""
+        """Summarise, cache and score one cluster as one unit: whatever goes wrong inside it (an
+        exception, `SystemExit` from a backend, a timeout, metadata that cannot be serialised, a
+        non-finite score) becomes this cluster's failed result, and the run goes on. Only a real
+        interrupt (KeyboardInterrupt) escapes, so Ctrl-C still stops the run."""
+        t0 = time.perf_counter()
+        cached = [False]
+        try:
+            return self._unit(system, cluster, (prepared, gold), calls, cached)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # the isolation boundary of one cluster: SystemExit included
+            return ClusterResult(cluster_id=cluster.id, status="failed", failure=failure_of(e), cached=cached[0],
+                                 seconds=time.perf_counter() - t0)
+
+    def _unit(self, system: RunSystem, cluster: Cluster, inputs: tuple[Prepared, Gold], calls: dict[str, int],
+              cached: list[bool]) -> ClusterResult:
+        prepared, gold = inputs
         backend = system.backend
         budget = Budget(words=self.scorer.settings.budget)
         t0 = time.perf_counter()
@@ -162,31 +190,34 @@ class ClusterWork:
             return ClusterResult(cluster_id=cluster.id, status="not_applicable", seconds=0.0)
         key = cache_key(system, prepared, budget, gold) if backend.cacheable else None
         summary = self.cache.get(key) if key is not None else None
-        cached = summary is not None
-
-        def failed(error: BaseException) -> ClusterResult:
-            return ClusterResult(cluster_id=cluster.id, status="failed", failure=failure_of(error), cached=cached,
-                                 seconds=time.perf_counter() - t0)
-
+        cached[0] = summary is not None
         if summary is None:
             calls[system.label] = calls.get(system.label, 0) + 1
-            try:
-                summary = call_with_timeout(_summarise, self.timeout, backend, prepared, budget, gold)
-            except Exception as e:
-                return failed(e)
+            summary = call_with_timeout(_summarise, self.timeout, backend, prepared, budget, gold)
+            writable(summary)  # before the cache write, so a bad summary is never cached
             if key is not None:
                 self.cache.put(key, summary)  # what the backend returned, before the budget
-        try:
-            shown = enforce_budget(summary, budget)
-            if isinstance(backend, ReferenceReader) and backend.leave_one_out:
-                budgeted = [enforce_budget(Summary(sentences=s), budget).sentences for s in gold.ref_sentences]
-                scores = self.scorer.leave_one_out(gold, budgeted)
-            else:
-                scores = self.scorer.score(shown.sentences, gold)
-        except Exception as e:
-            return failed(e)
-        return ClusterResult(cluster_id=cluster.id, status="ok", summary=shown, scores=scores, cached=cached,
-                             seconds=time.perf_counter() - t0)
+        shown = enforce_budget(summary, budget)
+        if isinstance(backend, ReferenceReader) and backend.leave_one_out:
+            budgeted = [enforce_budget(Summary(sentences=s), budget).sentences for s in gold.ref_sentences]
+            scores = self.scorer.leave_one_out(gold, budgeted)
+        else:
+            scores = self.scorer.score(shown.sentences, gold)
+        result = ClusterResult(cluster_id=cluster.id, status="ok", summary=shown, scores=scores, cached=cached[0],
+                               seconds=time.perf_counter() - t0)
+        writable(result)
+        return result
+
+
+def writable(model: BaseModel) -> None:
+    """Raise unless `model` is what a record line can hold: serialisable, with finite numbers only.
+    Checked inside the cluster's unit, so a bad value fails its cluster instead of the record."""
+    try:
+        json.dumps(model.model_dump(mode="json"), allow_nan=False)
+    except (TypeError, PydanticSerializationError) as e:  # the latter is a ValueError too: test it first
+        raise BackendError(f"the result cannot be written to a record ({type(e).__name__}: {e})") from None
+    except ValueError as e:
+        raise BackendError(f"the result holds a number that is not finite ({e})") from None
 
 
 @dataclass(frozen=True)

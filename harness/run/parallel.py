@@ -6,40 +6,64 @@ its own inbox. There is no module-level state and no pool initializer. A cluster
 work because its gold is tokenised once and shared by every system.
 
 The parent sends each cluster to the worker with the fewest in flight and remembers which worker
-holds which clusters, so a worker that dies is reported with the cluster it was working on. At
-most `window` clusters are sent but not yet yielded, so the parent holds a bounded number of
-clusters and results whatever the corpus size; results are yielded strictly in input order, so a
-record is identical to a `--jobs 1` record apart from timings. Workers start with `forkserver`
-(or `spawn`) rather than `fork`, so a thread in the parent (the progress bar) can never leave a
-worker holding a lock.
+holds which clusters. Each worker answers on its own pipe (sent synchronously, so a result the
+worker finished is never lost when it dies afterwards), and the parent waits on those pipes and on
+the workers' sentinels together. A worker that dies (a backend calling `os._exit`, a native crash,
+the OOM killer) costs only the cluster it was working on: that cluster is recorded as failed with
+kind "bug" for every system, a new worker takes the dead one's place and its queued clusters, and
+the run goes on. At most `window` clusters are sent but not yet yielded, so memory stays bounded;
+results are yielded strictly in input order, so a record is identical to a `--jobs 1` record apart
+from timings. Workers start with `forkserver` (or `spawn`) rather than `fork`, so a thread in the
+parent (the progress bar) can never leave a worker holding a lock.
+
+Workers die with their parent: each holds the read end of an "alive" pipe whose only writer is the
+parent, and a watchdog thread ends the worker when that pipe reaches end-of-file, which the kernel
+makes happen however the parent ends (SIGKILL included). The forkserver and resource tracker exit
+by their own end-of-file rules once the parent and the workers are gone.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
-import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from typing import Any
 
 from evalsum.errors import EvalsumError
-from evalsum.models import Cluster
-from evalsum.run.cluster import ClusterOutput, WorkSpec
+from evalsum.models import Cluster, Failure
+from evalsum.run.cluster import ClusterOutput, WorkSpec, failed_output
 
 POLL_SECONDS = 0.2
+# Workers that die this many times while holding no cluster cannot even start (say, memory): stop
+# instead of restarting forever.
+MAX_IDLE_DEATHS = 3
 
 
-def _serve(spec: WorkSpec, inbox: Any, outbox: Any) -> None:
+def _watch(alive: Any) -> None:
+    """End this worker as soon as the parent is gone (the alive pipe hits end-of-file)."""
+    try:
+        alive.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
+
+
+def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
     """A worker's whole life: build the work state, then answer (seq, cluster) until None.
     An exception (bad gold data, say) goes back to the parent, which raises it as `--jobs 1` would."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_watch, args=(alive,), daemon=True, name="evalsum-parent-watch").start()
     try:
         work = spec.build()
-    except BaseException as e:
-        outbox.put((-1, e))
+    except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
+        outbox.send((-1, e))
         return
+    labels = [s.label for s in spec.systems]
     while True:
         item = inbox.get()
         if item is None:
@@ -47,21 +71,23 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any) -> None:
         seq, cluster = item
         try:
             payload: object = work.run(cluster)
-        except BaseException as e:
+        except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
             payload = e
-        try:  # pickled once here, not only in the queue's feeder thread, whose errors nobody sees
-            pickle.dumps(payload)
-        except Exception as e:
-            payload = EvalsumError(f"the result for cluster {cluster.id!r} cannot be sent back from its worker "
-                                   f"process ({type(e).__name__}: {e})")
-        outbox.put((seq, payload))
+        try:
+            blob = pickle.dumps((seq, payload))
+        except Exception as e:  # a result that cannot cross fails its cluster only
+            failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
+                              f"({type(e).__name__}: {e})")
+            blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
+        outbox.send_bytes(blob)
 
 
 @dataclass
 class _Worker:
     process: Any
     inbox: Any
-    held: deque[tuple[int, str]] = field(default_factory=deque)  # (seq, cluster id) in its inbox, in order
+    results: Any
+    held: deque[tuple[int, Cluster]] = field(default_factory=deque)  # in its inbox, in order
 
 
 def _context() -> Any:
@@ -69,29 +95,109 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _died(worker: _Worker) -> EvalsumError:
-    code = worker.process.exitcode
-    where = f" while working on cluster {worker.held[0][1]!r}" if worker.held else ""
-    return EvalsumError(f"a worker process died (exit code {code}){where}: out of memory, killed, or a backend "
-                        "ended its process; rerun with fewer --jobs or --jobs 1")
+def _died_failure(code: int | None) -> Failure:
+    return Failure(kind="bug", message=f"the worker process died (exit code {code}) while working on this cluster: "
+                   "a backend ended its process, crashed, or ran out of memory; the other clusters went on")
+
+
+class _Pool:
+    """The workers of one run, each with its own inbox, result pipe and alive pipe."""
+
+    def __init__(self, spec: WorkSpec, jobs: int) -> None:
+        self.spec, self.ctx = spec, _context()
+        self.alive_r, self.alive_w = self.ctx.Pipe(duplex=False)  # the parent keeps the only writer
+        self.workers = [self.start() for _ in range(jobs)]
+        self.idle_deaths = 0
+
+    def start(self) -> _Worker:
+        inbox = self.ctx.Queue()
+        results_r, results_w = self.ctx.Pipe(duplex=False)
+        process = self.ctx.Process(target=_serve, args=(self.spec, inbox, results_w, self.alive_r), daemon=True,
+                                   name="evalsum-worker")
+        process.start()
+        results_w.close()  # the worker holds the writer now: a dead worker reads as end-of-file
+        return _Worker(process, inbox, results_r)
+
+    def send(self, seq: int, cluster: Cluster) -> None:
+        target = min(self.workers, key=lambda w: len(w.held))
+        target.held.append((seq, cluster))
+        target.inbox.put((seq, cluster))
+
+    def replace(self, dead: _Worker) -> tuple[int, ClusterOutput] | None:
+        """A dead worker's first cluster fails; its queued ones go to the new worker in its place."""
+        dead.process.join(timeout=1)
+        code = dead.process.exitcode
+        dead.inbox.cancel_join_thread()
+        dead.inbox.close()
+        dead.results.close()
+        fresh = self.start()
+        self.workers[self.workers.index(dead)] = fresh
+        if not dead.held:
+            self.idle_deaths += 1
+            if self.idle_deaths >= MAX_IDLE_DEATHS:
+                raise EvalsumError(f"worker processes keep dying before they take a cluster (exit code {code}): "
+                                   "out of memory or killed; rerun with fewer --jobs or --jobs 1")
+            return None
+        seq, cluster = dead.held.popleft()
+        for s, c in dead.held:
+            fresh.held.append((s, c))
+            fresh.inbox.put((s, c))
+        labels = [s.label for s in self.spec.systems]
+        return seq, failed_output(labels, cluster, _died_failure(code))
+
+    def answers(self) -> list[tuple[int, object]]:
+        """Whatever arrived within POLL_SECONDS: (seq, ClusterOutput or exception) pairs, including
+        the failed output of a cluster whose worker died."""
+        by_fd = {w.results: w for w in self.workers}
+        sentinels = {w.process.sentinel: w for w in self.workers}
+        ready = wait([*by_fd, *sentinels], timeout=POLL_SECONDS)
+        got: list[tuple[int, object]] = []
+        dead: list[_Worker] = []
+        for r in ready:
+            w = by_fd.get(r) or sentinels[r]
+            try:
+                while w.results.poll():
+                    seq, payload = pickle.loads(w.results.recv_bytes())
+                    if w.held and w.held[0][0] == seq:
+                        w.held.popleft()
+                    got.append((seq, payload))
+            except (EOFError, OSError):
+                pass
+            if not w.process.is_alive() and w not in dead:
+                dead.append(w)
+        for w in dead:
+            lost = self.replace(w)
+            if lost is not None:
+                got.append(lost)
+        return got
+
+    def stop(self, clean: bool) -> None:
+        """Finished: let workers leave their loop. Otherwise (an error, Ctrl-C, the caller stopped
+        reading): terminate them, and never wait on a pipe nobody reads."""
+        for w in self.workers:
+            if clean and w.process.is_alive():
+                w.inbox.put(None)
+            else:
+                w.inbox.cancel_join_thread()
+        for w in self.workers:
+            w.process.join(timeout=5 if clean else 0.1)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join(timeout=5)
+            w.inbox.close()
+            w.results.close()
+        self.alive_w.close()
+        self.alive_r.close()
 
 
 def run(spec: WorkSpec, clusters: Iterable[Cluster], jobs: int, window: int | None = None) -> Iterator[ClusterOutput]:
     """Per cluster, in input order: its result lines and the backend calls made for it."""
     window = window or jobs * 4
-    ctx = _context()
-    outbox = ctx.Queue()
-    workers = []
-    for _ in range(jobs):
-        inbox = ctx.Queue()
-        process = ctx.Process(target=_serve, args=(spec, inbox, outbox), daemon=True, name="evalsum-worker")
-        process.start()
-        workers.append(_Worker(process, inbox))
+    pool = _Pool(spec, jobs)
     done: dict[int, ClusterOutput] = {}
     todo = iter(clusters)
     sent = yielded = 0
-    exhausted = False
-    clean = False
+    exhausted = clean = False
     try:
         while True:
             while not exhausted and sent - yielded < window:
@@ -99,44 +205,18 @@ def run(spec: WorkSpec, clusters: Iterable[Cluster], jobs: int, window: int | No
                 if cluster is None:
                     exhausted = True
                     break
-                target = min(workers, key=lambda w: len(w.held))
-                target.held.append((sent, cluster.id))
-                target.inbox.put((sent, cluster))
+                pool.send(sent, cluster)
                 sent += 1
             while yielded in done:
                 yield done.pop(yielded)
                 yielded += 1
             if exhausted and yielded == sent:
                 break
-            try:
-                seq, got = outbox.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                dead = next((w for w in workers if not w.process.is_alive()), None)
-                if dead is not None:
-                    raise _died(dead) from None
-                continue
-            if isinstance(got, BaseException):
-                raise got
-            for w in workers:
-                if w.held and w.held[0][0] == seq:
-                    w.held.popleft()
-            done[seq] = got
+            for seq, got in pool.answers():
+                if isinstance(got, BaseException):
+                    raise got
+                assert isinstance(got, ClusterOutput)
+                done[seq] = got
         clean = True
     finally:
-        _stop(workers, clean)
-
-
-def _stop(workers: list[_Worker], clean: bool) -> None:
-    """Finished: let workers leave their loop. Otherwise (an error, Ctrl-C, the caller stopped
-    reading): terminate them, and never wait on a pipe nobody reads."""
-    for w in workers:
-        if clean and w.process.is_alive():
-            w.inbox.put(None)
-        else:
-            w.inbox.cancel_join_thread()
-    for w in workers:
-        w.process.join(timeout=5 if clean else 0.1)
-        if w.process.is_alive():
-            w.process.terminate()
-            w.process.join(timeout=5)
-        w.inbox.close()
+        pool.stop(clean)

@@ -4,6 +4,13 @@ One function, `run`, does the work; `evaluate` runs into memory and returns the 
 `run_to_disk` streams to `results/runs/` through the RecordWriter. A backend that fails on one
 cluster is recorded as failed there, and the run goes on; the caller decides the exit code from
 the record. The per-cluster work itself lives in `evalsum.run.cluster`, shared with `parallel`.
+
+With `--jobs 1` every backend runs in this process, by choice: no pickling, no second copy of a
+model, and the same code path a library caller gets. A backend that ends the process itself
+(`os._exit`, a native crash) therefore ends the run there, with the backend's exit code and no
+record (its finished summaries are in the cache, its partial file is cleaned by a later run).
+Everything short of that, `sys.exit` included, is a recorded failure of its cluster. To isolate a
+backend that may kill its process, run with `--jobs 2` or more: a dead worker costs one cluster.
 """
 from __future__ import annotations
 

@@ -13,13 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError, from_validation
 from evalsum.files import read_text, write_atomic
+from evalsum.store import strict
 from evalsum.store.records import dumps
 
 SCHEMA_VERSION = 2  # 2: rows are labels, with backend and code digest
 
 
 class BaselineSystem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     name: str = Field(description="the row label")
     backend: str = Field(description="the registry name the row was built from")
     version: str
@@ -32,7 +33,7 @@ class BaselineSystem(BaseModel):
 
 
 class Baseline(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     schema_version: int = SCHEMA_VERSION
     systems: dict[str, BaselineSystem]
 
@@ -47,7 +48,7 @@ def load_baseline(path: Path) -> Baseline:
     text = read_text(path, what="baseline", hint="restore it from git or re-bless",
                      missing="baseline not found; create it with `evalsum run && evalsum bless`")
     try:
-        data = json.loads(text)
+        data = strict.loads(text, path)
     except json.JSONDecodeError as e:
         raise DataError(path, f"line {e.lineno}", f"corrupt baseline (not valid JSON: {e.msg}); restore it from git or re-bless") from None
     if not isinstance(data, dict):

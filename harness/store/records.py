@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +22,7 @@ from pydantic import ValidationError
 
 from evalsum.errors import DataError, from_validation
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
+from evalsum.store import strict
 from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
@@ -32,11 +35,11 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.E
 
 def dumps(data: object) -> str:
     """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline."""
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return strict.dumps(data, indent=1) + "\n"
 
 
 def _line(model: Any) -> str:
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
+    return strict.dumps(model.model_dump(mode="json")) + "\n"
 
 
 class RecordWriter:
@@ -48,8 +51,11 @@ class RecordWriter:
         self.count = 0
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
-            self.partial = self.runs_dir / f".{header.run_id}.{os.getpid()}.partial"
+            clean_partials(self.runs_dir)
+            token = secrets.token_hex(4)
+            self.partial = self.runs_dir / f".{header.run_id}.{os.getpid()}.{token}{PARTIAL}"
             self._fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="\n")
+            _try_lock(self._fh.fileno())  # held until the file is closed: a live partial is never cleaned
         except OSError as e:
             raise DataError(self.runs_dir, None, f"cannot write results here: {e.strerror}") from None
         self._fh.write(_line(header))
@@ -109,6 +115,50 @@ class RecordWriter:
             self._fh.close()
 
 
+PARTIAL = ".partial"
+# A partial file untouched for this long, and not locked by a writer, is from a dead run.
+STALE_SECONDS = 3600.0
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock without waiting; True when taken (or when the platform has no
+    fcntl, where nothing is ever cleaned, see `clean_partials`)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def clean_partials(runs_dir: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Delete the hidden partial files of dead runs; returns those deleted. A writer holds an
+    exclusive lock on its partial for as long as it writes, and the lock dies with its process, so
+    a partial is deleted only when its lock can be taken now (nobody writes it) and it was last
+    modified more than `older_than` seconds ago (a fresh one may be between its creation and its
+    lock, or kept for inspection after a failed run). Without fcntl nothing is deleted."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - Windows
+        return []
+    gone = []
+    now = time.time()
+    for path in Path(runs_dir).glob(f".*{PARTIAL}"):
+        try:
+            if now - path.stat().st_mtime < older_than:
+                continue
+            with open(path, "rb") as fh:
+                if _try_lock(fh.fileno()):
+                    path.unlink()
+                    gone.append(path)
+        except OSError:
+            continue  # gone already, or not ours to touch: never fail a run over cleaning
+    return gone
+
+
 _MODELS: dict[str, type[RecordHeader | ResultLine | RecordFooter]] = {
     "header": RecordHeader, "result": ResultLine, "footer": RecordFooter}
 _FIX = "delete or restore this record"
@@ -116,7 +166,7 @@ _FIX = "delete or restore this record"
 
 def _parse_line(raw: str, no: int, path: Path) -> RecordHeader | ResultLine | RecordFooter:
     try:
-        data = json.loads(raw)
+        data = strict.loads(raw, path, f"line {no}")
     except json.JSONDecodeError as e:
         raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
     kind = data.get("kind") if isinstance(data, dict) else None

@@ -1,0 +1,81 @@
+"""Issue 16, history that stays cheap: the record index lets a leaderboard refresh read only new or
+changed records, gives the same leaderboard as reading everything, and never hides damage."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evalsum.analysis import leaderboard, publish
+from evalsum.errors import DataError
+from evalsum.store.index import INDEX_NAME, RecordIndex
+from evalsum.store.records import record_paths
+from tests.conftest import cli
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three records: lead3, then random, then lead3 again (so the first is superseded)."""
+    res = tmp_path_factory.mktemp("index") / "results"
+    for system in ("lead3", "random", "lead3"):
+        assert cli("run", "-s", system, "--results", str(res), "--rouge-engine", "python") == 0
+    return res
+
+
+def _copy(history: Path, tmp: Path) -> Path:
+    res = tmp / "results"
+    shutil.copytree(history, res)
+    for a, b in zip(sorted((history / "runs").iterdir()), sorted((res / "runs").iterdir()), strict=True):
+        st = a.stat()
+        os.utime(b, ns=(st.st_atime_ns, st.st_mtime_ns))  # copytree keeps mtimes only to the microsecond
+    return res
+
+
+def test_the_index_answers_headers_of_unchanged_records_and_the_board_is_the_same(history: Path, tmp_path: Path) -> None:
+    res = _copy(history, tmp_path)
+    (res / INDEX_NAME).unlink()
+    paths = record_paths(res / "runs")
+    full = leaderboard.build_from_paths(paths)
+    index = RecordIndex(res)
+    assert leaderboard.build_from_paths(paths, index=index) == full
+    assert index.reads == 3
+    index.save(paths)
+    again = RecordIndex(res)
+    assert leaderboard.build_from_paths(paths, index=again) == full
+    assert again.reads == 0 and not again.dirty
+    assert sorted(json.loads((res / INDEX_NAME).read_text())["records"]) == sorted(p.name for p in paths)
+
+
+def test_a_run_writes_the_index_and_the_next_run_reads_only_its_own_record(history: Path, tmp_path: Path) -> None:
+    res = _copy(history, tmp_path)
+    before = json.loads((res / INDEX_NAME).read_text())["records"]
+    assert len(before) == 3
+    assert cli("run", "-s", "lead3", "--results", str(res), "--rouge-engine", "python") == 0
+    after = json.loads((res / INDEX_NAME).read_text())["records"]
+    assert len(after) == 4 and all(after[k] == v for k, v in before.items())
+
+
+def test_a_changed_record_is_read_again_and_its_damage_is_an_error(history: Path, tmp_path: Path) -> None:
+    res = _copy(history, tmp_path)
+    first = record_paths(res / "runs")[0]  # superseded, so a refresh would not read it without the index
+    with first.open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(DataError) as e:
+        publish.refresh_leaderboard(res)
+    assert (e.value.path, e.value.where) == (str(first), "line 4")
+
+
+def test_a_deleted_record_leaves_the_index_and_a_damaged_index_is_rebuilt(history: Path, tmp_path: Path) -> None:
+    res = _copy(history, tmp_path)
+    gone = record_paths(res / "runs")[0]
+    gone.unlink()
+    publish.refresh_leaderboard(res)
+    assert gone.name not in json.loads((res / INDEX_NAME).read_text())["records"]
+    (res / INDEX_NAME).write_text('{"version": 1, "records": NaN}')
+    index = RecordIndex(res)
+    assert index.entries == {} and index.dirty
+    publish.refresh_leaderboard(res)
+    assert len(json.loads((res / INDEX_NAME).read_text())["records"]) == 2
