@@ -25,7 +25,8 @@ FUNCTION = "the a of to in and that for on with as by at from is was said it has
 
 def synthetic_cluster(docs: int, sentences: int, seed: int = 0, vocab: int = 20_000) -> Prepared:
     rng = random.Random(seed)
-    words = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) + rng.choice(["", "s", "ed", "ing"])
+    words = sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+                    + rng.choice(["", "s", "ed", "ing"])
                     for _ in range(vocab)})
     rng.shuffle(words)
     weights = [1.0 / (k + 1) for k in range(len(words))]  # Zipf: a few topic words recur everywhere
@@ -67,7 +68,8 @@ def main() -> None:
           f"over {args.repeats} runs (target < 2 s)")
     print(f"  CPU time: min {min(cpu):.3f} s, median {statistics.median(cpu):.3f} s (wall time above includes "
           "waiting for a busy machine)")
-    print(f"  picked {len(summary.sentences)} sentences; power iteration converged in {summary.metadata['iterations']} steps")
+    print(f"  picked {len(summary.sentences)} sentences; "
+          f"power iteration converged in {summary.metadata['iterations']} steps")
 
 
 if __name__ == "__main__":

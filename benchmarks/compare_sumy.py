@@ -9,8 +9,9 @@ Without sumy the script says so and exits 0.
 
 Fairness: every system sees the same prepared sentences (cleaned and split by the harness, one
 sumy paragraph per prepared document, in the harness's document order), goes through the same
-per-cluster work (`evalsum.run.cluster.ClusterWork`), the same word budget (`evalsum.run.budget.enforce_budget`) and the same
-scorer. sumy is used as its README shows (Snowball stemmer, sumy's English stop words, default
+per-cluster work (`evalsum.run.cluster.ClusterWork`), the same word budget
+(`evalsum.run.budget.enforce_budget`) and the same scorer. sumy is used as its README shows
+(Snowball stemmer, sumy's English stop words, default
 parameters), except that its punkt-based tokenizer needs a data download, so words come from
 NLTK's Treebank tokenizer (what `nltk.word_tokenize` applies per sentence) filtered by sumy's own
 word pattern. sumy returns a fixed number of sentences, so we take its sentences in rank order
@@ -27,7 +28,7 @@ from typing import Any, ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalsum.analysis import leaderboard as report
+from evalsum.analysis import leaderboard as report  # noqa: E402
 from evalsum.contract import Summariser, SystemOptions  # noqa: E402
 from evalsum.gold import corpus  # noqa: E402
 from evalsum.metrics.scorer import Scorer  # noqa: E402
@@ -65,7 +66,8 @@ class _Sumy(Summariser[SystemOptions]):
         from sumy.utils import get_stop_words
 
         tok = _Words()
-        paragraphs = [Paragraph([SumySentence(s.text, tok) for s in d.sentences]) for d in cluster.documents if d.sentences]
+        paragraphs = [Paragraph([SumySentence(s.text, tok) for s in d.sentences])
+                      for d in cluster.documents if d.sentences]
         doc = ObjectDocumentModel(paragraphs)
         cls = LexRankSummarizer if self.algorithm == "lexrank" else TextRankSummarizer
         summariser = cls(Stemmer("english"))
@@ -121,14 +123,16 @@ def main() -> int:
         per[line.system].append(report.cluster_metrics(line.result))
         if args.show and line.result.summary is not None:
             print(f"## {line.system} / {line.result.cluster_id}\n" + "\n".join(line.result.summary.sentences) + "\n")
-    print(f"{len(clusters)} cluster(s), budget {args.budget} words, pooled multi-reference ROUGE F x100, fact recall x100, "
+    print(f"{len(clusters)} cluster(s), budget {args.budget} words, "
+          "pooled multi-reference ROUGE F x100, fact recall x100, "
           "Contra. = contradiction probes hit per summary\n")
     print("| System | R-1 | R-2 | R-Lsum | Facts | Contra. | Words |\n|---|---:|---:|---:|---:|---:|---:|")
     for name, rows in per.items():
-        def mean(key: str, scale: float = 100.0) -> str:
+        def mean(key: str, scale: float = 100.0, rows: list[dict[str, float]] = rows) -> str:
             vals = [r[key] for r in rows if key in r]
             return f"{sum(vals) / len(vals) * scale:.{args.digits}f}" if vals else "–"
-        print(f"| {name} | {mean('rouge1_f')} | {mean('rouge2_f')} | {mean('rougeLsum_f')} | {mean('facts')} | {mean('contradictions', 1.0)} | {mean('words', 1.0)} |")
+        print(f"| {name} | {mean('rouge1_f')} | {mean('rouge2_f')} | {mean('rougeLsum_f')} | {mean('facts')} "
+              f"| {mean('contradictions', 1.0)} | {mean('words', 1.0)} |")
     return 0
 
 

@@ -40,17 +40,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evalsum.errors import EvalsumError  # noqa: E402
-from evalsum.gold import collection as sources
-from evalsum.gold import (
+from evalsum.gold import collection as sources  # noqa: E402
+from evalsum.gold import (  # noqa: E402
     dataset,
     synthetic,
 )
 from evalsum.metrics import engines as fast  # noqa: E402
-from evalsum.metrics import rouge
+from evalsum.metrics import rouge  # noqa: E402
 from evalsum.metrics.tokens import Stemmer, tokenize_sentences  # noqa: E402
 from evalsum.models import ResultLine  # noqa: E402
-from evalsum.run import registry
-from evalsum.store import records
+from evalsum.run import registry  # noqa: E402
+from evalsum.store import records  # noqa: E402
 from evalsum.text import split_sentences  # noqa: E402
 
 TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -252,7 +252,8 @@ def main() -> None:
                               "skipped": skipped, "cpus": os.cpu_count(), "python": sys.version.split()[0]}
     print(f"evalsum benchmark: {args.clusters} synthetic clusters, seed {args.seed}, --jobs {args.jobs}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    print(f"systems (registry.CORE): {', '.join(systems)}" + "".join(f"\n  skipped {k}: {v}" for k, v in skipped.items()))
+    print(f"systems (registry.CORE): {', '.join(systems)}"
+          + "".join(f"\n  skipped {k}: {v}" for k, v in skipped.items()))
     out["generate_s"] = generate(data, args.clusters, args.seed)
     print(f"generated {data} ({data.stat().st_size / 1e6:.1f} MB) in {out['generate_s']:.1f} s")
 
@@ -276,7 +277,8 @@ def main() -> None:
     print(f"  wall {run['wall_s']:.1f} s, CPU {run['cpu_s']:.1f} s, {run['pairs_per_s']:.0f} pairs/s "
           f"({run['pairs_per_cpu_s']:.0f} per CPU-second), peak RSS {run['peak_rss_mb']:.0f} MB (largest process)")
     if run.get("processes", 1) > 1:
-        print(f"  {run['processes']:.0f} processes; their peaks add up to {run['sum_of_peaks_mb']:.0f} MB (an upper bound)")
+        print(f"  {run['processes']:.0f} processes; "
+              f"their peaks add up to {run['sum_of_peaks_mb']:.0f} MB (an upper bound)")
     print(f"  signature: {header.signature}")
     print(f"  command: python -m evalsum run {' '.join(cmd[4:])}")
 
@@ -305,7 +307,8 @@ def main() -> None:
         times, cpus, shown = cold_runs(systems, args.cold_runs, tmp)
         out["cold"] = {"command": shown, "seconds": times, "cpu_seconds": cpus}
         print(f"\ncold start on the bundled cluster, {args.cold_runs} fresh processes: wall min {min(times):.2f} s, "
-              f"median {statistics.median(times):.2f} s; CPU min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s")
+              f"median {statistics.median(times):.2f} s; "
+              f"CPU min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s")
         print(f"  command: {shown}")
     print(f"\nload average now {os.getloadavg()[0]:.2f}")
     if args.json:

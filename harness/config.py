@@ -41,6 +41,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 PYPROJECT = Path("pyproject.toml")
+# A project that is not a Python package keeps the same table, at its top level, in evalsum.toml
+# (what `evalsum init` writes); it is looked for first.
+RUN_FILE = Path("evalsum.toml")
 
 
 OptionValue = str | int | float | bool | list[str | int | float | bool]
@@ -86,7 +89,8 @@ class Config(BaseModel):
 def _read_toml(path: Path) -> dict[str, Any]:
     text = read_text(path, what="config")
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as e:
         raise DataError(path, None, f"TOML syntax error: {e}") from None
 
@@ -102,13 +106,14 @@ def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:
 
 
 def config_path(path: Path | None = None) -> Path | None:
-    """The file a run reads its configuration from: `path`, else ./pyproject.toml if present."""
+    """The file a run reads its configuration from: `path`, else ./evalsum.toml, else
+    ./pyproject.toml, whichever is present first."""
     if path is not None:
         path = Path(path)
         if not path.is_file():
             raise DataError(path, None, "config file not found")
         return path
-    return PYPROJECT if PYPROJECT.is_file() else None
+    return next((p for p in (RUN_FILE, PYPROJECT) if p.is_file()), None)
 
 
 def table_prefix(path: Path) -> str:

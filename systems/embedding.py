@@ -43,7 +43,8 @@ class EmbedOptions(SystemOptions):
     mmr_lambda: float = Field(default=0.7, ge=0.0, le=1.0, description="1 = centrality only, 0 = novelty only")
     max_similarity: float = Field(default=0.9, gt=0.0, le=1.0, description="skip sentences this close to a chosen one")
     min_words: int = Field(default=6, ge=1, description="shorter sentences (headings, fragments) are not candidates")
-    order: str = Field(default="source", pattern="^(source|rank)$", description="source: document order; rank: pick order")
+    order: str = Field(default="source", pattern="^(source|rank)$",
+                       description="source: document order; rank: pick order")
     batch_size: int = Field(default=32, ge=1)
 
 

@@ -180,7 +180,8 @@ def why_not_candidate(text: str, min_words: int, skip_quotes: bool = True) -> st
 
 def position_prior(sentences: Sequence[Sentence]) -> np.ndarray:
     raw = np.asarray([1.0 / (1.0 + s.index) for s in sentences])
-    return raw / raw.sum()
+    prior: np.ndarray = raw / raw.sum()
+    return prior
 
 
 def mmr_select(x: TermMatrix, score: np.ndarray, candidates: np.ndarray, lengths: np.ndarray,

@@ -11,7 +11,8 @@ from evalsum.run import registry
 from tests import gate_plugins as plugins
 from tests.conftest import cli  # noqa: F401  (re-exported for the gate tests)
 
-TOWNS = ["Alderford", "Brackley", "Corrin", "Dunmore", "Elsworth", "Farleigh", "Glenroy", "Hadley", "Ivybridge", "Jarrow"]
+TOWNS = ["Alderford", "Brackley", "Corrin", "Dunmore", "Elsworth",
+         "Farleigh", "Glenroy", "Hadley", "Ivybridge", "Jarrow"]
 RIVERS = ["Avon", "Calder", "Derwent", "Eden", "Frome", "Kennet", "Lune", "Ouse", "Tamar", "Wye"]
 MAYORS = ["Ruth Okafor", "Daniel Pryce", "Mei Tanaka", "Tomas Silva", "Anna Kowalski", "Owen Hughes",
           "Leila Haddad", "Sven Nilsson", "Grace Mensah", "Priya Raman"]

@@ -21,7 +21,8 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
     register(monkeypatch)
     refs = make_clusters(tmp_path, N)
     res = tmp_path / "results"
-    assert cli("run", "-s", "lead3", "-s", "tail3", "-s", "lead-k", "--references", str(refs), "--results", str(res)) == 0
+    assert cli("run", "-s", "lead3", "-s", "tail3", "-s", "lead-k",
+               "--references", str(refs), "--results", str(res)) == 0
     return refs, res
 
 
@@ -83,7 +84,8 @@ def test_seed_option_changes_only_the_interval(synthetic: tuple[Path, Path], cap
     assert runs[0] == runs[1]
     assert runs[2]["p_value"] == runs[0]["p_value"] and runs[2]["differences"] == runs[0]["differences"]
     assert runs[2]["difference"]["seed"] == 1
-    assert (runs[2]["difference"]["low"], runs[2]["difference"]["high"]) != (runs[0]["difference"]["low"], runs[0]["difference"]["high"])
+    assert ((runs[2]["difference"]["low"], runs[2]["difference"]["high"])
+            != (runs[0]["difference"]["low"], runs[0]["difference"]["high"]))
 
 
 def test_too_few_clusters_is_said_explicitly(tmp_path: Path, capsys) -> None:
@@ -116,7 +118,8 @@ def test_leaderboard_shows_seeded_intervals_when_n_above_1(synthetic: tuple[Path
     expected = stats.bootstrap(values, seed=0)
     assert row["intervals"]["rouge1_f"] == expected.model_dump(mode="json")
     md = (res / "LEADERBOARD.md").read_text()
-    assert f"| lead3 | 8 | {row['metrics']['rouge1_f'] * 100:.1f} [{expected.low * 100:.1f}, {expected.high * 100:.1f}] |" in md
+    assert (f"| lead3 | 8 | {row['metrics']['rouge1_f'] * 100:.1f} "
+            f"[{expected.low * 100:.1f}, {expected.high * 100:.1f}] |") in md
     assert "Intervals: 95% percentile bootstrap over clusters, 1000 resamples, seed 0; intervals and rank-group " \
            "tests need at least 6 clusters." in md
     assert "No interval" not in md

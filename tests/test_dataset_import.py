@@ -106,8 +106,8 @@ def test_a_bad_line_means_nothing_is_written(tmp_path: Path) -> None:
     (minimal("x", references=[{"text": "   "}]), "line 2, field references.0.text", "reference has no words"),
     (minimal("../escape"), "line 2, field id", "cluster id '../escape' must be 1-200 letters, digits, '.', '_' or '-', "
                                                "starting with a letter or digit"),
-    (minimal("x", references=[{"author": "a", "text": "x y"}, {"author": "a", "text": "y z"}]), "line 2, field (top level)",
-     "duplicate reference author 'a'"),
+    (minimal("x", references=[{"author": "a", "text": "x y"}, {"author": "a", "text": "y z"}]),
+     "line 2, field (top level)", "duplicate reference author 'a'"),
     (minimal("x", checklist={"facts": [{"id": "f", "statement": "s", "patterns": []}]}),
      "line 2, field checklist.facts.0.patterns", "List should have at least 1 item after validation, not 0"),
 ])

@@ -53,7 +53,8 @@ def direct_writes(path: Path) -> list[str]:
         if name in WRITE_CALLS:
             found.append(f"{path.name}:{node.lineno} {name}()")
         if name in ("open", "fdopen"):
-            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            mode = (node.args[1] if len(node.args) > 1
+                    else next((k.value for k in node.keywords if k.arg == "mode"), None))
             if isinstance(mode, ast.Constant) and any(c in str(mode.value) for c in "wax+"):
                 found.append(f"{path.name}:{node.lineno} open({mode.value!r})")
             elif mode is not None and not isinstance(mode, ast.Constant):

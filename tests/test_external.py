@@ -117,7 +117,8 @@ def test_jsonl_without_this_cluster_fails_that_cluster(tmp_path: Path, paths: Pa
     ('{"cluster": "c", "system": "a", "sumary": "x"}', "line 2, field summary: Field required"),
     ('{"cluster": "c", "system": "a", "summary": 3}', "line 2, field summary.str"),
     ('["c", "a", "x"]', 'line 2: expected an object {"cluster", "system", "summary"}'),
-    ('{"cluster": "c1", "system": "a", "summary": "again"}', "line 2: second summary for cluster 'c1' and system 'a' (first on line 1)"),
+    ('{"cluster": "c1", "system": "a", "summary": "again"}',
+     "line 2: second summary for cluster 'c1' and system 'a' (first on line 1)"),
 ])
 def test_bad_jsonl_line_is_a_data_error_naming_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", [{"cluster": "c1", "system": "a", "summary": "Fine."}, line])
@@ -129,7 +130,8 @@ def test_bad_jsonl_line_is_a_data_error_naming_file_and_line(tmp_path: Path, lin
 
 def test_bad_jsonl_exits_2_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", ["not json"])
-    code = cli("run", "-s", "files", "-o", f"path={path}", "--references", str(REFERENCES), "--results", str(tmp_path / "r"))
+    code = cli("run", "-s", "files", "-o", f"path={path}",
+               "--references", str(REFERENCES), "--results", str(tmp_path / "r"))
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert err.startswith(f"error: {path}:line 1: not valid JSON")
@@ -138,7 +140,8 @@ def test_bad_jsonl_exits_2_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFi
 def test_missing_path_and_wrong_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ("--references", str(REFERENCES), "--results", str(tmp_path / "r"))
     assert cli("run", "-s", "files", *args) == 2
-    assert "missing option 'path' for system 'files': Field required. Allowed: path, system, label" in capsys.readouterr().err
+    assert ("missing option 'path' for system 'files': Field required. Allowed: path, system, label"
+            in capsys.readouterr().err)
     assert cli("run", "-s", "files", "-o", f"path={tmp_path / 'nope'}", *args) == 2
     assert f"{tmp_path / 'nope'}: not found" in capsys.readouterr().err
     assert cli("run", "-s", "files", "-o", f"path={tmp_path}", "-o", "system=a", *args) == 2
@@ -148,7 +151,8 @@ def test_missing_path_and_wrong_kind(tmp_path: Path, capsys: pytest.CaptureFixtu
 # ---------------------------------------------------------------- evalsum score
 
 
-def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """An outside summary identical to textrank's gets exactly textrank's scores."""
     record = evaluate(RunPlan(systems=["textrank"], paths=paths))
     res = record.systems[0].results[0]

@@ -22,7 +22,8 @@ def cluster_of(docs: list[list[str]], dates: Sequence[dt.date | None] | None = N
     dates = dates or [None] * len(docs)
     documents = [
         PreparedDocument(id=f"d{k}", date=dates[k], dropped=[],
-                         sentences=[Sentence(text=t, doc_id=f"d{k}", index=i, doc_date=dates[k]) for i, t in enumerate(d)])
+                         sentences=[Sentence(text=t, doc_id=f"d{k}", index=i, doc_date=dates[k])
+                                    for i, t in enumerate(d)])
         for k, d in enumerate(docs)
     ]
     return Prepared(cluster_id="c", title="t", documents=documents)
@@ -74,9 +75,11 @@ def test_stopwords_and_stemming_in_terms() -> None:
 
 @pytest.mark.parametrize(("text", "reason"), [
     ("Short fragment of a quote.", "fragment"),
-    ("China urges 'calm' as Pentagon says second spy balloon spotted over Latin America", "headline or caption (no final punctuation)"),
+    ("China urges 'calm' as Pentagon says second spy balloon spotted over Latin America",
+     "headline or caption (no final punctuation)"),
     ("“The first step is getting the surveillance asset out of our airspace.", "direct quotation"),
-    ("“We now assess it is another Chinese surveillance balloon,” said Pentagon spokesman Pat Ryder.", "direct quotation"),
+    ("“We now assess it is another Chinese surveillance balloon,” said Pentagon spokesman Pat Ryder.",
+     "direct quotation"),
     ("That is what we are focused on right now,” he told reporters.", "half of a multi-sentence quotation"),
     ("Canada said it was monitoring a “potential second incident.\"", None),  # mixed quote styles still balance
     ("The Pentagon said on Thursday it was tracking a Chinese balloon over Montana.", None),
@@ -85,7 +88,8 @@ def test_candidate_rules(text: str, reason: str | None) -> None:
     assert why_not_candidate(text, 8) == reason
     if reason == "direct quotation":  # without skip_quotes, only an unbalanced quotation is refused
         balanced = text.count("“") == text.count("”")
-        assert why_not_candidate(text, 8, skip_quotes=False) == (None if balanced else "half of a multi-sentence quotation")
+        assert why_not_candidate(text, 8, skip_quotes=False) == (
+            None if balanced else "half of a multi-sentence quotation")
 
 
 def test_never_picks_boilerplate_even_when_it_is_central() -> None:

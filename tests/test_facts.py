@@ -25,7 +25,8 @@ def sents(*s: str) -> fm.Tokenised:
     return fm.tokenise(list(s), Normaliser())
 
 
-POSTPONE = {"id": "postpone", "statement": "Blinken postponed his trip", "patterns": [["Blinken"], ["postponed"], ["trip", "visit"]]}
+POSTPONE = {"id": "postpone", "statement": "Blinken postponed his trip",
+            "patterns": [["Blinken"], ["postponed"], ["trip", "visit"]]}
 
 
 @pytest.mark.parametrize("verb", ["postponed", "postpones", "postponing", "postpone"])
@@ -111,7 +112,8 @@ def test_validate_names_a_fact_that_cannot_match(refs_copy: Path, capsys) -> Non
 
 def test_validate_catches_a_reference_that_trips_a_probe(refs_copy: Path, capsys) -> None:
     ref = refs_copy / CLUSTER / "summaries" / "annotator-a.txt"
-    ref.write_text(ref.read_text(encoding="utf-8") + "Secretary of Defense Antony Blinken stayed home.\n", encoding="utf-8")
+    ref.write_text(ref.read_text(encoding="utf-8") + "Secretary of Defense Antony Blinken stayed home.\n",
+                   encoding="utf-8")
     assert cli("validate", "--references", str(refs_copy)) == 2
     assert "probe blinken-secretary-of-defense is triggered by reference annotator-a" in capsys.readouterr().err
 

@@ -93,7 +93,8 @@ def test_guard_without_a_limit_runs_in_the_calling_thread(limit: float | None) -
 
 
 def test_timeout_option_reaches_the_runner(two: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli(*args(two, "-s", "hangs=hangs", "-o", "only=synthetic-001", "-o", "seconds=20", "--timeout", "0.25")) == 2
+    assert cli(*args(two, "-s", "hangs=hangs", "-o", "only=synthetic-001", "-o", "seconds=20",
+                     "--timeout", "0.25")) == 2
     err = capsys.readouterr().err
     assert err.endswith("1 of 2 results failed (recorded; other clusters went on); first: hangs on synthetic-001: "
                         "timeout: timed out after 0.25 s\n")

@@ -82,13 +82,15 @@ def test_numbers_inside_dates_do_not_support_counts() -> None:
     assert flagged(["Balloons were seen in 2023."], index("It was seen on 3 February 2023.")) == []
 
 
-@pytest.mark.parametrize("token,key", [("1,400", "1400"), ("3rd", "3"), ("22s", "22"), ("2.5", "2.5"), ("2018", "2018")])
+@pytest.mark.parametrize("token,key", [("1,400", "1400"), ("3rd", "3"), ("22s", "22"), ("2.5", "2.5"),
+                                       ("2018", "2018")])
 def test_number_key(token: str, key: str) -> None:
     assert F.number_key(token) == key
 
 
 def test_find_dates_normalises_order_and_abbreviations() -> None:
-    fields = [(d.year, d.month, d.day, d.weekday) for d in find_dates("Feb. 3, 3 February 2023, early March, May we, Friday")]
+    fields = [(d.year, d.month, d.day, d.weekday)
+              for d in find_dates("Feb. 3, 3 February 2023, early March, May we, Friday")]
     assert fields == [(None, 2, 3, None), (2023, 2, 3, None), (None, 3, None, None), (None, None, None, "friday")]
 
 

@@ -131,7 +131,8 @@ def clusters(draw: st.DrawFn) -> tuple[Cluster, int, str]:
     phrase = st.lists(st.sampled_from(words), min_size=1, max_size=2).map(" ".join)
     group = st.lists(st.one_of(phrase, st.just("re:ball?o+n")), min_size=1, max_size=2)
     facts = [Fact(id=f"f{i}", statement="s", patterns=draw(st.lists(group, min_size=1, max_size=2)),
-                  weight=draw(st.one_of(st.none(), st.floats(0, 5))), scope=draw(st.sampled_from(["sentence", "summary"])))
+                  weight=draw(st.one_of(st.none(), st.floats(0, 5))),
+                  scope=draw(st.sampled_from(["sentence", "summary"])))
              for i in range(draw(st.integers(0, 3)))]
     probes = [Probe(id=f"p{i}", statement="s", patterns=draw(st.lists(group, min_size=1, max_size=2)))
               for i in range(draw(st.integers(0, 2)))]

@@ -173,7 +173,8 @@ def test_repository_pyproject_states_the_default_gate() -> None:
 
 
 @pytest.mark.parametrize("body, where", [
-    ("[tool.evalsum.gate.metrics]\nrouge2_f = { tolerance = -1 }\n", "field tool.evalsum.gate.metrics.rouge2_f.tolerance"),
+    ("[tool.evalsum.gate.metrics]\nrouge2_f = { tolerance = -1 }\n",
+     "field tool.evalsum.gate.metrics.rouge2_f.tolerance"),
     ("[tool.evalsum.gate]\nmetric = {}\n", "field tool.evalsum.gate.metric"),
     ("[tool.evalsum.gate.metrics]\nrouge2_f = { better = 'up' }\n", "field tool.evalsum.gate.metrics.rouge2_f.better"),
     ("[tool.evalsum\n", None),
@@ -328,7 +329,8 @@ def test_check_exit_2_on_missing_or_corrupt_baseline_and_bad_config(tmp_path: Pa
     corrupt.write_text('{"schema_version": 1,\n "systems": [\n')
     assert cli("check", "--baseline", str(corrupt), "--results", str(res)) == 2
     err = capsys.readouterr().err
-    assert err == f"error: {corrupt}:line 3: corrupt baseline (not valid JSON: Expecting value); restore it from git or re-bless\n"
+    assert err == (f"error: {corrupt}:line 3: corrupt baseline (not valid JSON: Expecting value); "
+                   "restore it from git or re-bless\n")
 
     assert cli("bless", "--results", str(res)) == 0
     bad = tmp_path / "gate.toml"
@@ -460,4 +462,5 @@ def test_misspelt_gate_metric_exits_2_naming_it(tmp_path: Path, monkeypatch: pyt
     capsys.readouterr()
     assert cli("check", "--results", str(res), "--config", str(cfg)) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"{cfg}:field gate.metrics.rouge1_F: no baseline system has metric 'rouge1_F'" in err
+    assert err.count("\n") == 1
+    assert f"{cfg}:field gate.metrics.rouge1_F: no baseline system has metric 'rouge1_F'" in err

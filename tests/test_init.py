@@ -8,6 +8,11 @@ import shutil
 import subprocess
 import sys
 import zipfile
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
 from pathlib import Path
 
 import pytest
@@ -39,7 +44,8 @@ def repo_reference_files() -> dict[str, str]:
 def test_init_then_run_all_then_validate_in_an_empty_folder(tmp_path: Path) -> None:
     made = evalsum(tmp_path, "init")
     assert made.returncode == 0, made.stderr
-    assert "initialised .: 19 files written" in made.stdout
+    assert "initialised .: 20 files written" in made.stdout
+    assert "systems" in tomllib.loads((tmp_path / "evalsum.toml").read_text(encoding="utf-8"))
     assert (tmp_path / "results").is_dir() and list((tmp_path / "results").iterdir()) == []
     assert {f: (tmp_path / f).read_text(encoding="utf-8") for f in repo_reference_files()} == repo_reference_files()
     assert (tmp_path / "cluster-template" / "cluster.yaml").read_text().count("id: my-story") == 1
@@ -49,6 +55,10 @@ def test_init_then_run_all_then_validate_in_an_empty_folder(tmp_path: Path) -> N
     assert len(records) == 1 and (tmp_path / "results" / "LEADERBOARD.md").is_file()
     systems = json.loads(records[0].read_text().splitlines()[0])["systems"]
     assert [s["name"] for s in systems] == ["lead3", "textrank", "random", "oracle", "human"]
+    from_run_file = evalsum(tmp_path, "run")  # no -s: the run file init wrote, a variant included
+    assert from_run_file.returncode == 0, from_run_file.stderr
+    header = json.loads(sorted((tmp_path / "results" / "runs").glob("*.jsonl"))[-1].read_text().splitlines()[0])
+    assert [s["name"] for s in header["systems"]][-1] == "lead-k[k=5]"
     checked = evalsum(tmp_path, "validate")
     assert checked.returncode == 0, checked.stderr
     assert "checklist: 26 facts, 4 probes" in checked.stdout

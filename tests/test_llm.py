@@ -138,7 +138,8 @@ def test_render_documents_leaves_out_an_article_that_keeps_nothing(paths: Paths)
 
 def test_retry_after_500_then_success(server: Stub, paths: Paths) -> None:
     server.script = [Answer(500, b'{"error": "overloaded"}')]
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=1))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=1))],
+                                              paths=paths)))
     assert res.status == "ok", str(res.failure)
     assert len(server.chats()) == 2
     assert res.summary.metadata["attempts"] == 2
@@ -146,7 +147,8 @@ def test_retry_after_500_then_success(server: Stub, paths: Paths) -> None:
 
 def test_500_every_time_fails_after_all_attempts(server: Stub, paths: Paths) -> None:
     server.default = Answer(503, b'{"error": "loading model"}')
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=2))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=2))],
+                                              paths=paths)))
     assert len(server.chats()) == 3
     assert res.status == "failed"
     assert str(res.failure) == (f"unavailable: HTTP 503 Service Unavailable from {server.base_url}/chat/completions: "
@@ -164,7 +166,8 @@ def test_backoff_schedule_is_fixed_and_doubles(server: Stub) -> None:
 
 def test_http_400_is_not_retried(server: Stub, paths: Paths) -> None:
     server.default = Answer(400, b'{"error": {"message": "model \'x\' not found"}}')
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=3))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, retries=3))],
+                                              paths=paths)))
     assert len(server.chats()) == 1
     assert str(res.failure).startswith(f"unavailable: HTTP 400 Bad Request from {server.base_url}/chat/completions: ")
     assert "not found" in str(res.failure)
@@ -172,9 +175,11 @@ def test_http_400_is_not_retried(server: Stub, paths: Paths) -> None:
 
 def test_timeout(server: Stub, paths: Paths) -> None:
     server.default = Answer(200, completion("late"), delay=3.0)
-    res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, timeout=0.2, retries=0))], paths=paths)))
+    res = only_result(runner.evaluate(RunPlan(
+        systems=[SystemSpec(backend="llm", options=opts(server, timeout=0.2, retries=0))], paths=paths)))
     assert res.status == "failed"  # a failure of this cluster (BackendTimeout), not "unavailable"
-    assert str(res.failure) == (f"timeout: no answer for 0.2 s from {server.base_url}/chat/completions (timeout=0.2 s of silence; "
+    assert str(res.failure) == (f"timeout: no answer for 0.2 s from {server.base_url}/chat/completions "
+                                "(timeout=0.2 s of silence; "
                          "raise it with -o timeout=SECONDS) (retries=0)")
 
 
@@ -182,7 +187,8 @@ def test_malformed_json(server: Stub, paths: Paths) -> None:
     server.default = Answer(200, b'{"choices": [ this is not json')
     res = only_result(runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server))], paths=paths)))
     assert len(server.chats()) == 1
-    assert str(res.failure).startswith(f"unavailable: malformed response from {server.base_url}/chat/completions: not JSON")
+    assert str(res.failure).startswith(
+        f"unavailable: malformed response from {server.base_url}/chat/completions: not JSON")
     assert "\n" not in str(res.failure)
 
 
@@ -230,7 +236,8 @@ def test_api_key_sent_but_never_recorded(server: Stub, paths: Paths, monkeypatch
 def test_api_key_from_named_variable(server: Stub, paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-fallback")
     monkeypatch.setenv("MY_VLLM_KEY", KEY)
-    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, api_key_env="MY_VLLM_KEY"))], paths=paths))
+    runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, api_key_env="MY_VLLM_KEY"))],
+                            paths=paths))
     assert server.chats()[0]["headers"]["Authorization"] == f"Bearer {KEY}"
 
 
@@ -289,7 +296,8 @@ def test_second_run_is_served_from_cache(server: Stub, paths: Paths) -> None:
 def test_prompt_template_is_part_of_the_cache_key(server: Stub, paths: Paths, tmp_path: Path) -> None:
     tpl = tmp_path / "mine.txt"
     tpl.write_text("Summarise in $words words.\n$documents\n")
-    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
+    rec = runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))],
+                                  paths=paths))
     assert rec.systems[0].system.options["prompt_sha256"] == hashlib.sha256(tpl.read_bytes()).hexdigest()
     runner.evaluate(RunPlan(systems=[SystemSpec(backend="llm", options=opts(server, prompt=str(tpl)))], paths=paths))
     assert len(server.chats()) == 1

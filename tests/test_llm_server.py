@@ -12,9 +12,8 @@ import pytest
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
 from evalsum.gold import corpus
 from evalsum.models import Budget, Prepared
-from evalsum.run import registry, runner
+from evalsum.run import registry
 from evalsum.run.cluster import prepare_cluster
-from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.systems.llm_server import ASSUMED_CONTEXT, choose_model, context_from_error
 from tests.conftest import CLUSTER_DIR, REFERENCES, cli
 from tests.llm_stub import Answer, Stub, completion, serving

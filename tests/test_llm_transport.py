@@ -169,7 +169,8 @@ def test_key_echoing_server_leaves_no_trace(server: Stub, paths: Paths, monkeypa
     server.models = [f"model-{KEY}"]
     server.default = Answer(200, completion(f"The key is {KEY}. The balloon fell.", model=f"echo-{KEY}",
                                             system_fingerprint=f"fp-{KEY}"))
-    path = runner.run_to_disk(RunPlan(systems=[SystemSpec(backend="llm", options={"base_url": server.base_url, "backoff": 0})], paths=paths))
+    path = runner.run_to_disk(RunPlan(
+        systems=[SystemSpec(backend="llm", options={"base_url": server.base_url, "backoff": 0})], paths=paths))
     text = path.read_text()
     res = load_record(path).systems[0].results[0]
     assert res.status == "ok", str(res.failure)

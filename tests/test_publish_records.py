@@ -15,7 +15,8 @@ from evalsum.store.records import RecordWriter
 from tests.conftest import REFERENCES, cli
 
 HEADER = RecordHeader(run_id="20250101T000000Z-aaaaaaaa", created="2025-01-01T00:00:00+00:00", signature="sig",
-                      settings=Settings(), packages={}, systems=[SystemInfo(name="s", backend="s", version="1", options={})])
+                      settings=Settings(), packages={},
+                      systems=[SystemInfo(name="s", backend="s", version="1", options={})])
 
 
 def no_links(code: int):  # type: ignore[no-untyped-def]

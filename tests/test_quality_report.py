@@ -73,5 +73,6 @@ def test_scores_are_deterministic(paths: Paths) -> None:
 def test_signature_names_the_new_settings() -> None:
     sig = signature(Settings(), packages={})
     assert "|metrics:4|" in sig
-    assert "|faith:lex-num+date+ent,offtopic:rules+overlap<0.3,redund:max-jaccard-content,extract:newsroom-lowerwords|" in sig
+    assert ("|faith:lex-num+date+ent,offtopic:rules+overlap<0.3,redund:max-jaccard-content,"
+            "extract:newsroom-lowerwords|") in sig
     assert quality.SIGNATURE in sig

@@ -34,7 +34,8 @@ def _copy(history: Path, tmp: Path) -> Path:
     return res
 
 
-def test_the_index_answers_headers_of_unchanged_records_and_the_board_is_the_same(history: Path, tmp_path: Path) -> None:
+def test_the_index_answers_headers_of_unchanged_records_and_the_board_is_the_same(history: Path,
+                                                                                  tmp_path: Path) -> None:
     res = _copy(history, tmp_path)
     (res / INDEX_NAME).unlink()
     paths = record_paths(res / "runs")

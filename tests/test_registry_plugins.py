@@ -115,7 +115,8 @@ def test_plugin_options_are_validated(plugin: Path) -> None:
 def test_systems_lists_plugins_and_says_what_to_install(plugin: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("systems", "--json") == 0
     rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
-    assert rows["demo-first"]["available"] and rows["demo-first"]["version"] == "7" and not rows["demo-first"]["builtin"]
+    assert rows["demo-first"]["available"]
+    assert rows["demo-first"]["version"] == "7" and not rows["demo-first"]["builtin"]
     assert rows["demo-gpu"]["hint"] == "needs a GPU: pip install demo-gpu-extra" and not rows["demo-gpu"]["available"]
     assert rows["demo-broken"]["hint"].startswith(f"not installed: module {PLUGIN}_missing not found")
     assert rows["textrank"]["available"] and rows["textrank"]["builtin"]
@@ -131,12 +132,14 @@ def test_systems_reports_a_missing_builtin_module_as_not_installed(monkeypatch: 
     monkeypatch.setitem(registry.BUILTINS, "embed", "evalsum.systems.no_such_module:Embed")
     assert cli("systems") == 0
     line = next(ln for ln in capsys.readouterr().out.splitlines() if "evalsum.systems.no_such_module" in ln)
-    assert line.strip() == "-> not installed: module evalsum.systems.no_such_module not found; pip install 'evalsum[embed]'"
+    assert line.strip() == ("-> not installed: module evalsum.systems.no_such_module not found; "
+                            "pip install 'evalsum[embed]'")
     # running it is a broken installation (exit 2), with the same hint, and nothing is written
     code = cli("run", "-s", "embed", "--references", str(REFERENCES), "--results", str(tmp_path))
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
-    assert err == ("error: system 'embed' could not be loaded from 'evalsum.systems.no_such_module:Embed': not installed: "
+    assert err == ("error: system 'embed' could not be loaded from 'evalsum.systems.no_such_module:Embed': "
+                   "not installed: "
                    "module evalsum.systems.no_such_module not found; pip install 'evalsum[embed]'\n")
     assert not (tmp_path / "runs").exists()
 
@@ -153,7 +156,8 @@ def test_missing_dependency_is_backend_unavailable(plugin: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize(("option", "message"), [
-    ("dampin=0.5", "unknown option 'dampin' for system 'textrank': Extra inputs are not permitted. Did you mean 'damping'?"),
+    ("dampin=0.5",
+     "unknown option 'dampin' for system 'textrank': Extra inputs are not permitted. Did you mean 'damping'?"),
     ("damping=1.5", "invalid option 'damping' for system 'textrank': Input should be less than 1."),
     ("min_words=lots", "invalid option 'min_words' for system 'textrank'"),
 ])

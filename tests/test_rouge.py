@@ -63,7 +63,8 @@ def test_bit_identical_to_rouge_score_on_random_pairs() -> None:
     scorer = rouge_scorer.RougeScorer(list(rouge.ROUGE_TYPES), use_stemmer=True)
     stem = Stemmer(True)
     rng = random.Random(7)
-    vocab = "the a balloon Chinese U.S. said spying over Pentagon Blinken's state of to and trips running runs ran 2023 x".split()
+    vocab = ("the a balloon Chinese U.S. said spying over Pentagon Blinken's state of to and trips "
+             "running runs ran 2023 x").split()
     for _ in range(300):
         def text() -> list[str]:
             return [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 9))) for _ in range(rng.randint(1, 4))]

@@ -156,7 +156,8 @@ def test_a_data_error_in_a_worker_reads_as_with_one_job(refs_copy: Path, tmp_pat
             runner.run_to_disk(RunPlan(systems=LIGHT, settings=Settings(), paths=Paths(refs_copy, tmp_path / str(jobs)),
                                        use_cache=False, jobs=jobs))
         messages.append(str(e.value))
-    assert messages[0] == messages[1] == f"{refs_copy / 'balloon-2023-02'}:summaries/: cluster has no reference summaries"
+    assert messages[0] == messages[1] == (f"{refs_copy / 'balloon-2023-02'}:summaries/: "
+                                          "cluster has no reference summaries")
 
 
 def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_path: Path,
@@ -168,7 +169,8 @@ def test_folded_means_and_intervals_equal_the_list_based_ones(synth: Path, tmp_p
     for srun in rec.systems:
         [row] = [r for r in board.rows if r.system == srun.system.name]
         assert row.metrics == report.mean_metrics(srun)          # bit for bit, not approximately
-        assert row.intervals == report.intervals(srun, 0) and set(row.intervals) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}
+        assert row.intervals == report.intervals(srun, 0)
+        assert set(row.intervals) == {"rouge1_f", "rouge2_f", "rougeLsum_f"}
         assert len(row.details.quality) == 5 and row.details.quality_omitted == 9
     assert "... and 9 more clusters (their details are in the record)." in report.render_markdown(board)
 

@@ -84,7 +84,8 @@ def test_schema_rejects_what_validate_rejects() -> None:
     # What an editor reads an unquoted pattern as is accepted, as the loader accepts it.
     assert errors(doc, {"facts": [{**fact, "patterns": [[1931, True, None]]}]}, doc) == []
     meta = schema.schema("cluster.schema.json")
-    assert errors(meta, {"id": "../x", "title": "t"}, meta) == [".id: does not match ^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"]
+    assert errors(meta, {"id": "../x", "title": "t"}, meta) == [
+        ".id: does not match ^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"]
 
 
 @pytest.mark.parametrize(("name", "gold"), sorted(GOLD.items()))

@@ -12,7 +12,7 @@ def test_run_lead3_writes_record_and_leaderboard(tmp_path: Path, capsys) -> None
     res = tmp_path / "results"
     assert cli("run", "--system", "lead3", "--references", str(REFERENCES), "--results", str(res)) == 0
     out = capsys.readouterr().out
-    assert "lead3" in out and "signature:" in out
+    assert "lead3" in out and "key: m:" in out and "provenance: " in out
     [path] = record_paths(res / "runs")
     rec = load_record(path)
     assert rec.systems[0].system.name == "lead3"
@@ -34,7 +34,8 @@ def test_inspect_shows_kept_sentences_and_dropped_lines(capsys) -> None:
     assert cli("inspect", CLUSTER, "--references", str(REFERENCES)) == 0
     out = capsys.readouterr().out
     assert "## 002_66babfe2498c2f58  (date: 2023-02-04;" in out
-    assert "DROP line 49: related-content list after navigation heading 'More Latest News': See more More Latest News" in out
+    assert ("DROP line 49: related-content list after navigation heading 'More Latest News': "
+            "See more More Latest News") in out
     assert "[ 0] China urges 'calm' as Pentagon says second spy balloon spotted over Latin America" in out
 
 

@@ -83,7 +83,8 @@ def test_sign_flip_counts_ties_despite_float_rounding() -> None:
 def test_sign_flip_exact_matches_brute_force() -> None:
     d = [0.03, -0.01, 0.02, 0.05, -0.04, 0.01, 0.02]
     obs = abs(sum(d))
-    hits = sum(abs(sum(s * x for s, x in zip(signs, d))) >= obs - 1e-12 for signs in itertools.product((1, -1), repeat=7))
+    hits = sum(abs(sum(s * x for s, x in zip(signs, d, strict=True))) >= obs - 1e-12
+               for signs in itertools.product((1, -1), repeat=7))
     assert stats.sign_flip_p(d, seed=0)[0] == hits / 128
 
 

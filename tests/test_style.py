@@ -53,7 +53,8 @@ def test_copied_source_sentence_has_coverage_one_and_density_its_length() -> Non
     cluster = corpus.load_clusters(REFERENCES, None)[0]
     prepared = prepare(cluster.id, cluster.title, cluster.documents)
     source = S.index_sources([[s.text for s in d.sentences] for d in prepared.documents])
-    copied = "Pentagon spokesperson brigadier general Patrick Ryder said the US has so far decided against shooting down the surveillance balloon."
+    copied = ("Pentagon spokesperson brigadier general Patrick Ryder said the US has so far decided against "
+              "shooting down the surveillance balloon.")
     assert copied in [s.text for s in prepared.sentences]
     e = S.extractiveness(S.lower_words(copied), source)
     assert len(copied.split()) == len(S.lower_words(copied)) == 19
@@ -95,7 +96,8 @@ def test_same_sentence_twice_has_redundancy_one() -> None:
 
 def test_redundancy_hand_computed_and_single_sentence() -> None:
     # {canada, track, balloon} vs {balloon, flew, canada}: 2 shared of 4.
-    r = S.redundancy([NORM.content_tokens("Canada tracked the balloon."), NORM.content_tokens("The balloon flew over Canada.")])
+    r = S.redundancy([NORM.content_tokens("Canada tracked the balloon."),
+                      NORM.content_tokens("The balloon flew over Canada.")])
     assert (r.score, r.pair) == (0.5, (0, 1))
     assert S.redundancy([NORM.content_tokens("One sentence only.")]) == S.Redundancy(0.0, None)
 

@@ -103,7 +103,8 @@ def test_crlf_and_bom_prepare_like_lf() -> None:
     crlf = "\ufeff" + lf.replace("\n", "\r\n")
     a = prepare_document(Document(id="a", path="a", text=lf, date=None, sha256=""))
     b = prepare_document(Document(id="a", path="a", text=crlf, date=None, sha256=""))
-    assert [s.text for s in a.sentences] == [s.text for s in b.sentences] == ["Title line", "First sentence here.", "Second one."]
+    assert [s.text for s in a.sentences] == [s.text for s in b.sentences] == [
+        "Title line", "First sentence here.", "Second one."]
 
 
 def test_is_boilerplate() -> None:

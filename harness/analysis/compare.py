@@ -181,7 +181,8 @@ def render_markdown(c: Comparison, family: int = 1) -> str:
     for w in c.warnings:
         lines.append(f"Warning: {w}.")
     if c.only_a or c.only_b:
-        lines.append(f"Not paired: only {c.a}: {', '.join(c.only_a) or 'none'}; only {c.b}: {', '.join(c.only_b) or 'none'}.")
+        lines.append(f"Not paired: only {c.a}: {', '.join(c.only_a) or 'none'}; "
+                     f"only {c.b}: {', '.join(c.only_b) or 'none'}.")
     if c.metrics:
         lines += ["", f"### Per-cluster differences ({c.a} − {c.b})", "",
                   "| Cluster | " + " | ".join(_label(m.metric) for m in c.metrics) + " |",

@@ -1,7 +1,8 @@
 """The CI gate: a baseline made from records, and the verdicts of current records against it.
 
 The baseline keeps only what a run determines: per row its label, backend, version, code digest,
-output-affecting options (never transport ones such as a URL or a timeout), the evaluation settings that change scores, per-cluster metrics and their means. No timings, no
+output-affecting options (never transport ones such as a URL or a timeout), the evaluation
+settings that change scores, per-cluster metrics and their means. No timings, no
 timestamps, no run ids, no package versions, so re-blessing unchanged code gives the same file.
 Numbers are rounded to ROUND decimals on both sides before comparison, so last-bit float noise
 between machines never shows up as a change, and tolerances are absolute.
@@ -120,7 +121,8 @@ def build_baseline(records: Sequence[Record], systems: Sequence[str] | None = No
     missing = [s for s in wanted if s not in latest]
     if missing:
         have = ", ".join(sorted(latest)) or "none"
-        raise UsageError(f"no record for system {missing[0]!r} (recorded: {have}); run `evalsum run --system {missing[0]}` first")
+        raise UsageError(f"no record for system {missing[0]!r} (recorded: {have}); "
+                         f"run `evalsum run --system {missing[0]}` first")
     if not wanted:
         raise UsageError("no records to bless: run `evalsum run --all` first")
     out = {}
@@ -220,7 +222,8 @@ def check(baseline: Baseline, records: Sequence[Record], config: GateConfig) -> 
         rec, run = latest.get(name, (None, None))
         rows += _check_system(name, base, rec, run, config)
     for name in sorted(set(latest) - set(baseline.systems)):
-        rows.append(VerdictRow(system=name, metric="system", verdict="new", note="not in the baseline: re-bless to gate it"))
+        rows.append(VerdictRow(system=name, metric="system", verdict="new",
+                               note="not in the baseline: re-bless to gate it"))
     return GateResult(rows=rows)
 
 
@@ -235,7 +238,8 @@ def render_markdown(result: GateResult, baseline_name: str) -> str:
     status = "FAILED" if result.failed else "passed"
     lines = [f"## evalsum check: {status}", "",
              f"Current records against `{baseline_name}`. Means over the baseline's clusters, raw metric units "
-             "(ROUGE F and fact recall 0-1; contradictions per summary). A change within the tolerance is unchanged.", "",
+             "(ROUGE F and fact recall 0-1; contradictions per summary). A change within the tolerance is "
+             "unchanged.", "",
              "| System | Summaries | Metric | Baseline | Current | Δ | Tolerance | Verdict | Note |",
              "|---|---|---|---:|---:|---:|---:|---|---|"]
     for r in result.rows:

@@ -26,7 +26,6 @@ from evalsum.metrics.catalogue import Metric
 from evalsum.models import Record, RecordHeader, ResultLine, SystemRun
 from evalsum.store.index import RecordIndex
 from evalsum.store.records import iter_record, read_header
-from evalsum.text.markdown import cell
 
 __all__ = ["Leaderboard", "Row", "SystemAccumulator", "Table", "build", "build_from_paths", "cluster_metrics",
            "intervals", "latest_runs", "mean_metrics", "render_markdown"]

@@ -120,7 +120,8 @@ def _facts(board: Leaderboard) -> list[str]:
     for fr in board.fact_matrix:
         marks = ["✓" if fr["systems"].get(s) else ("·" if s in fr["systems"] else " ") for s in names]
         refs = "–" if fr["refs"] is None else str(fr["refs"])
-        out.append(f"| {cell(fr['cluster'])} | {cell(fr['fact'])} | {refs} | {fr['weight']:g} | " + " | ".join(marks) + " |")
+        out.append(f"| {cell(fr['cluster'])} | {cell(fr['fact'])} | {refs} | {fr['weight']:g} | "
+                   + " | ".join(marks) + " |")
     return out + [""]
 
 

@@ -93,8 +93,11 @@ def _tolerance(d: np.ndarray) -> float:
     return 1e-9 * max(1.0, float(np.abs(d).sum()))
 
 
+PermutationMethod = Literal["exact sign-flip", "monte-carlo sign-flip"]
+
+
 def sign_flip_p(differences: Sequence[float], seed: int, permutations: int = PERMUTATIONS,
-                exact_max_n: int = EXACT_MAX_N) -> tuple[float, Literal["exact sign-flip", "monte-carlo sign-flip"], int]:
+                exact_max_n: int = EXACT_MAX_N) -> tuple[float, PermutationMethod, int]:
     """Two-sided paired permutation test of "mean difference is zero".
 
     Under the null each cluster's difference is as likely to have either sign, so the p-value is
@@ -137,7 +140,7 @@ def paired(a: Sequence[float], b: Sequence[float], seed: int, resamples: int = R
         raise ValueError(f"paired scores need equal lengths, got {len(a)} and {len(b)}")
     if not a:
         raise ValueError("a paired comparison needs at least one shared cluster")
-    diffs = [float(x) - float(y) for x, y in zip(a, b)]
+    diffs = [float(x) - float(y) for x, y in zip(a, b, strict=False)]
     n = len(diffs)
     interval = bootstrap(diffs, seed, resamples, confidence)
     if n < MIN_TEST_CLUSTERS:

@@ -13,7 +13,7 @@ import sys
 import click
 import typer
 
-from evalsum import entry
+from evalsum import stops
 from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, systems, view  # noqa: F401  (registers commands)
 from evalsum.cli import signature as signature_command  # noqa: F401  (registers `evalsum signature`)
 from evalsum.cli.app import DEBUG_FLAG, app, configure_streams, printable
@@ -82,9 +82,9 @@ def _code(e: BaseException) -> int:
 def _stopped() -> int:
     """A stop (Ctrl-C or SIGTERM): one line, and 130 or 143. Any further signal from here on
     ends the process at once (the entry point's handler), so no traceback can follow."""
-    handler = entry.installed()
-    code = handler.report() if handler is not None else entry.exit_code(signal.SIGINT)
-    typer.echo(entry.stop_line(code - 128), err=True)
+    handler = stops.installed()
+    code = handler.report() if handler is not None else stops.exit_code(signal.SIGINT)
+    typer.echo(stops.stop_line(code - 128), err=True)
     return code
 
 

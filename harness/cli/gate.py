@@ -31,8 +31,10 @@ def _records(results: Path) -> list[Record]:
 def compare(
     systems: list[str] = typer.Argument(None, metavar="[LABEL]...", help="systems (row labels) to compare pairwise"),
     baseline: str | None = typer.Option(None, "--baseline", metavar="LABEL",
-                                        help="compare this system with each other one (default: every other recorded row)"),
-    metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare, by key or label, e.g. R-2 or rouge2_f (repeatable); default "
+                                        help="compare this system with each other one "
+                                             "(default: every other recorded row)"),
+    metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare, by key or label, e.g. R-2 or "
+                                     "rouge2_f (repeatable); default "
                               + ", ".join(catalogue.BY_KEY[k].label for k in catalogue.GATED)),
     seed: int | None = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
@@ -52,7 +54,8 @@ def compare(
 
 @app.command()
 def bless(
-    system: list[str] = typer.Option([], "--system", "-s", help="only these systems (repeatable); default every recorded system"),
+    system: list[str] = typer.Option([], "--system", "-s",
+                                     help="only these systems (repeatable); default every recorded system"),
     all_: bool = typer.Option(False, "--all", help=f"the built-in systems CI runs: {', '.join(registry.CORE)}"),
     baseline: Path | None = typer.Option(None, "--baseline", help="where to write (default: RESULTS/baseline.json)"),
     results: Path = RESULTS,
@@ -73,8 +76,10 @@ def bless(
 @app.command()
 def check(
     baseline: Path | None = typer.Option(None, "--baseline", help="baseline file (default: RESULTS/baseline.json)"),
-    config: Path | None = typer.Option(None, "--config", help="TOML file with the gate settings (default: [tool.evalsum] of ./pyproject.toml)"),
-    markdown: Path | None = typer.Option(None, "--markdown", help="also write the verdict table here, e.g. \"$GITHUB_STEP_SUMMARY\""),
+    config: Path | None = typer.Option(None, "--config", help="TOML file with the gate settings "
+                                       "(default: [tool.evalsum] of ./pyproject.toml)"),
+    markdown: Path | None = typer.Option(None, "--markdown",
+                                         help="also write the verdict table here, e.g. \"$GITHUB_STEP_SUMMARY\""),
     as_json: bool = typer.Option(False, "--json", help="print the verdicts as JSON"),
     results: Path = RESULTS,
 ) -> None:

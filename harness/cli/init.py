@@ -37,9 +37,9 @@ def init(
         return
     written = scaffold.write(directory, scaffold.project_files(), scaffold.EMPTY_DIRS)
     con.print(f"initialised {directory.as_posix()}: {len(written)} files written "
-              f"({scaffold.REFERENCES}/, {scaffold.TEMPLATE}/, results/)", markup=False)
+              f"({scaffold.REFERENCES}/, {scaffold.TEMPLATE}/, results/, the run file evalsum.toml)", markup=False)
     cd = "" if directory == Path(".") else f"cd {shlex.quote(directory.as_posix())} && "
-    con.print(f"next: {cd}evalsum run --all   (then add your own cluster: evalsum init --cluster my-story)",
+    con.print(f"next: {cd}evalsum run   (then add your own cluster: evalsum init --cluster my-story)",
               markup=False)
 
 

@@ -45,7 +45,8 @@ def run(
     timeout: float = typer.Option(DEFAULT_TIMEOUT, help="seconds one summarise call may take before its cluster "
                                   "is recorded as failed (0: no limit)"),
     as_json: bool = typer.Option(False, "--json", help="print the record as JSON"),
-    dataset: Path | None = typer.Option(None, "--dataset", help="evaluate a JSONL dataset file instead of --references"),
+    dataset: Path | None = typer.Option(None, "--dataset",
+                                        help="evaluate a JSONL dataset file instead of --references"),
     jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (results identical to --jobs 1)"),
     shard: str | None = typer.Option(None, "--shard", help="run only shard i of n, e.g. 2/4 (see `evalsum merge`)"),
     rouge_engine: str = typer.Option("auto", "--rouge-engine",
@@ -142,7 +143,8 @@ def print_streamed(path: Path, board: Path) -> None:
     """Print a finished record without loading it: one line per result for small runs,
     per-system means for large ones."""
     con = out()
-    lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
     keys = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
     accs: dict[str, report.SystemAccumulator] = {}
     header: RecordHeader | None = None
@@ -150,7 +152,8 @@ def print_streamed(path: Path, board: Path) -> None:
     for item in records.iter_record(path):
         if isinstance(item, RecordHeader):
             header = item
-            accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False) for s in item.systems}
+            accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False)
+                    for s in item.systems}
             show = item.settings.rouge_show  # --rouge-show: F, R or P columns
             keys = (f"rouge1_{show}", f"rouge2_{show}", f"rougeLsum_{show}", "facts")
         elif isinstance(item, ResultLine):
@@ -167,7 +170,8 @@ def print_streamed(path: Path, board: Path) -> None:
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:
-        lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for name, acc in accs.items():
             m = acc.metrics()
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
@@ -177,6 +181,6 @@ def print_streamed(path: Path, board: Path) -> None:
     if header is not None:
         if header.shard:
             con.print(f"shard {header.shard}: {total} results; combine all shards with `evalsum merge`", markup=False)
-        con.print(f"signature: {header.signature}", markup=False)
+        con.print(f"key: {header.key}; provenance: {header.provenance}", markup=False)
     con.print(f"cache hits: {hits}; record: {path}; leaderboard: {board}", markup=False)
 

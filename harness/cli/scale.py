@@ -24,10 +24,12 @@ def import_(
     source: Path = typer.Argument(..., help="JSONL dataset, Multi-News sources file, or DUC/TAC document-sets folder"),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, multi-news or duc"),
     summaries: Path | None = typer.Option(None, "--summaries",
-                                          help="multi-news: the parallel summaries file; duc: the model summaries folder"),
+                                          help="multi-news: the parallel summaries file; "
+                                               "duc: the model summaries folder"),
     out_dir: Path = typer.Option(Path("references"), "--out", help="folder to write clusters into"),
     force: bool = typer.Option(False, "--force", help="replace clusters that already exist"),
-    id_prefix: str | None = typer.Option(None, "--id-prefix", help="multi-news: cluster id prefix (default: file name)"),
+    id_prefix: str | None = typer.Option(None, "--id-prefix",
+                                         help="multi-news: cluster id prefix (default: file name)"),
     encoding: str = typer.Option("utf-8", "--encoding", help="multi-news/duc: text encoding of the input files"),
     as_json: bool = typer.Option(False, "--json", help="print what was imported as JSON"),
 ) -> None:
@@ -41,7 +43,8 @@ def import_(
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if fmt != "jsonl" and summaries is None:
-        raise UsageError(f"--format {fmt} needs --summaries (the {'summaries file' if fmt == 'multi-news' else 'model summaries folder'})")
+        what = "summaries file" if fmt == "multi-news" else "model summaries folder"
+        raise UsageError(f"--format {fmt} needs --summaries (the {what})")
     skipped: list[str] = []
     attached: list[duc.Attached] = []
 

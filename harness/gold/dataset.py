@@ -120,7 +120,7 @@ def render(cluster: DatasetCluster) -> dict[str, bytes]:
         stem = f"{i:0{width}d}" + (f"_{doc.id}" if doc.id else "")
         header = f"date {doc.date.isoformat()}\n" if doc.date else ""
         files[f"sources/{stem}.txt"] = (header + doc.text).encode("utf-8")
-    for author, ref in zip(authors(cluster), cluster.references):
+    for author, ref in zip(authors(cluster), cluster.references, strict=False):
         files[f"summaries/{author}.txt"] = ref.text.encode("utf-8")
     if cluster.checklist is not None:
         files["checklist.yaml"] = _yaml(cluster.checklist.model_dump(mode="json", exclude_defaults=True))
@@ -169,7 +169,8 @@ def parse_line(raw: bytes, path: Path, no: int) -> DatasetCluster:
     try:
         text = raw.decode("utf-8-sig" if no == 1 else "utf-8")
     except UnicodeDecodeError as e:
-        raise DataError(path, where, f"not valid UTF-8 (byte {e.start} of the line); re-save the file as UTF-8") from None
+        raise DataError(path, where,
+                        f"not valid UTF-8 (byte {e.start} of the line); re-save the file as UTF-8") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

@@ -99,9 +99,39 @@ def template_files() -> list[ProjectFile]:
             ProjectFile(f"{TEMPLATE}/sources/.keep", ""), ProjectFile(f"{TEMPLATE}/summaries/.keep", "")]
 
 
+RUN_FILE_TEXT = """\
+# The run file: what `evalsum run` evaluates when no -s is given, and what `evalsum check` gates.
+# The same table as [tool.evalsum] in a pyproject.toml (README of evalsum: "The run file and variants").
+references = "references"
+results = "results"
+budget = 100
+policy = "pooled"
+
+[[systems]]
+backend = "lead3"
+
+[[systems]]
+backend = "textrank"
+
+[[systems]]
+backend = "random"
+
+[[systems]]
+backend = "oracle"
+
+[[systems]]
+backend = "human"
+
+# A variant: one backend under other settings is its own row (default label lead-k[k=5]).
+[[systems]]
+backend = "lead-k"
+options = { k = 5 }
+"""
+
+
 def project_files() -> list[ProjectFile]:
     """Every file `evalsum init DIR` writes, relative to DIR. Add new project files here."""
-    return bundled_files() + template_files()
+    return [*bundled_files(), *template_files(), ProjectFile("evalsum.toml", RUN_FILE_TEXT)]
 
 
 def schema_files() -> list[ProjectFile]:

@@ -14,7 +14,8 @@ from itertools import accumulate
 
 from evalsum.gold.dataset import DatasetCluster
 
-ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r", "s", "st", "t", "tr", "v", "w")
+ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r", "s", "st", "t", "tr",
+          "v", "w")
 VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "ou")
 CODAS = ("", "n", "r", "l", "s", "t", "nd", "rk", "st")
 SUFFIXES = ("", "", "", "s", "ed", "ing", "ation", "ly", "er")

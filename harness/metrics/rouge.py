@@ -37,7 +37,7 @@ def _lsum_hits(ref: Tokenized, pred: Tokenized) -> int:
     ref_cnt = dict(ref.counts)  # fresh counts to clip against (the cached ones stay intact)
     pred_cnt = dict(pred.counts)
     hits = 0
-    for r, r_masks in zip(ref.sentences, ref.masks[1]):
+    for r, r_masks in zip(ref.sentences, ref.masks[1], strict=False):
         union: set[int] = set()
         for c in pred.sentences:
             union.update(lcs.lcs_indices(r, r_masks, c))
@@ -94,7 +94,7 @@ def _pair(rtype: str, hits: int, n_ref: int, n_pred: int) -> PRF:
 def score_pair(pred: Tokenized, ref: Tokenized, types: tuple[str, ...] = ROUGE_TYPES,
                engine: Engine = PYTHON) -> dict[str, PRF]:
     """One prediction against one reference: equals `RougeScorer(types).score(ref, pred)`."""
-    return {t: _pair(t, *c) for t, c in zip(types, engine.counts(ref, pred, types))}
+    return {t: _pair(t, *c) for t, c in zip(types, engine.counts(ref, pred, types), strict=False)}
 
 
 def score(pred: Tokenized, refs: list[Tokenized], policy: Policy = "pooled",

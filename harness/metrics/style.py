@@ -55,7 +55,7 @@ def off_topic(sentences: Sequence[str], content: Sequence[Sequence[str]], vocabu
               min_overlap: float = OFF_TOPIC_MIN_OVERLAP) -> list[OffTopic]:
     """Sentences that are page furniture or off the cluster's subject, with the reason."""
     out = []
-    for i, (s, toks) in enumerate(zip(sentences, content)):
+    for i, (s, toks) in enumerate(zip(sentences, content, strict=False)):
         share = overlap(toks, vocabulary)
         why = is_boilerplate(s)
         if why is None and share is not None and share < min_overlap:

@@ -48,7 +48,7 @@ class Tokenized:
         got = self._ngrams.get(n)
         if got is None:
             toks = self.flat
-            got = Counter(zip(*(toks[i:] for i in range(n))))  # the n-gram tuples, built in C
+            got = Counter(zip(*(toks[i:] for i in range(n)), strict=False))  # the n-gram tuples, built in C
             self._ngrams[n] = got
         return got
 

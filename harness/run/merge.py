@@ -25,7 +25,7 @@ CHECKED = ("schema_version", "signature", "settings", "systems", "packages", "cl
 def _check(paths: Sequence[Path], headers: Sequence[RecordHeader]) -> int:
     """Validate the set of shard headers; returns the shard count."""
     first = headers[0]
-    for p, h in zip(paths, headers):
+    for p, h in zip(paths, headers, strict=False):
         if h.shard is None or h.cluster_order is None:
             raise DataError(p, "line 1", "not a shard record (its header has no shard i/n); "
                                          "only records written with --shard can be merged")
@@ -38,7 +38,7 @@ def _check(paths: Sequence[Path], headers: Sequence[RecordHeader]) -> int:
     shards = [parse(h.shard or "") for h in headers]
     count = shards[0].count
     seen: dict[int, Path] = {}
-    for p, s in zip(paths, shards):
+    for p, s in zip(paths, shards, strict=False):
         if s.count != count:
             raise DataError(p, "header shard", f"is {s}, but {paths[0]} is one of {count} shards")
         if s.index in seen:
@@ -66,13 +66,14 @@ def merge(paths: Sequence[Path], runs_dir: Path) -> Path:
     count = _check(paths, headers)
     first = headers[0]
     order = first.cluster_order or []
-    by_index = {parse(h.shard or "").index: p for h, p in zip(headers, paths)}
+    by_index = {parse(h.shard or "").index: p for h, p in zip(headers, paths, strict=False)}
     streams = {i: _lines(p) for i, p in by_index.items()}
     names = [s.name for s in first.systems]
     now = dt.datetime.now(dt.timezone.utc)
     header = RecordHeader(run_id=run_id(now, first.settings, first.systems, order),
                           created=now.isoformat(timespec="seconds"), signature=first.signature,
-                          key=first.key, provenance=first.provenance, settings=first.settings, packages=first.packages, systems=first.systems)
+                          key=first.key, provenance=first.provenance, settings=first.settings,
+                          packages=first.packages, systems=first.systems)
     writer = RecordWriter(runs_dir, header)
     try:
         for cid in order:
@@ -83,7 +84,8 @@ def merge(paths: Sequence[Path], runs_dir: Path) -> Path:
                     got = (f"{item.system} on {item.result.cluster_id}" if isinstance(item, ResultLine)
                            else "the end of the results")
                     raise DataError(by_index[index], f"line {no}" if no else None,
-                                    f"expected the result of {name} on {cid}, found {got}; the shard is incomplete or reordered")
+                                    f"expected the result of {name} on {cid}, found {got}; "
+                                    "the shard is incomplete or reordered")
                 writer.add(item)
         seconds = 0.0
         for index, stream in streams.items():

@@ -96,7 +96,8 @@ class MemorySink:
             by_system[line.system].append(line.result)
             files.setdefault(line.result.cluster_id, line.cluster_files)
         return Record(schema_version=h.schema_version, run_id=h.run_id, created=h.created, signature=h.signature,
-                      key=h.key, provenance=h.provenance, settings=h.settings, packages=h.packages, clusters=dict(sorted(files.items())),
+                      key=h.key, provenance=h.provenance, settings=h.settings, packages=h.packages,
+                      clusters=dict(sorted(files.items())),
                       systems=[SystemRun(system=s, results=by_system[s.name]) for s in h.systems],
                       seconds=seconds, shard=h.shard)
 

@@ -12,8 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError, from_validation
-from evalsum.files import read_text, write_atomic
-from evalsum.store import strict
+from evalsum.files import loads_strict, read_text, write_atomic
 from evalsum.store.records import dumps
 
 SCHEMA_VERSION = 2  # 2: rows are labels, with backend and code digest
@@ -48,9 +47,10 @@ def load_baseline(path: Path) -> Baseline:
     text = read_text(path, what="baseline", hint="restore it from git or re-bless",
                      missing="baseline not found; create it with `evalsum run && evalsum bless`")
     try:
-        data = strict.loads(text, path)
+        data = loads_strict(text, path)
     except json.JSONDecodeError as e:
-        raise DataError(path, f"line {e.lineno}", f"corrupt baseline (not valid JSON: {e.msg}); restore it from git or re-bless") from None
+        raise DataError(path, f"line {e.lineno}",
+                        f"corrupt baseline (not valid JSON: {e.msg}); restore it from git or re-bless") from None
     if not isinstance(data, dict):
         raise DataError(path, None, "corrupt baseline (expected a JSON object); restore it from git or re-bless")
     try:

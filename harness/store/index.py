@@ -21,9 +21,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from evalsum.errors import DataError
-from evalsum.files import write_atomic
+from evalsum.files import loads_strict, write_atomic
 from evalsum.models import RecordFooter, RecordHeader
-from evalsum.store import strict
 from evalsum.store.records import SCHEMA_VERSION, iter_record
 
 INDEX_NAME = ".index.json"
@@ -73,7 +72,7 @@ class RecordIndex:
         self.reads = 0  # records read in full by this index (what the benchmark and tests count)
         self.dirty = False
         try:
-            data = IndexFile.model_validate(strict.loads(self.path.read_text(encoding="utf-8"), self.path))
+            data = IndexFile.model_validate(loads_strict(self.path.read_text(encoding="utf-8"), self.path))
         except (OSError, ValueError, ValidationError, DataError):
             self.dirty = self.path.exists()  # a damaged index is rewritten, a missing one made
             return

@@ -21,8 +21,8 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from evalsum.errors import DataError, from_validation
+from evalsum.files import dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
-from evalsum.store import strict
 from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
@@ -35,11 +35,11 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.E
 
 def dumps(data: object) -> str:
     """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline."""
-    return strict.dumps(data, indent=1) + "\n"
+    return dumps_strict(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _line(model: Any) -> str:
-    return strict.dumps(model.model_dump(mode="json")) + "\n"
+    return dumps_strict(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
 
 
 class RecordWriter:
@@ -166,7 +166,7 @@ _FIX = "delete or restore this record"
 
 def _parse_line(raw: str, no: int, path: Path) -> RecordHeader | ResultLine | RecordFooter:
     try:
-        data = strict.loads(raw, path, f"line {no}")
+        data = loads_strict(raw, path, line=no)
     except json.JSONDecodeError as e:
         raise DataError(path, f"line {no}", f"corrupt record (not valid JSON: {e.msg}); delete or restore it") from None
     kind = data.get("kind") if isinstance(data, dict) else None

@@ -54,7 +54,8 @@ NAVIGATION = _rx(
 
 # In-line furniture stripped from a kept line.
 INLINE_RULES: tuple[Rule, ...] = (
-    Rule("embedded post attribution", re.compile(r"\s*(pic\.twitter\.com/\S+\s*)?[—–-]+\s*[^—–()]{1,60}\(@\w+\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")),
+    Rule("embedded post attribution", re.compile(
+        r"\s*(pic\.twitter\.com/\S+\s*)?[—–-]+\s*[^—–()]{1,60}\(@\w+\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")),
     Rule("link or media URL", re.compile(r"\s*(https?://\S+|pic\.twitter\.com/\S+)")),
 )
 
@@ -86,7 +87,8 @@ def clean_lines(doc_id: str, text: str) -> tuple[list[tuple[int, str]], list[Dro
     kept: list[tuple[int, str]] = []
     dropped: list[DroppedLine] = []
     if header_len:
-        dropped.append(DroppedLine(doc_id=doc_id, line=1, text=text[:header_len].strip("\ufeff "), reason="date header (parsed as metadata)"))
+        dropped.append(DroppedLine(doc_id=doc_id, line=1, text=text[:header_len].strip("\ufeff "),
+                                   reason="date header (parsed as metadata)"))
     tail_reason: str | None = None
     for i, raw in enumerate(lines):
         no = i + 1

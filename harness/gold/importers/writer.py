@@ -39,7 +39,8 @@ def check(items: Items, out: Path, force: bool) -> tuple[int, list[str]]:
         target = out / cluster.id
         if target.exists():
             if not force:
-                raise DataError(target, None, "cluster already exists; nothing was imported (pass --force to replace it)")
+                raise DataError(target, None,
+                                "cluster already exists; nothing was imported (pass --force to replace it)")
             existing.append(cluster.id)
     if not seen:
         raise DataError("input", None, "no clusters found")
