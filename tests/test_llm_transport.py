@@ -242,3 +242,13 @@ def test_results_are_recorded_in_the_run(server: Stub, tmp_path: Path) -> None:
     assert code == 0
     [path] = record_paths(tmp_path / "r" / "runs")
     assert load_record(path).systems[0].results[0].summary.metadata["transport"] == "stream"
+
+
+def test_a_serial_run_reports_tokens_as_they_arrive_under_the_rows_label(server: Stub, paths: Paths) -> None:
+    """The CLI's progress line: the run layer hands a streaming backend a hook that names the row."""
+    server.default = Answer(pieces=WORDS)
+    seen: list[tuple[str, int]] = []
+    events = runner.RunEvents(on_tokens=lambda label, n: seen.append((label, n)))
+    spec = SystemSpec(backend="llm", label="small", options={"base_url": server.base_url, "model": "x", "backoff": 0})
+    runner.evaluate(RunPlan(systems=[spec], paths=paths, use_cache=False), events)
+    assert seen == [("small", i + 1) for i in range(len(WORDS))]

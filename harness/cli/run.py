@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 
 from evalsum import config as configuration
@@ -101,7 +102,8 @@ def run(
     show = sys.stderr.isatty() and not as_json
     with Progress(transient=True, disable=not show, console=err()) as bar:
         task = bar.add_task("summarising", total=None)
-        events.on_result = lambda s, r: bar.advance(task)
+        events.on_result = lambda s, r: bar.update(task, advance=1, description="summarising")
+        events.on_tokens = lambda label, n: bar.update(task, description=f"{escape(label)}: {n} tokens")
         path = runner.run_to_disk(plan, events)
     board = publish.refresh_leaderboard(plan.paths.results)
     if as_json:

@@ -65,6 +65,9 @@ class RunEvents:
     """Callbacks for progress and cache reporting; the CLI prints, the library never does."""
 
     on_result: Callable[[str, ClusterResult], None] = lambda system, result: None
+    # (label, tokens so far) while a streaming backend (llm) writes; serial runs only: a worker
+    # process of --jobs has no way to the terminal.
+    on_tokens: Callable[[str, int], None] | None = None
     calls: dict[str, int] = field(default_factory=dict)
 
 
@@ -173,6 +176,17 @@ def header_for(plan: RunPlan, infos: Sequence[SystemInfo], chosen: Sequence[str]
                         cluster_order=list(order) if shard else None)
 
 
+def _watch_tokens(built: Sequence[tuple[SystemBuild, RunSystem]], events: RunEvents) -> None:
+    """Hand each streaming backend (one with an `on_token` hook, such as llm) a callback that
+    reports its label and the tokens received so far."""
+    hook = events.on_tokens
+    if hook is None:
+        return
+    for _, s in built:
+        if hasattr(s.backend, "on_token"):
+            setattr(s.backend, "on_token", lambda pieces, text, label=s.label: hook(label, pieces))  # noqa: B010
+
+
 def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clusters: Iterable[Cluster],
              engine: Engine, resolved: ResolvedEngine) -> Iterator[ClusterOutput]:
     """Cluster-major: each cluster is loaded and prepared once, then every system runs on it. With
@@ -206,6 +220,8 @@ def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: Run
     sink = open_sink(header_for(plan, infos, chosen, engine=engine, order=everything))
     t0 = time.perf_counter()
     try:
+        if plan.jobs == 1:
+            _watch_tokens(built, events)
         for out in _outputs(plan, built, source.load(chosen), engine, resolved):
             for label, k in out.calls.items():
                 events.calls[label] = events.calls.get(label, 0) + k
