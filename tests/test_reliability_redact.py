@@ -131,3 +131,23 @@ def test_key_variable_named_by_an_option_is_masked_in_the_error_line(tmp_path: P
                "--results", str(tmp_path / "r")) == 2
     err = capsys.readouterr().err
     assert "value-0123456789" not in err and f"{tmp_path}/{MASK}" in err
+
+
+def test_a_secret_in_a_summary_reaches_no_file_evalsum_writes(tmp_path, monkeypatch) -> None:
+    """The one redaction point guards every writer: record, cache entry, leaderboard.json and
+    LEADERBOARD.md (a `files` summary that quotes the key stands in for a key-echoing backend)."""
+    from tests.conftest import REFERENCES, cli
+
+    key = "sk-evalsum-test-5f1e2d3c4b"
+    monkeypatch.setenv("EVALSUM_API_KEY", key)
+    sums = tmp_path / "sums"
+    sums.mkdir()
+    (sums / "balloon-2023-02.txt").write_text(f"The balloon was shot down. The key is {key} here.\n", encoding="utf-8")
+    res = tmp_path / "results"
+    assert cli("run", "-s", "files", "-o", f"files.path={sums}", "-s", "textrank", "--references", str(REFERENCES),
+               "--results", str(res)) == 0
+    written = [p for p in res.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".jsonl" for p in written) and any("cache" in p.parts for p in written)
+    for p in written:
+        assert key not in p.read_text(encoding="utf-8"), p
+    assert "The key is *** here." in next(p for p in written if p.suffix == ".jsonl").read_text(encoding="utf-8")

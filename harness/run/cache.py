@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evalsum.files import write_atomic
+from evalsum.files import dumps_strict, write_atomic
 from evalsum.models import Summary
+from evalsum.redact import Redactor
 
 
 class CacheKey(BaseModel):
@@ -93,7 +94,8 @@ class SummaryCache:
     def put(self, key: CacheKey, summary: Summary) -> None:
         if not self.enabled:
             return
-        write_atomic(self._path(key.digest()), CacheEntry(key=key, summary=summary).model_dump_json())
+        entry = Redactor.from_environ().data(CacheEntry(key=key, summary=summary).model_dump(mode="json"))
+        write_atomic(self._path(key.digest()), dumps_strict(entry))  # secrets never reach the disk
 
     def entries(self) -> Iterator[tuple[Path, CacheEntry | None]]:
         """Every entry file, with its parsed entry (None when unreadable), in path order."""

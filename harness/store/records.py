@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from evalsum.errors import DataError, from_validation
 from evalsum.files import dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
+from evalsum.redact import Redactor
 from evalsum.store.lock import results_lock
 
 SUFFIX = ".jsonl"
@@ -34,12 +35,14 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.E
 
 
 def dumps(data: object) -> str:
-    """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline."""
-    return dumps_strict(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """Stable JSON for files that people diff: sorted keys, one-space indent, trailing newline.
+    Every string passes the redaction point first (records, leaderboard.json, the baseline)."""
+    return dumps_strict(Redactor.from_environ().data(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _line(model: Any) -> str:
-    return dumps_strict(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False) + "\n"
+    clean = Redactor.from_environ().data(model.model_dump(mode="json"))
+    return dumps_strict(clean, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 class RecordWriter:
