@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from evalsum.analysis import leaderboard as board_
 from evalsum.analysis import leaderboard_render
@@ -170,3 +171,17 @@ def test_footnote_says_all_clusters_failed_not_a_single_cluster() -> None:
     assert "No interval (n=3 clusters, below 6): ok. No interval (all 3 clusters failed): broken." in md
     assert "| broken | 0/3 | – | 3 failed (first: c1: backend: no summary) |" in md
     assert "single cluster" not in md
+
+
+def test_two_datasets_in_one_results_folder_are_two_ranked_tables(tmp_path: Path) -> None:
+    """Runs whose clusters never meet are not one table with everything incomplete."""
+    from tests.conftest import REFERENCES, ROOT, cli
+
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "-s", "textrank", "--references", str(REFERENCES), "--results", str(res)) == 0
+    data = ROOT / "tests" / "fixtures" / "dataset" / "clusters.jsonl"
+    assert cli("run", "-s", "lead3", "-s", "textrank", "--dataset", str(data), "--results", str(res)) == 0
+    md = (res / "LEADERBOARD.md").read_text(encoding="utf-8")
+    heads = [line for line in md.splitlines() if line.startswith("## Key ")]
+    assert len(heads) == 2 and "(1 cluster)" in heads[0] + heads[1] and "(2 clusters)" in heads[0] + heads[1]
+    assert "Incomplete" not in md.split("## Fact")[0].split("Rows are sorted")[1]

@@ -173,7 +173,8 @@ def render_markdown(c: Comparison, family: int = 1) -> str:
     lines.append("")
     methods = sorted({m.test.method for m in c.metrics if m.test.method})
     lines.append(f"CI: {conf} percentile bootstrap of the mean difference over clusters, {stats.RESAMPLES} resamples, "
-                 f"seed {c.seed}; no interval with n=1. p: two-sided paired sign-flip permutation test "
+                 f"seed {c.seed}{'; no interval with one cluster' if len(c.shared) < 2 else ''}. "
+                 "p: two-sided paired sign-flip permutation test "
                  f"({', '.join(methods) or 'not run'}; exact up to {stats.EXACT_MAX_N} clusters, "
                  f"else {stats.PERMUTATIONS:,} seeded permutations).")
     for note in notes:

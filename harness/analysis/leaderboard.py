@@ -208,7 +208,7 @@ def _board(accs: Sequence[SystemAccumulator], provenance: bool = False) -> Leade
     for a in sorted(accs, key=lambda a: a.order):
         gold_all.update(a.files)
         by_key.setdefault(a.key, []).append(a)
-    built = [_table(group, gold_all, provenance) for group in by_key.values()]
+    built = [_table(part, gold_all, provenance) for group in by_key.values() for part in _by_cluster_set(group)]
     built.sort(key=lambda tr: (-sum(r.section != "incomplete" for r in tr[1]), tr[0].key))
     tables, rows = [], []
     for i, (table, table_rows) in enumerate(built):
@@ -219,6 +219,21 @@ def _board(accs: Sequence[SystemAccumulator], provenance: bool = False) -> Leade
     rates, matrix, n = _facts(chosen)
     return Leaderboard(tables=tables, rows=rows, signatures=[t.key for t in tables], fact_rates=rates,
                        fact_matrix=matrix, fact_clusters=n)
+
+
+def _by_cluster_set(group: Sequence[SystemAccumulator]) -> list[list[SystemAccumulator]]:
+    """Runs under one settings key, split where their clusters never meet: two datasets evaluated
+    into one results folder are two tables, while a rerun of part of a set stays with that set
+    (and shows as incomplete there)."""
+    parts: list[tuple[set[str], list[SystemAccumulator]]] = []
+    for a in group:
+        ids, members = set(a.files), [a]
+        for p in [p for p in parts if p[0] & ids]:
+            parts.remove(p)
+            ids |= p[0]
+            members = p[1] + members
+        parts.append((ids, sorted(members, key=lambda m: m.order)))
+    return [m for _, m in sorted(parts, key=lambda p: p[1][0].order)]
 
 
 def _chosen(accs: Sequence[SystemAccumulator], rows: Sequence[Row], names: set[str]) -> list[SystemAccumulator]:

@@ -53,7 +53,8 @@ def interval_note(rows: Sequence[Row]) -> str:
     for r in rows:
         n = r.clusters - r.failed
         if r.section == "incomplete":
-            reason = f"all {r.clusters} clusters failed" if n == 0 else "incomplete, not ranked"
+            every = "the only cluster" if r.clusters == 1 else f"all {r.clusters} clusters"
+            reason = f"{every} failed" if n == 0 else "incomplete, not ranked"
         elif n < stats.MIN_TEST_CLUSTERS:
             reason = f"n={n} cluster{'s' if n != 1 else ''}, below {stats.MIN_TEST_CLUSTERS}"
         else:

@@ -46,7 +46,8 @@ def cache(
     con.print("\n".join(lines), markup=False)
     tail = f"; {stats.unreadable} unreadable" if stats.unreadable else ""
     done = f"removed {removed}; " if (prune or clear) else ""
-    con.print(f"{done}{stats.entries} entries, {_size(stats.bytes)} in {stats.root}{tail}", markup=False)
+    entries = f"{stats.entries} {'entry' if stats.entries == 1 else 'entries'}"
+    con.print(f"{done}{entries}, {_size(stats.bytes)} in {stats.root}{tail}", markup=False)
 
 
 def _size(n: int) -> str:

@@ -73,7 +73,9 @@ def run(
             raise UsageError("name a system with --system NAME or use --all (see `evalsum systems`), or list systems "
                              "in [tool.evalsum] of pyproject.toml (README: 'The run file and variants')")
         base = configuration.run_specs(conf, found)
-    specs = variants.specs_from_args(list(dict.fromkeys([*system, *(registry.CORE if all_ else ())])), option, base)
+    # Every -s counts (two alike are an error naming both); --all adds the built-ins not named.
+    names = [*system, *(c for c in (registry.CORE if all_ else ()) if c not in system)]
+    specs = variants.specs_from_args(names, option, base)
     warn_shadowed([s.backend for s in specs])
     budget = budget if budget is not None else conf.budget or 100
     policy = policy or conf.policy or "pooled"
