@@ -139,3 +139,16 @@ def test_files_backend_reads_lines_as_given(tmp_path: Path) -> None:
     split = Files(FilesOptions(path=tmp_path)).summarise(prepared, Budget())
     assert as_given.sentences == ["The U.S. said so. Then it left.", "A second line"]
     assert split.sentences == ["The U.S. said so.", "Then it left.", "A second line"]
+
+
+def test_the_run_table_shows_the_requested_variants(tmp_path: Path, capsys) -> None:
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--rouge", "rouge155", "--rouge-variants", "rouge3,rougeSU4,rougeW",
+               "--references", str(REFERENCES), "--results", str(res)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "| System | Cluster | R-3 | R-SU4 | R-W-1.2 | Facts | Words | Status |"
+    [path] = record_paths(res / "runs")
+    scores = load_record(path).systems[0].results[0].scores
+    assert scores is not None
+    want = [f"{scores.rouge[v].f * 100:.1f}" for v in ("rouge3", "rougeSU4", "rougeW")]
+    assert lines[2].startswith(f"| lead3 | balloon-2023-02 | {' | '.join(want)} | ")

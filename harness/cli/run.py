@@ -21,6 +21,10 @@ from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
 from evalsum.store import records
 
+# Column headings of the ROUGE variants a run can report (`--rouge-variants`).
+VARIANT_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rouge3": "R-3", "rouge4": "R-4", "rougeL": "R-L",
+                  "rougeLsum": "R-Lsum", "rougeW": "R-W-1.2", "rougeSU4": "R-SU4"}
+
 # Above this many results the run prints per-system means instead of one line per result.
 MAX_PRINTED_RESULTS = 60
 
@@ -147,9 +151,9 @@ def print_streamed(path: Path, board: Path) -> None:
     """Print a finished record without loading it: one line per result for small runs,
     per-system means for large ones."""
     con = out()
-    lines = ["| System | Cluster | R-1 | R-2 | R-Lsum | Facts | Words | Status |",
-             "|---|---|---:|---:|---:|---:|---:|---|"]
-    keys = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
+    lines: list[str] = []
+    keys = ["rouge1_f", "rouge2_f", "rougeLsum_f", "facts"]
+    heads = ["R-1", "R-2", "R-Lsum", "Facts"]
     accs: dict[str, report.SystemAccumulator] = {}
     header: RecordHeader | None = None
     hits = total = 0
@@ -159,7 +163,11 @@ def print_streamed(path: Path, board: Path) -> None:
             accs = {s.name: report.SystemAccumulator(s, item.run_id, item.signature, details=False)
                     for s in item.systems}
             show = item.settings.rouge_show  # --rouge-show: F, R or P columns
-            keys = (f"rouge1_{show}", f"rouge2_{show}", f"rougeLsum_{show}", "facts")
+            chosen = list(item.settings.rouge_variants) or ["rouge1", "rouge2", "rougeLsum"]  # --rouge-variants
+            keys = [*(f"{v}_{show}" for v in chosen), "facts"]
+            heads = [*(VARIANT_LABELS.get(v, v) for v in chosen), "Facts"]
+            lines = [f"| System | Cluster | {' | '.join(heads)} | Words | Status |",
+                     "|---|---|" + "---:|" * (len(heads) + 1) + "---|"]
         elif isinstance(item, ResultLine):
             res = item.result
             total += 1
@@ -174,8 +182,8 @@ def print_streamed(path: Path, board: Path) -> None:
                 status = "ok" + (" (truncated)" if m.get("truncated") else "") if res.status == "ok" else failed
                 lines.append(f"| {item.system} | {res.cluster_id} | {' | '.join(cells)} | {words} | {status} |")
     if total > MAX_PRINTED_RESULTS:
-        lines = ["| System | Clusters | Failed | R-1 | R-2 | R-Lsum | Facts | Words |",
-                 "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines = [f"| System | Clusters | Failed | {' | '.join(heads)} | Words |",
+                 "|---|---:|---:|" + "---:|" * (len(heads) + 1)]
         for name, acc in accs.items():
             m = acc.metrics()
             cells = [f"{m[k] * 100:.1f}" if k in m else "–" for k in keys]
