@@ -74,6 +74,7 @@ class SummaryCache:
 
     def __init__(self, root: Path, enabled: bool = True, refresh: bool = False) -> None:
         self.root, self.enabled, self.refresh = Path(root), enabled, refresh
+        self._redactor = Redactor.from_environ()  # read once: every entry passes it before the disk
 
     def _path(self, digest: str) -> Path:
         return self.root / digest[:2] / f"{digest}.json"
@@ -94,7 +95,7 @@ class SummaryCache:
     def put(self, key: CacheKey, summary: Summary) -> None:
         if not self.enabled:
             return
-        entry = Redactor.from_environ().data(CacheEntry(key=key, summary=summary).model_dump(mode="json"))
+        entry = self._redactor.data(CacheEntry(key=key, summary=summary).model_dump(mode="json"))
         write_atomic(self._path(key.digest()), dumps_strict(entry))  # secrets never reach the disk
 
     def entries(self) -> Iterator[tuple[Path, CacheEntry | None]]:

@@ -40,8 +40,8 @@ def dumps(data: object) -> str:
     return dumps_strict(Redactor.from_environ().data(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _line(model: Any) -> str:
-    clean = Redactor.from_environ().data(model.model_dump(mode="json"))
+def _line(model: Any, redactor: Redactor) -> str:
+    clean = redactor.data(model.model_dump(mode="json"))
     return dumps_strict(clean, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -52,6 +52,7 @@ class RecordWriter:
         self.runs_dir = Path(runs_dir)
         self.header = header
         self.count = 0
+        self._redactor = Redactor.from_environ()  # the process's secrets, read once per record
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
             clean_partials(self.runs_dir)
@@ -61,16 +62,16 @@ class RecordWriter:
             _try_lock(self._fh.fileno())  # held until the file is closed: a live partial is never cleaned
         except OSError as e:
             raise DataError(self.runs_dir, None, f"cannot write results here: {e.strerror}") from None
-        self._fh.write(_line(header))
+        self._fh.write(_line(header, self._redactor))
 
     def add(self, line: ResultLine) -> None:
-        self._fh.write(_line(line))
+        self._fh.write(_line(line, self._redactor))
         self.count += 1
 
     def close(self, seconds: float) -> Path:
         """Write the footer and publish under a name no other process holds (suffix -2, -3...)."""
         try:
-            self._fh.write(_line(RecordFooter(results=self.count, seconds=seconds)))
+            self._fh.write(_line(RecordFooter(results=self.count, seconds=seconds), self._redactor))
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
