@@ -23,7 +23,7 @@ from evalsum.run import registry, runner
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
-from tests.conftest import cli
+from tests.conftest import cli, without
 
 # Fields that differ between two runs of the same plan: wall time, and what is derived from it.
 VOLATILE = {"seconds", "latency_seconds", "created", "run_id"}
@@ -78,11 +78,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def stable(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: stable(v) for k, v in data.items() if k not in VOLATILE}
-    if isinstance(data, list):
-        return [stable(v) for v in data]
-    return data
+    return without(data, VOLATILE)
 
 
 @pytest.mark.parametrize("backend", [*registry.CORE, "files", "llm"])

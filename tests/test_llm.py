@@ -11,7 +11,6 @@ import json
 import re
 import socket
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,9 @@ from evalsum.systems.chat_http import ChatClient
 from evalsum.systems.llm import LLM, LLMOptions, render_documents
 from evalsum.text import words
 from tests.conftest import CLUSTER, CLUSTER_DIR, REFERENCES, cli
-from tests.llm_stub import Answer, Stub, completion, serving
+from tests.llm_stub import Answer, Stub, completion
 
 KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
-
-
-@pytest.fixture
-def server() -> Iterator[Stub]:
-    with serving(Stub()) as stub:
-        yield stub
 
 
 def opts(srv: Stub, **extra: Any) -> dict[str, Any]:

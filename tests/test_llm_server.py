@@ -3,7 +3,6 @@ the context window and the prompt's size in tokens (stub servers from tests/llm_
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +15,11 @@ from evalsum.run import registry
 from evalsum.run.cluster import prepare_cluster
 from evalsum.systems.llm_server import ASSUMED_CONTEXT, choose_model, context_from_error
 from tests.conftest import CLUSTER_DIR, REFERENCES, cli
-from tests.llm_stub import Answer, Stub, completion, serving
+from tests.llm_stub import Answer, Stub, completion
 
 LLAMA_CPP_PYTHON_400 = ("This model's maximum context length is 700 tokens. However, you requested 2512 tokens "
                         "(2262 in the messages, 250 in the completion). Please reduce the length of the messages or "
                         "completion.")
-
-
-@pytest.fixture
-def server() -> Iterator[Stub]:
-    with serving(Stub()) as stub:
-        yield stub
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,6 @@ from tests.llm_stub import CHAT, Answer, Stub, completion, serving
 
 KEY = "sk-test-7f3a9c1e5b2d4f60a8e1"
 WORDS = ["The", " balloon", " was", " shot", " down", " off", " South", " Carolina", ".", " It", " fell", "."]
-
-
-@pytest.fixture
-def server() -> Iterator[Stub]:
-    with serving(Stub()) as stub:
-        yield stub
 
 
 @pytest.fixture

@@ -21,17 +21,13 @@ from evalsum.run.cluster import failure_of
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import TimedOut
 from evalsum.store.records import load_record, read_header
-from tests.conftest import REFERENCES, ROOT, cli
+from tests.conftest import REFERENCES, ROOT, cli, without
 
 VOLATILE = {"seconds", "created", "run_id"}
 
 
 def stable(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: stable(v) for k, v in data.items() if k not in VOLATILE}
-    if isinstance(data, list):
-        return [stable(v) for v in data]
-    return data
+    return without(data, VOLATILE)
 
 
 @pytest.fixture

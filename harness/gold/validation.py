@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from evalsum.errors import DataError
-from evalsum.gold import corpus
+from evalsum.gold import collection, corpus
 from evalsum.metrics import facts as factsm
 from evalsum.models import Cluster
 from evalsum.text import prepare, split_sentences, words
@@ -128,24 +128,44 @@ def unfinished(directory: Path) -> list[str]:
     return out
 
 
-def validate_all(root: Path) -> tuple[list[str], list[str], list[str]]:
+Findings = tuple[list[str], list[str], list[str]]  # (problems, warnings, info lines)
+
+
+def _add(cluster: Cluster, found: Findings) -> None:
+    problems, warnings, info = found
+    info.append(f"{cluster.id}: {len(cluster.documents)} sources, {len(cluster.references)} references")
+    p, w, i = check_cluster(cluster)
+    problems += p
+    warnings += w
+    info += i
+
+
+def validate_all(root: Path) -> Findings:
     """(problems, warnings, info) over every cluster under `root`; only problems fail `validate`."""
-    problems: list[str] = []
-    warnings: list[str] = []
-    info: list[str] = []
+    found: Findings = ([], [], [])
     try:
         dirs = corpus.discover(root)
     except DataError as e:
-        return [str(e)], warnings, info
+        return [str(e)], [], []
     for d in dirs:
         try:
             cluster = corpus.load_cluster(d)
         except DataError as e:
-            problems += [str(e)] + [p for p in unfinished(d) if p != str(e)]
+            found[0].extend([str(e)] + [p for p in unfinished(d) if p != str(e)])
             continue
-        info.append(f"{cluster.id}: {len(cluster.documents)} sources, {len(cluster.references)} references")
-        p, w, i = check_cluster(cluster)
-        problems += p
-        warnings += w
-        info += i
-    return problems, warnings, info
+        _add(cluster, found)
+    return found
+
+
+def validate_dataset(path: Path) -> Findings:
+    """`validate_all` for a JSONL dataset: a line that does not parse stops the listing (it names
+    the line); each cluster that parses gets the folder's checks."""
+    found: Findings = ([], [], [])
+    source = collection.DatasetSource(path)
+    try:
+        ids = source.ids()
+    except DataError as e:
+        return [str(e)], [], []
+    for cluster in source.load(ids):
+        _add(cluster, found)
+    return found
