@@ -4,7 +4,10 @@ that stays cheap). Each timing is a fresh `python -m evalsum` process, as a user
 The old records are copies of a real one-cluster record of five systems (as `--all` makes) under other run ids (older
 timestamps, so the new run is the latest). With the record index (`results/.index.json`) only the
 first run after the copies reads them all (to build the index); later runs read only the new
-record. `--no-index` deletes the index before each timed run, which is what every run cost before.
+record, and only the records the leaderboard's rows come from are folded again for scores (so
+the refresh no longer reads every old record: `analysis.leaderboard_select`). The timed runs
+alternate between the two folders, so load drift hits both alike. `--no-index` deletes the index
+before each timed run (every record read in full, as before the index).
 
     PYTHONPATH=. python benchmarks/bench_history.py [--old 400] [--repeats 3] [--no-index]
 """
@@ -46,19 +49,29 @@ def _with_old(results: Path, old: int) -> None:
     record.unlink()
 
 
-def measure(old: int, repeats: int, index: bool) -> list[float]:
+def _folder(tmp: Path, name: str, old: int) -> Path:
+    """A results folder holding `old` old records, its summary cache warm and its index built."""
+    results = tmp / name
+    _run(results, *OLD_SYSTEMS)  # warm the summary cache, and make the record to copy
+    if old:
+        _with_old(results, old)
+        _run(results)  # the first run after the copies builds the index (timed by `first_after`)
+    return results
+
+
+def measure(old: int, repeats: int, index: bool) -> tuple[list[float], list[float]]:
+    """Timed runs into a folder with no old records and one with `old`, alternated so that a
+    change of machine load hits both alike."""
     with tempfile.TemporaryDirectory() as tmp:
-        results = Path(tmp) / "results"
-        _run(results, *OLD_SYSTEMS)  # warm the summary cache, and make the record to copy
-        if old:
-            _with_old(results, old)
-            _run(results)  # the first run after the copies builds the index (timed separately below)
-        times = []
+        fresh, aged = _folder(Path(tmp), "fresh", 0), _folder(Path(tmp), "aged", old)
+        times: tuple[list[float], list[float]] = ([], [])
         for _ in range(repeats):
-            if not index:
-                (results / ".index.json").unlink(missing_ok=True)
-            times.append(_run(results))
-        shutil.rmtree(results)
+            for results, out in ((fresh, times[0]), (aged, times[1])):
+                if not index:
+                    (results / ".index.json").unlink(missing_ok=True)
+                out.append(_run(results))
+        shutil.rmtree(fresh)
+        shutil.rmtree(aged)
         return times
 
 
@@ -70,6 +83,11 @@ def first_after(old: int) -> float:
         return _run(results)
 
 
+def _line(old: int, times: list[float], index: bool) -> str:
+    return (f"{old:4d} old records: median {statistics.median(times):.2f} s over {len(times)} runs "
+            f"({', '.join(f'{t:.2f}' for t in times)}){'' if index else ' [no index]'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--old", type=int, default=400)
@@ -77,10 +95,11 @@ def main() -> None:
     ap.add_argument("--no-index", action="store_true", help="delete the index before each run (the old cost)")
     args = ap.parse_args()
     index = not args.no_index
-    for old in (0, args.old):
-        times = measure(old, args.repeats, index)
-        print(f"{old:4d} old records: median {statistics.median(times):.2f} s over {args.repeats} runs "
-              f"({', '.join(f'{t:.2f}' for t in times)}){'' if index else ' [no index]'}")
+    none, some = measure(args.old, args.repeats, index)
+    print(_line(0, none, index))
+    print(_line(args.old, some, index))
+    diffs = [b - a for a, b in zip(none, some, strict=True)]
+    print(f"difference per pair (old - none): median {statistics.median(diffs):+.3f} s")
     if index and args.old:
         print(f"first run after {args.old} unindexed records appear (builds the index): {first_after(args.old):.2f} s")
 

@@ -17,15 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evalsum.analysis import leaderboard_fold as fold
+from evalsum.analysis import leaderboard_select as select
 from evalsum.analysis import significance, stats
 from evalsum.analysis.leaderboard_rows import SORT_KEY, Row, SystemAccumulator, cluster_metrics
-from evalsum.errors import DataError
 from evalsum.metrics import catalogue
 from evalsum.metrics import signature as sig
 from evalsum.metrics.catalogue import Metric
-from evalsum.models import Record, RecordHeader, ResultLine, SystemRun
+from evalsum.models import Record, SystemRun
 from evalsum.store.index import RecordIndex
-from evalsum.store.records import iter_record, read_header
 
 __all__ = ["Leaderboard", "Row", "SystemAccumulator", "Table", "build", "build_from_paths", "cluster_metrics",
            "intervals", "latest_runs", "mean_metrics", "render_markdown"]
@@ -99,54 +99,23 @@ def latest_runs(records: Sequence[Record]) -> list[tuple[Record, Any]]:
     return [latest[k] for k in sorted(latest)]
 
 
-def _key_of(h: RecordHeader | Record) -> str:
-    return h.key or sig.settings_key(h.settings, sig.legacy_metrics_version(h.signature))
-
-
 def build(records: Sequence[Record], provenance: bool = False) -> Leaderboard:
-    accs: list[SystemAccumulator] = []
-    for rec in records:
-        if rec.shard is not None:
-            continue
-        for run in rec.systems:
-            acc = SystemAccumulator(run.system, rec.run_id, rec.signature, rec.settings.seed)
-            acc.key, acc.order = _key_of(rec), len(accs)
-            acc.provenance = rec.provenance or rec.signature
-            for r in run.results:
-                acc.add(r, rec.clusters.get(r.cluster_id))
-            accs.append(acc)
-    return _board(accs, provenance)
+    """The leaderboard of records in memory (oldest first)."""
+    refs = fold.refs_from_records(records)
+    plans = select.plan(refs)
+    return _board(plans, fold.fold_records(records, refs, select.needed(plans)), provenance)
 
 
 def build_from_paths(paths: Sequence[Path], provenance: bool = False, *,
                      index: RecordIndex | None = None) -> Leaderboard:
-    """The leaderboard from record files (oldest first), streamed: every published run is folded
-    (a damaged record is an error). Shard records are skipped until `evalsum merge` joins them;
-    `index` answers their headers without opening them."""
-    header_of = index.header if index is not None else read_header
-    accs: list[SystemAccumulator] = []
-    for p in paths:
-        if header_of(p).shard is not None:
-            continue
-        wanted: dict[str, SystemAccumulator] = {}
-        footer = False
-        for item in iter_record(p):
-            if isinstance(item, RecordHeader):
-                for s in item.systems:
-                    acc = SystemAccumulator(s, item.run_id, item.signature, item.settings.seed)
-                    acc.key, acc.order = _key_of(item), len(accs) + len(wanted)
-                    acc.provenance = item.provenance or item.signature
-                    wanted[s.name] = acc
-            elif isinstance(item, ResultLine):
-                found = wanted.get(item.system)
-                if found is not None:
-                    found.add(item.result, item.cluster_files)
-            else:
-                footer = True
-        if not footer:
-            raise DataError(p, None, "record has no footer (the run did not finish); delete it")
-        accs.extend(wanted.values())
-    return _board(accs, provenance)
+    """The leaderboard from record files (oldest first). Every record is read through to its
+    footer once (a damaged record is an error) into an index entry, which `index` keeps for the
+    next refresh; the tables are chosen from the entries, and only the records holding their rows'
+    runs are read again for scores. Shard records are skipped until `evalsum merge` joins them."""
+    index = index if index is not None else RecordIndex(None)
+    refs = fold.refs_from_entries(index, [index.entry(p) for p in paths])
+    plans = select.plan(refs)
+    return _board(plans, fold.fold_paths(paths, refs, select.needed(plans)), provenance)
 
 
 def _reason(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dict[str, str]], newer: bool) -> str:
@@ -166,21 +135,13 @@ def _reason(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dic
     return "; ".join(parts) or "not complete"
 
 
-def _complete(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dict[str, str]]) -> bool:
-    return (not acc.failures and set(acc.files) == set(universe)
-            and all(acc.files[c] == gold[c] for c in universe))
-
-
-def _table(accs: Sequence[SystemAccumulator], gold_all: dict[str, dict[str, str]],
+def _table(plan: select.TablePlan, accs: dict[select.RunId, SystemAccumulator],
            provenance: bool) -> tuple[Table, list[Row]]:
-    latest: dict[str, SystemAccumulator] = {}
-    for a in accs:
-        latest[a.system.name] = a
-    universe = sorted({c for a in latest.values() for c in a.files})
-    gold = {c: gold_all[c] for c in universe}
-    ranked = {a.system.name: a for a in accs if _complete(a, universe, gold)}  # later runs replace earlier ones
+    universe, gold = plan.universe, plan.gold
+    latest = {n: accs[r.id] for n, r in plan.latest.items()}
+    ranked = {n: accs[r.id] for n, r in plan.ranked.items()}
     seeds = sorted({a.seed for a in ranked.values()}) or [0]
-    table = Table(key=sig.comparability_key(accs[0].key, gold), clusters=len(universe), seed=seeds[0],
+    table = Table(key=sig.comparability_key(plan.key, gold), clusters=len(universe), seed=seeds[0],
                   provenance=sorted({a.provenance for a in (*ranked.values(), *latest.values())}))
     systems = {n: a for n, a in ranked.items() if not a.system.uses_references}
     values = {n: [a.per_cluster[SORT_KEY].get(c, 0.0) for c in universe] for n, a in systems.items()}
@@ -202,51 +163,19 @@ def _table(accs: Sequence[SystemAccumulator], gold_all: dict[str, dict[str, str]
     return table, rows
 
 
-def _board(accs: Sequence[SystemAccumulator], provenance: bool = False) -> Leaderboard:
-    gold_all: dict[str, dict[str, str]] = {}
-    by_key: dict[str, list[SystemAccumulator]] = {}
-    for a in sorted(accs, key=lambda a: a.order):
-        gold_all.update(a.files)
-        by_key.setdefault(a.key, []).append(a)
-    built = [_table(part, gold_all, provenance) for group in by_key.values() for part in _by_cluster_set(group)]
-    built.sort(key=lambda tr: (-sum(r.section != "incomplete" for r in tr[1]), tr[0].key))
+def _board(plans: Sequence[select.TablePlan], accs: dict[select.RunId, SystemAccumulator],
+           provenance: bool = False) -> Leaderboard:
+    built = [(*_table(p, accs, provenance), p) for p in plans]
+    built.sort(key=lambda tr: (-len(tr[2].ranked), tr[0].key))
     tables, rows = [], []
-    for i, (table, table_rows) in enumerate(built):
+    for i, (table, table_rows, _) in enumerate(built):
         tables.append(table)
         rows += [r.model_copy(update={"table": i}) for r in table_rows]
-    main = {r.system for r in rows if r.table == 0 and r.section != "incomplete"}
-    chosen = _chosen(accs, rows, main)
+    # The fact sections cover the first table's ranked and ceiling rows, in their order.
+    chosen = [accs[built[0][2].ranked[r.system].id] for r in rows if r.table == 0 and r.section != "incomplete"]
     rates, matrix, n = _facts(chosen)
     return Leaderboard(tables=tables, rows=rows, signatures=[t.key for t in tables], fact_rates=rates,
                        fact_matrix=matrix, fact_clusters=n)
-
-
-def _by_cluster_set(group: Sequence[SystemAccumulator]) -> list[list[SystemAccumulator]]:
-    """Runs under one settings key, split where their clusters never meet: two datasets evaluated
-    into one results folder are two tables, while a rerun of part of a set stays with that set
-    (and shows as incomplete there)."""
-    parts: list[tuple[set[str], list[SystemAccumulator]]] = []
-    for a in group:
-        ids, members = set(a.files), [a]
-        for p in [p for p in parts if p[0] & ids]:
-            parts.remove(p)
-            ids |= p[0]
-            members = p[1] + members
-        parts.append((ids, sorted(members, key=lambda m: m.order)))
-    return [m for _, m in sorted(parts, key=lambda p: p[1][0].order)]
-
-
-def _chosen(accs: Sequence[SystemAccumulator], rows: Sequence[Row], names: set[str]) -> list[SystemAccumulator]:
-    """The accumulators behind the first table's ranked and ceiling rows (the fact sections' runs)."""
-    if not rows:
-        return []
-    key = next((a.key for a in accs if a.system.name in names), None)
-    by: dict[str, SystemAccumulator] = {}
-    for a in sorted(accs, key=lambda a: a.order):
-        if a.key == key and a.system.name in names and not a.failures:
-            by[a.system.name] = a
-    order = [r.system for r in rows if r.table == 0 and r.section != "incomplete"]
-    return [by[n] for n in order if n in by]
 
 
 def _facts(accs: Sequence[SystemAccumulator]) -> tuple[list[FactRate], list[dict[str, Any]], int]:

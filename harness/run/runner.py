@@ -55,6 +55,7 @@ from evalsum.run.cluster import (
 from evalsum.run.plan import RunPlan, SystemSpec
 from evalsum.run.shards import select
 from evalsum.store import records
+from evalsum.store.index import RecordIndex
 from evalsum.store.records import RecordWriter
 
 T = TypeVar("T", covariant=True)
@@ -135,14 +136,16 @@ def build_systems(specs: Sequence[SystemSpec]) -> list[tuple[SystemBuild, RunSys
 
 def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
     """One label means one system in a results folder: a label recorded earlier with another
-    backend or other output options would mix two systems in one row. Reads record headers only."""
+    backend or other output options would mix two systems in one row. Reads record headers only,
+    from the record index where it has them (read only: the leaderboard refresh saves it)."""
     wanted = {i.name: i for i in infos}
+    index = RecordIndex(runs.parent)
     for path in reversed(records.record_paths(runs)):
         try:
-            header = records.read_header(path)
+            systems = index.cached_systems(path)
         except DataError:
             continue  # a damaged record is reported by whoever reads it in full
-        for old in header.systems:
+        for old in systems:
             new = wanted.get(old.name)
             if new is None:
                 continue
