@@ -9,6 +9,7 @@ import pytest
 
 from evalsum.errors import DataError, UsageError
 from evalsum.gold import corpus
+from evalsum.metrics import signature as sig
 from evalsum.metrics.scorer import Scorer
 from evalsum.models import Budget, Settings, Summary
 from evalsum.run.budget import enforce_budget
@@ -165,6 +166,7 @@ def test_score_matches_the_same_summary_in_a_run(tmp_path: Path, paths: Paths,
     assert out["summary"]["sentences"] == res.summary.sentences
     assert out["cluster"] == CLUSTER and out["source"] == str(f)
     assert out["signature"] == record.signature  # same engine, same settings: comparable numbers
+    assert (out["key"], out["provenance"]) == (record.key, record.provenance)
 
 
 def test_score_enforces_the_budget_and_prints_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,7 +184,7 @@ def test_score_enforces_the_budget_and_prints_a_table(tmp_path: Path, capsys: py
     row = next(line for line in out.splitlines() if line.startswith(f"| {f} |"))
     assert row.split(" | ")[4] == f"{want['facts']['recall'] * 100:.1f}"  # Summary, R-1, R-2, R-Lsum, Facts
     assert "facts stated: balloon-over-us, montana, pentagon-tracking" in out
-    assert "signature: evalsum:" in out
+    assert f"key: m:{sig.METRICS_VERSION}|r:pooled|stem:porter|tok:rs|b:100w; provenance: engine:" in out
 
 
 @pytest.mark.parametrize(("setup", "message"), [

@@ -97,4 +97,4 @@ def score(
     con.print("\n".join(table(rows)), markup=False)
     for r in rows:
         con.print("\n".join(details(r, budget)), markup=False)
-    con.print(f"signature: {rows[0].signature}", markup=False)
+    con.print(f"key: {rows[0].key}; provenance: {rows[0].provenance}", markup=False)

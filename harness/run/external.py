@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError, from_validation
 from evalsum.files import read_text
@@ -20,7 +20,7 @@ from evalsum.gold import collection, dataset
 from evalsum.metrics import catalogue
 from evalsum.metrics import engines as fast
 from evalsum.metrics.scorer import Scorer
-from evalsum.metrics.signature import package_versions, signature
+from evalsum.metrics.signature import package_versions, provenance, settings_key, signature
 from evalsum.models import Budget, BudgetedSummary, Checklist, Cluster, ClusterResult, ClusterScore, Settings, Summary
 from evalsum.run.budget import enforce_budget
 from evalsum.text import split_sentences
@@ -32,7 +32,9 @@ class SingleScore(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     cluster: str
     source: str
-    signature: str
+    key: str = Field(description="settings part of the comparability key, as a run's header has it")
+    provenance: str = Field(description="engine, package versions and seed, as a run's header has it")
+    signature: str = Field(description="the legacy one-string signature")
     summary: BudgetedSummary
     scores: ClusterScore
 
@@ -87,8 +89,9 @@ def score_many(cluster: Cluster, texts: Sequence[tuple[str, str]], settings: Set
     with no words is an error naming its source."""
     summaries = [_summary(text, source) for source, text in texts]
     sig, scored = score_summaries(cluster, summaries, settings)
-    return [SingleScore(cluster=cluster.id, source=source, signature=sig, summary=shown, scores=scores)
-            for (source, _), (shown, scores) in zip(texts, scored, strict=True)]
+    key, made = settings_key(settings), provenance(settings, package_versions(), fast.label(fast.select("auto")))
+    return [SingleScore(cluster=cluster.id, source=source, key=key, provenance=made, signature=sig, summary=shown,
+                        scores=scores) for (source, _), (shown, scores) in zip(texts, scored, strict=True)]
 
 
 def score_text(text: str, cluster_id: str, settings: Settings, references: Path, source: str = "<text>", *,
