@@ -215,6 +215,8 @@ def test_two_runs_at_once_corrupt_nothing(corpus: Path) -> None:
     assert systems == ["lead3", "slow", "slow-b"]
     board = json.loads((results / "leaderboard.json").read_text(encoding="utf-8"))
     assert sorted(r["system"] for r in board["rows"]) == systems  # the last refresh saw both records
+    index = json.loads((results / ".index.json").read_text(encoding="utf-8"))
+    assert sorted(index["records"]) == sorted(p.name for p in published)  # and indexed both, under the lock
     for entry in (results / "cache").rglob("*"):
         if entry.is_file():
             assert entry.suffix == ".json", entry  # no temp file left

@@ -152,3 +152,25 @@ def test_the_run_table_shows_the_requested_variants(tmp_path: Path, capsys) -> N
     assert scores is not None
     want = [f"{scores.rouge[v].f * 100:.1f}" for v in ("rouge3", "rougeSU4", "rougeW")]
     assert lines[2].startswith(f"| lead3 | balloon-2023-02 | {' | '.join(want)} | ")
+
+
+def test_the_leaderboard_shows_the_requested_variants_and_ranks_by_one_every_row_has(tmp_path: Path) -> None:
+    """A table whose runs report no R-2 is sorted by the first ROUGE F they all report, says so,
+    and shows those variants' columns: no column of dashes, no rank made from a missing score."""
+    res = tmp_path / "results"
+    for system in ("lead3", "random"):
+        assert cli("run", "-s", system, "--rouge", "rouge155", "--rouge-variants", "rougeSU4,rouge3",
+                   "--references", str(REFERENCES), "--results", str(res)) == 0
+    board = json.loads((res / "leaderboard.json").read_text())
+    assert board["tables"][0]["sort_key"] == "rouge3_f"
+    su4 = {r["system"]: r["metrics"]["rougeSU4_f"] for r in board["rows"]}
+    r3 = {r["system"]: r["metrics"]["rouge3_f"] for r in board["rows"]}
+    assert [r["system"] for r in board["rows"]] == sorted(r3, key=lambda s: -r3[s])
+    md = (res / "LEADERBOARD.md").read_text().splitlines()
+    assert "Sorted and tested by R-3 F: these runs report no R-2 (`--rouge-variants`)." in md
+    head = next(i for i, line in enumerate(md) if line.startswith("| # | Group | System |"))
+    assert md[head] == ("| # | Group | System | Clusters | R-3 | R-SU4 | Facts | Contra. | Unsupp. | Off-topic | "
+                        "Redund. | Density | Words |")
+    best = max(r3, key=lambda s: r3[s])
+    assert md[head + 2].startswith(f"| 1 | 1 | {best} | 1 | {r3[best] * 100:.1f} | {su4[best] * 100:.1f} | ")
+    assert "| System | R-3 R | R-SU4 R |" in md

@@ -118,6 +118,13 @@ def build_from_paths(paths: Sequence[Path], provenance: bool = False, *,
     return _board(plans, fold.fold_paths(paths, refs, select.needed(plans)), provenance)
 
 
+def sort_key(ranked: Sequence[SystemAccumulator]) -> str:
+    """R-2 F, unless the table's runs asked for ROUGE variants without it (`--rouge-variants`):
+    then the first ROUGE F they all report, so no row is ranked by a number it does not have."""
+    have = [set(a.sums) for a in ranked]
+    return next((k for k in (SORT_KEY, *catalogue.ROUGE_F) if all(k in h for h in have)), SORT_KEY)
+
+
 def _reason(acc: SystemAccumulator, universe: Sequence[str], gold: dict[str, dict[str, str]], newer: bool) -> str:
     parts = []
     if acc.failures:
@@ -141,16 +148,17 @@ def _table(plan: select.TablePlan, accs: dict[select.RunId, SystemAccumulator],
     latest = {n: accs[r.id] for n, r in plan.latest.items()}
     ranked = {n: accs[r.id] for n, r in plan.ranked.items()}
     seeds = sorted({a.seed for a in ranked.values()}) or [0]
-    table = Table(key=sig.comparability_key(plan.key, gold), clusters=len(universe), seed=seeds[0],
-                  provenance=sorted({a.provenance for a in (*ranked.values(), *latest.values())}))
     systems = {n: a for n, a in ranked.items() if not a.system.uses_references}
-    values = {n: [a.per_cluster[SORT_KEY].get(c, 0.0) for c in universe] for n, a in systems.items()}
+    by = sort_key(list(ranked.values()))
+    table = Table(key=sig.comparability_key(plan.key, gold), clusters=len(universe), seed=seeds[0], sort_key=by,
+                  provenance=sorted({a.provenance for a in (*ranked.values(), *latest.values())}))
+    values = {n: [a.per_cluster[by].get(c, 0.0) for c in universe] for n, a in systems.items()}
     rows = []
-    for place in significance.rank_groups(values, table.seed, catalogue.BY_KEY[SORT_KEY].better or "higher"):
+    for place in significance.rank_groups(values, table.seed, catalogue.get(by).better or "higher"):
         row = systems[place.label].row(provenance)
         rows.append(row.model_copy(update={"rank": place.rank, "group": place.group, "p_vs_head": place.p_vs_head}))
     ceilings = sorted((a for a in ranked.values() if a.system.uses_references),
-                      key=lambda a: (-a.metrics().get(SORT_KEY, -1.0), a.system.name))
+                      key=lambda a: (-a.metrics().get(by, -1.0), a.system.name))
     rows += [a.row(provenance).model_copy(update={"section": "ceiling"}) for a in ceilings]
     for name in sorted(latest):
         a = latest[name]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from evalsum.analysis import stats
 from evalsum.analysis.leaderboard import MATRIX_CLUSTERS, MATRIX_FACTS, Leaderboard, Table
 from evalsum.analysis.leaderboard_details import render_details
-from evalsum.analysis.leaderboard_rows import Row
+from evalsum.analysis.leaderboard_rows import SORT_KEY, Row
 from evalsum.metrics import catalogue
 from evalsum.text.markdown import cell
 
@@ -15,7 +15,8 @@ RULE = ("Rows are ranked only against rows with the same comparability key (sett
         "reference count and gold-data digest) over the same clusters; a system's row is its latest run that "
         "scored every cluster of its table, and a newer run that failed or skipped clusters, or scored older gold "
         "data, is listed under Incomplete instead.")
-RECALL = ("rouge1_r", "rouge2_r", "rougeLsum_r")
+HEADLINE = ("rouge1_f", "rouge2_f", "rougeLsum_f")  # the ROUGE columns of catalogue.TABLE
+VARIANTS = ("rouge3_f", "rouge4_f", "rougeW_f", "rougeSU4_f")  # shown when a table's runs report them
 COST = (("tokens_in", "Tokens in", 0), ("tokens_out", "Tokens out", 0), ("latency", "Latency (s)", 2),
         ("attempts", "Attempts", 2))
 
@@ -64,27 +65,44 @@ def interval_note(rows: Sequence[Row]) -> str:
     return " ".join(parts)
 
 
+def columns(rows: Sequence[Row]) -> list[str]:
+    """A table's columns: R-1, R-2 and R-Lsum F, and the variants its runs asked for with
+    `--rouge-variants` (a run that asked only for variants shows only those, not three columns
+    of dashes), then the rest of `catalogue.TABLE`."""
+    have = {k for r in rows for k in r.metrics}
+    variants = [k for k in VARIANTS if k in have]
+    head = list(HEADLINE) if have & set(HEADLINE) or not variants else []
+    rouge = [k for k in catalogue.ROUGE_F if k in (*head, *variants)]
+    return rouge + [k for k in catalogue.TABLE if k not in HEADLINE]
+
+
 def _table_lines(i: int, table: Table, rows: Sequence[Row]) -> list[str]:
     mine = [r for r in rows if r.table == i]
     ranked = [r for r in mine if r.section == "ranked"]
     ceilings = [r for r in mine if r.section == "ceiling"]
     incomplete = [r for r in mine if r.section == "incomplete"]
-    labels = [catalogue.BY_KEY[k].label for k in catalogue.TABLE]
+    keys = columns(mine)
+    labels = [catalogue.get(k).label for k in keys]
+    by = catalogue.get(table.sort_key)
     out = [f"## Key `{table.key}` ({table.clusters} cluster{'s' if table.clusters != 1 else ''})", ""]
     out += [f"Provenance: {' ; '.join(f'`{p}`' for p in table.provenance) or '–'}", ""]
+    if table.sort_key != SORT_KEY:
+        out += [f"Sorted and tested by {by.label} F: these runs report no {catalogue.get(SORT_KEY).label} "
+                "(`--rouge-variants`).", ""]
     if ranked:
         out += _grid(["#", "Group", "System", "Clusters", *labels], [
-            [str(r.rank), str(r.group), _name(r), str(r.clusters), *(_with_interval(r, k) for k in catalogue.TABLE)]
+            [str(r.rank), str(r.group), _name(r), str(r.clusters), *(_with_interval(r, k) for k in keys)]
             for r in ranked], left=(2,))
     if ceilings:
         out += ["", "Ceilings (†: read the references, not comparable as systems):", ""]
         out += _grid(["System", "Clusters", *labels],
-                     [[_name(r), str(r.clusters), *(_with_interval(r, k) for k in catalogue.TABLE)] for r in ceilings])
+                     [[_name(r), str(r.clusters), *(_with_interval(r, k) for k in keys)] for r in ceilings])
     done = ranked + ceilings
+    recall = [k[:-2] + "_r" for k in keys if k in catalogue.ROUGE_F]
     if done:
         out += ["", "ROUGE recall (as DUC/TAC papers report it):", ""]
-        out += _grid(["System", *(catalogue.BY_KEY[k].label for k in RECALL)],
-                     [[_name(r), *(catalogue.get(k).format(r.metrics.get(k)) for k in RECALL)] for r in done])
+        out += _grid(["System", *(catalogue.get(k).label for k in recall)],
+                     [[_name(r), *(catalogue.get(k).format(r.metrics.get(k)) for k in recall)] for r in done])
     costly = [r for r in done if r.cost]
     if costly:
         out += ["", "Model cost, mean per summary:", ""]
@@ -92,8 +110,8 @@ def _table_lines(i: int, table: Table, rows: Sequence[Row]) -> list[str]:
                      [[_name(r), *(f"{r.cost[k]:.{d}f}" if k in r.cost else "–" for k, _, d in COST)] for r in costly])
     if incomplete:
         out += ["", "Incomplete (not ranked):", ""]
-        out += _grid(["System", "Coverage", "R-2 (scored clusters)", "Reason"],
-                     [[_name(r), r.coverage, catalogue.get("rouge2_f").format(r.metrics.get("rouge2_f")),
+        out += _grid(["System", "Coverage", f"{by.label} (scored clusters)", "Reason"],
+                     [[_name(r), r.coverage, by.format(r.metrics.get(table.sort_key)),
                        (r.reason or "").replace("|", "/")] for r in incomplete], left=(0, 1, 3))
     return out + ["", interval_note(mine), ""]
 
@@ -127,13 +145,16 @@ def _facts(board: Leaderboard) -> list[str]:
 
 
 def render_markdown(board: Leaderboard) -> str:
-    legend = "; ".join(f"{m.label} = {m.description}" for m in (catalogue.BY_KEY[k] for k in catalogue.TABLE))
-    sort = catalogue.BY_KEY[board.tables[0].sort_key if board.tables else "rouge2_f"]
+    shown = sorted({k for i in range(len(board.tables)) for k in columns([r for r in board.rows if r.table == i])},
+                   key=lambda k: (k not in catalogue.ROUGE_F, (*catalogue.ROUGE_F, *catalogue.TABLE).index(k)))
+    legend = "; ".join(f"{m.label} = {m.description}" for m in (catalogue.get(k) for k in shown or catalogue.TABLE))
+    sort = catalogue.get(SORT_KEY)
+    other = " (unless a table says otherwise)" if any(t.sort_key != SORT_KEY for t in board.tables) else ""
     out = ["# Leaderboard", "", *textwrap.wrap(f"Exact means over clusters. {legend}. Details per system below. "
                                                "Derived from `results/runs/` by `evalsum leaderboard`; do not edit "
                                                "by hand. Keys are explained by `evalsum signature KEY`.", 100), ""]
     out += [*textwrap.wrap(
-        f"{RULE} Rows are sorted by mean {sort.label} F over clusters, best first. Group: rows not significantly "
+        f"{RULE} Rows are sorted by mean {sort.label} F over clusters, best first{other}. Group: rows not significantly "
         "worse than the group's best row share its group (two-sided paired sign-flip test over clusters, "
         f"Holm-corrected, alpha 0.05); with fewer than {stats.MIN_TEST_CLUSTERS} clusters there is no test and "
         "every row is in group 1.", 100), ""]

@@ -76,7 +76,8 @@ class SystemAccumulator:
         self.provenance = ""  # engine, package versions, seed (the header's provenance)
         self.sums: dict[str, RunningMean] = {}
         self.costs: dict[str, RunningMean] = {}
-        self.per_cluster: dict[str, dict[str, float]] = {k: {} for k in {*catalogue.INTERVALS, SORT_KEY}}
+        # per cluster: the interval metrics, and every ROUGE F (any of them can be a table's sort key)
+        self.per_cluster: dict[str, dict[str, float]] = {k: {} for k in {*catalogue.INTERVALS, *catalogue.ROUGE_F}}
         self.files: dict[str, dict[str, str]] = {}
         self.clusters = 0
         self.failures: dict[str, str | None] = {}

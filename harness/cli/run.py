@@ -14,16 +14,13 @@ from evalsum.analysis import publish
 from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, UsageError
+from evalsum.metrics import catalogue
 from evalsum.models import RecordHeader, ResultLine
 from evalsum.run import registry, runner, variants
 from evalsum.run import shards as sharding
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
 from evalsum.store import records
-
-# Column headings of the ROUGE variants a run can report (`--rouge-variants`).
-VARIANT_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rouge3": "R-3", "rouge4": "R-4", "rougeL": "R-L",
-                  "rougeLsum": "R-Lsum", "rougeW": "R-W-1.2", "rougeSU4": "R-SU4"}
 
 # Above this many results the run prints per-system means instead of one line per result.
 MAX_PRINTED_RESULTS = 60
@@ -165,7 +162,7 @@ def print_streamed(path: Path, board: Path) -> None:
             show = item.settings.rouge_show  # --rouge-show: F, R or P columns
             chosen = list(item.settings.rouge_variants) or ["rouge1", "rouge2", "rougeLsum"]  # --rouge-variants
             keys = [*(f"{v}_{show}" for v in chosen), "facts"]
-            heads = [*(VARIANT_LABELS.get(v, v) for v in chosen), "Facts"]
+            heads = [*(catalogue.get(f"{v}_f").label for v in chosen), "Facts"]
             lines = [f"| System | Cluster | {' | '.join(heads)} | Words | Status |",
                      "|---|---|" + "---:|" * (len(heads) + 1) + "---|"]
         elif isinstance(item, ResultLine):

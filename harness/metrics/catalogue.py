@@ -36,8 +36,11 @@ class Metric(BaseModel):
         return f"{value * self.scale:{'+' if signed else ''}.{self.digits}f}"
 
 
-_ROUGE = {"rouge1": ("R-1", "unigram"), "rouge2": ("R-2", "bigram"), "rougeL": ("R-L", "LCS, summary as one text"),
-          "rougeLsum": ("R-Lsum", "LCS per sentence (union)")}
+# In column order, R-W-1.2 and R-SU4 appear only in runs that ask for them (`--rouge-variants`).
+_ROUGE = {"rouge1": ("R-1", "unigram"), "rouge2": ("R-2", "bigram"), "rouge3": ("R-3", "trigram"),
+          "rouge4": ("R-4", "4-gram"), "rougeL": ("R-L", "LCS, summary as one text"),
+          "rougeLsum": ("R-Lsum", "LCS per sentence (union)"), "rougeW": ("R-W-1.2", "weighted LCS (W=1.2)"),
+          "rougeSU4": ("R-SU4", "skip-bigram (gap 4) plus unigram")}
 _PARTS = {"f": ("", "F"), "p": (" P", "precision"), "r": (" R", "recall")}
 # The ROUGE scores the gate guards and the leaderboard gives an interval; R-L is kept for reference.
 _HEADLINE = ("rouge1", "rouge2", "rougeLsum")
@@ -83,6 +86,7 @@ BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
 TABLE = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "contradictions", "unsupported", "off_topic",
          "redundancy", "density", "words")
 GATED = tuple(m.key for m in METRICS if m.gated)
+ROUGE_F = tuple(f"{t}_f" for t in _ROUGE)  # every ROUGE F key, in column order
 INTERVALS = tuple(m.key for m in METRICS if m.interval)
 
 
