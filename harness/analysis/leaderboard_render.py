@@ -154,8 +154,8 @@ def render_markdown(board: Leaderboard) -> str:
                                                "Derived from `results/runs/` by `evalsum leaderboard`; do not edit "
                                                "by hand. Keys are explained by `evalsum signature KEY`.", 100), ""]
     out += [*textwrap.wrap(
-        f"{RULE} Rows are sorted by mean {sort.label} F over clusters, best first{other}. Group: rows not significantly "
-        "worse than the group's best row share its group (two-sided paired sign-flip test over clusters, "
+        f"{RULE} Rows are sorted by mean {sort.label} F over clusters, best first{other}. Group: rows not "
+        "significantly worse than the group's best row share its group (two-sided paired sign-flip test over clusters, "
         f"Holm-corrected, alpha 0.05); with fewer than {stats.MIN_TEST_CLUSTERS} clusters there is no test and "
         "every row is in group 1.", 100), ""]
     for i, table in enumerate(board.tables):
