@@ -174,3 +174,21 @@ def test_the_leaderboard_shows_the_requested_variants_and_ranks_by_one_every_row
     best = max(r3, key=lambda s: r3[s])
     assert md[head + 2].startswith(f"| 1 | 1 | {best} | 1 | {r3[best] * 100:.1f} | {su4[best] * 100:.1f} | ")
     assert "| System | R-3 R | R-SU4 R |" in md
+
+
+def test_the_gate_guards_the_variants_a_run_reports(tmp_path: Path, capsys) -> None:
+    """A `--rouge-variants rouge3` run has no R-1/R-2/R-Lsum: the gate checks its R-3 instead of
+    passing on facts alone."""
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--rouge", "rouge155", "--rouge-variants", "rouge3",
+               "--references", str(REFERENCES), "--results", str(res)) == 0
+    assert cli("bless", "--results", str(res)) == 0
+    base = json.loads((res / "baseline.json").read_text())
+    now = base["systems"]["lead3"]["means"]["rouge3_f"]
+    base["systems"]["lead3"]["means"]["rouge3_f"] = round(now + 0.01, 6)  # the baseline was better by 0.01
+    base["systems"]["lead3"]["clusters"]["balloon-2023-02"]["rouge3_f"] = round(now + 0.01, 6)
+    (res / "baseline.json").write_text(json.dumps(base))
+    capsys.readouterr()
+    assert cli("check", "--results", str(res)) == 1
+    row = next(line for line in capsys.readouterr().out.splitlines() if "| rouge3_f |" in line)
+    assert row.split(" | ")[-3:-1] == ["0.0050", "**regression**"]
