@@ -192,3 +192,17 @@ def test_the_gate_guards_the_variants_a_run_reports(tmp_path: Path, capsys) -> N
     assert cli("check", "--results", str(res)) == 1
     row = next(line for line in capsys.readouterr().out.splitlines() if "| rouge3_f |" in line)
     assert row.split(" | ")[-3:-1] == ["0.0050", "**regression**"]
+
+
+def test_the_report_shows_the_variants_too(tmp_path: Path) -> None:
+    from evalsum.analysis import views
+
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--rouge", "rouge155", "--rouge-variants", "rouge3,rougeSU4",
+               "--references", str(REFERENCES), "--results", str(res)) == 0
+    view = views.report_view(record_paths(res / "runs"), {})
+    assert [c.label for c in view.columns][:3] == ["R-3", "R-SU4", "Facts"]
+    assert view.tables[0].note.startswith("Ordered by mean R-3 F (these runs report no R-2) over clusters")
+    [row] = view.tables[0].rows
+    assert row.cells["rouge3_f"].mean == json.loads((res / "leaderboard.json").read_text())["rows"][0]["metrics"][
+        "rouge3_f"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from evalsum.analysis import leaderboard, leaderboard_render
+from evalsum.analysis.leaderboard_rows import SORT_KEY
 from evalsum.analysis.view_models import (
     Cell,
     ClusterView,
@@ -29,6 +30,7 @@ from evalsum.analysis.view_models import (
     TableView,
 )
 from evalsum.errors import DataError
+from evalsum.metrics import catalogue
 from evalsum.models import Cluster, ClusterResult, RecordHeader, ResultLine, SystemInfo
 from evalsum.store.records import iter_record, read_header
 
@@ -194,9 +196,16 @@ def _report_clusters(paths: Sequence[Path], ids: Sequence[str], gold: Mapping[st
     return out
 
 
-def _cells(row: leaderboard.Row) -> dict[str, Cell]:
+def report_columns(rows: Sequence[leaderboard.Row]) -> list[Column]:
+    """The leaderboard table's columns for these rows (with the ROUGE variants their runs asked
+    for), formatted as the catalogue says."""
+    return [Column(key=k, label=m.label, scale=m.scale, digits=m.digits)
+            for k, m in ((k, catalogue.get(k)) for k in leaderboard_render.columns(rows))]
+
+
+def _cells(row: leaderboard.Row, columns: Sequence[Column] = COLUMNS) -> dict[str, Cell]:
     out = {}
-    for c in COLUMNS:
+    for c in columns:
         iv = row.intervals.get(c.key)
         out[c.key] = Cell(mean=row.metrics.get(c.key), low=iv.low if iv else None, high=iv.high if iv else None)
     return out
@@ -219,16 +228,22 @@ def report_view(paths: Sequence[Path], gold: Mapping[str, Cluster]) -> ReportVie
     """Everything `evalsum report` draws, from the record files (oldest first) and the gold data."""
     board = leaderboard.build_from_paths(paths, provenance=True)
     ids, total = report_cluster_ids(paths)
+    columns = report_columns(_shown(board))
+    note = SORT_NOTE
+    if board.tables and board.tables[0].sort_key != SORT_KEY:
+        by = catalogue.get(board.tables[0].sort_key).label
+        note = note.replace("mean R-2 F", f"mean {by} F (these runs report no R-2)")
     tables = []
     for title, ceiling in (("Systems", False), ("Ceilings †", True)):
         rows = [r for r in _shown(board) if r.uses_references == ceiling]
         if rows:
-            tables.append(TableView(title=title, note=SORT_NOTE, rows=[
+            tables.append(TableView(title=title, note=note, rows=[
                 RowView(position=i, group=r.group, system=r.system, ceiling=ceiling, clusters=r.clusters,
-                        failed=r.failed, run_id=r.run_id or "", cells=_cells(r)) for i, r in enumerate(rows, 1)]))
+                        failed=r.failed, run_id=r.run_id or "", cells=_cells(r, columns))
+                for i, r in enumerate(rows, 1)]))
     points = [SystemPoint(system=r.system, ceiling=r.uses_references,
                           metrics={k: v for k, v in _cells(r).items() if k in CHART_METRICS}) for r in _shown(board)]
-    return ReportView(columns=COLUMNS, tables=tables, signatures=board.signatures,
+    return ReportView(columns=columns, tables=tables, signatures=board.signatures,
                       interval_note=leaderboard_render.interval_note([r for r in board.rows if r.table == 0]),
                       points=points, heatmap=_heatmap(board),
                       clusters=_report_clusters(paths, ids, gold), clusters_total=total)
