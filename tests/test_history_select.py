@@ -19,7 +19,7 @@ from evalsum.models import Failure, RecordHeader, ResultLine
 from evalsum.run import runner
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store import records
-from evalsum.store.index import RecordIndex
+from evalsum.store.index import RecordIndex, latest_record_paths
 
 CLUSTERS = 6
 
@@ -97,6 +97,9 @@ def test_the_indexed_board_equals_the_board_of_every_record(base: tuple[RecordHe
     assert leaderboard.build_from_paths(paths, index=again) == whole
     assert again.reads == 0
     assert leaderboard.build_from_paths(paths) == whole  # no index: every record read, same board
+    every = leaderboard.latest_runs(records.load_records(res / "runs"))
+    some = leaderboard.latest_runs([records.load_record(p) for p in latest_record_paths(res)])
+    assert [(r.run_id, run) for r, run in some] == [(r.run_id, run) for r, run in every]  # what the gate reads
 
 
 def test_a_refresh_after_400_old_records_reads_only_the_records_its_rows_come_from(
@@ -121,3 +124,5 @@ def test_a_refresh_after_400_old_records_reads_only_the_records_its_rows_come_fr
     # lead3's row is the new record, random's and oracle's the newest old one: two records folded
     assert sorted(p.name for p in opened) == sorted(p.name for p in paths[-2:])
     assert {r.system: r.section for r in board.rows} == {"lead3": "ranked", "random": "ranked", "oracle": "ceiling"}
+    # compare, bless and check read the records of each system's latest run, the same two
+    assert latest_record_paths(res) == paths[-2:]

@@ -17,11 +17,13 @@ from evalsum.run import registry
 from evalsum.run.plan import Paths
 from evalsum.store import baseline as baseline_io
 from evalsum.store import records
+from evalsum.store.index import latest_record_paths
 
 
 def _records(results: Path) -> list[Record]:
+    """The records holding each system's latest run (what compare, bless and check read)."""
     paths = Paths(results=results)
-    recs = records.load_records(paths.runs)
+    recs = [records.load_record(p) for p in latest_record_paths(paths.results)]
     if not recs:
         raise DataError(paths.runs, None, "no records yet: run `evalsum run --all` first")
     return recs

@@ -142,7 +142,7 @@ def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
     index = RecordIndex(runs.parent)
     for path in reversed(records.record_paths(runs)):
         try:
-            systems = index.cached_systems(path)
+            _, systems = index.cached_systems(path)
         except DataError:
             continue  # a damaged record is reported by whoever reads it in full
         for old in systems:

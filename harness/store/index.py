@@ -35,7 +35,7 @@ from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.metrics import signature as sig
 from evalsum.models import RecordFooter, RecordHeader, ResultLine, RunMeta, SystemInfo
-from evalsum.store.records import SCHEMA_VERSION, iter_record, read_header
+from evalsum.store.records import SCHEMA_VERSION, iter_record, read_header, record_paths
 
 INDEX_NAME = ".index.json"
 INDEX_VERSION = 3
@@ -156,16 +156,18 @@ class RecordIndex:
         """The run's cluster id -> gold files, as the record's result lines give them."""
         return {c: self.gold[k] for c, k in run.clusters.items()}
 
-    def cached_systems(self, path: Path) -> list[SystemInfo]:
-        """The record's systems from the index when its file is unchanged, else from its first
-        line alone (for a reader that needs headers only and does not save the index)."""
+    def cached_systems(self, path: Path) -> tuple[bool, list[SystemInfo]]:
+        """Whether the record is a shard, and its systems: from the index when its file is
+        unchanged, else from its first line alone (for readers that need headers only and do
+        not save the index)."""
         entry = self.entries.get(Path(path).name)
         try:
             if entry is not None and (entry.size, entry.mtime_ns) == _stamp(Path(path)):
-                return [self.system(r) for r in entry.runs]
+                return entry.shard, [self.system(r) for r in entry.runs]
         except OSError:
             pass  # read_header says why
-        return list(read_header(path).systems)
+        header = read_header(path)
+        return header.shard is not None, list(header.systems)
 
     def entry(self, path: Path) -> IndexEntry:
         """The record's entry from the index when its file is unchanged, else read (and checked)."""
@@ -234,3 +236,19 @@ class RecordIndex:
         data = IndexFile(meta=meta, systems=systems, gold=gold, records=dict(sorted(self.entries.items())))
         write_atomic(self.path, data.model_dump_json() + "\n")  # pydantic writes no NaN or Infinity
         self.dirty = False
+
+
+def latest_record_paths(results: Path) -> list[Path]:
+    """The records holding some system's latest whole (not shard) run, oldest first: all that
+    `compare`, `bless` and `check` read (they compare latest runs), found from the index, so
+    they too cost the same however long the history."""
+    index = RecordIndex(results)
+    seen: set[str] = set()
+    out: list[Path] = []
+    for path in reversed(record_paths(Path(results) / "runs")):
+        shard, systems = index.cached_systems(path)
+        names = {s.name for s in systems}
+        if not shard and names - seen:
+            out.append(path)
+            seen |= names
+    return out[::-1]
