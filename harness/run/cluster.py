@@ -210,10 +210,14 @@ class ClusterWork:
 
 
 def writable(model: BaseModel) -> None:
-    """Raise unless `model` is what a record line can hold: serialisable, with finite numbers only.
-    Checked inside the cluster's unit, so a bad value fails its cluster instead of the record."""
+    """Raise unless `model` is what a record line can hold: serialisable, with finite numbers only,
+    as UTF-8 (a lone surrogate such as '\\udcff' cannot be encoded). Checked inside the cluster's
+    unit, so a bad value fails its cluster instead of the record."""
     try:
-        json.dumps(model.model_dump(mode="json"), allow_nan=False)
+        json.dumps(model.model_dump(mode="json"), allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:  # a ValueError too: test it first
+        raise BackendError(f"the result holds text that is not valid Unicode ({e.reason} at character {e.start})"
+                           ) from None
     except (TypeError, PydanticSerializationError) as e:  # the latter is a ValueError too: test it first
         raise BackendError(f"the result cannot be written to a record ({type(e).__name__}: {e})") from None
     except ValueError as e:
