@@ -20,7 +20,6 @@ import sys
 
 from evalsum.stops import install
 
-
 # After a SIGKILL of the parent, multiprocessing's resource tracker (a helper process of
 # `--jobs`) unlinks the semaphores the parent could not, and warns about each "leak" on the
 # terminal the user just killed evalsum in. The clean-up is right; the warning is noise. Helper
