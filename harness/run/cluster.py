@@ -225,8 +225,8 @@ def writable(model: BaseModel) -> None:
     try:
         json.dumps(model.model_dump(mode="json"), allow_nan=False, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as e:  # a ValueError too: test it first
-        raise BackendError(f"the result holds text that is not valid Unicode ({e.reason} at character {e.start})"
-                           ) from None
+        bad = e.object[e.start:e.end].encode("unicode_escape").decode("ascii")
+        raise BackendError(f"the result holds text that is not valid Unicode (a lone surrogate, {bad})") from None
     except (TypeError, PydanticSerializationError) as e:  # the latter is a ValueError too: test it first
         raise BackendError(f"the result cannot be written to a record ({type(e).__name__}: {e})") from None
     except ValueError as e:
