@@ -228,7 +228,8 @@ def test_sigkill_of_a_jobs_run_prints_nothing(tmp_path: Path) -> None:
     results = tmp_path / "results"
     proc = subprocess.Popen([sys.executable, "-m", "evalsum", "run", "-s", "lead3", "-s", "textrank", "--jobs", "2",
                              "--references", str(refs), "--results", str(results)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 30
     while not list((results / "cache").glob("??/*.json")) and time.monotonic() < deadline:  # workers at work
         time.sleep(0.02)
