@@ -163,8 +163,9 @@ def test_control_characters_never_reach_the_terminal_or_the_leaderboard(tmp_path
     assert cli("show", "balloon-2023-02", *args) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\x1b]0;PWNED" in out
-    cli("leaderboard", *args)
-    assert "\x1b" not in capsys.readouterr().out
+    assert cli("leaderboard", "--results", str(env.results)) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[8mhidden" in out
 
 
 def test_rich_text_keeps_its_styles_and_loses_controls_and_secrets() -> None:
@@ -237,3 +238,24 @@ def test_sigkill_of_a_jobs_run_prints_nothing(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     _, err = proc.communicate(timeout=20)  # returns once every holder of stderr (the tracker too) is gone
     assert err == b""
+
+
+@pytest.mark.parametrize(("value", "why"), [("2.0", "Input should be less than or equal to 1"),
+                                            ("1e300", "Input should be less than or equal to 1"),
+                                            ("-0.5", "Input should be greater than or equal to 0")])
+def test_a_rouge_score_outside_0_1_in_a_record_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          value: str, why: str) -> None:
+    """Finite is not enough: an F of 1e300 made the row an 'improvement' and the gate passed."""
+    env = make_env(tmp_path)
+    args = ("--references", str(env.refs), "--results", str(env.results))
+    assert cli("run", "-s", "lead3", *args) == 0
+    [path] = record_paths(env.runs)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    f = json.loads(lines[1])["result"]["scores"]["rouge"]["rouge2"]["f"]
+    assert f'"f": {json.dumps(f)}' in lines[1]
+    lines[1] = lines[1].replace(f'"f": {json.dumps(f)}', f'"f": {value}', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert cli("leaderboard", "--results", str(env.results)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}:line 2, field result.scores.rouge.rouge2.f: {why}")
