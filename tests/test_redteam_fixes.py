@@ -259,3 +259,25 @@ def test_a_rouge_score_outside_0_1_in_a_record_is_refused(tmp_path: Path, capsys
     assert cli("leaderboard", "--results", str(env.results)) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}:line 2, field result.scores.rouge.rouge2.f: {why}")
+
+
+def test_jobs_are_bounded_by_the_machine_and_by_the_clusters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`--jobs 99999` used to start workers until the machine gave up."""
+    from evalsum.run import parallel
+
+    env = make_env(tmp_path)
+    args = ("--references", str(env.refs), "--results", str(env.results))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert cli("run", "-s", "lead3", "--jobs", "9", *args) == 2
+    assert capsys.readouterr().err == "error: --jobs must be at most 8 on this machine (4 per CPU), got 9\n"
+    started: list[int] = []
+    real = parallel.run
+
+    def spy(spec: Any, clusters: Any, jobs: int, window: int | None = None) -> Any:
+        started.append(jobs)
+        return real(spec, clusters, jobs, window)
+
+    monkeypatch.setattr(parallel, "run", spy)
+    assert cli("run", "-s", "lead3", "--jobs", "8", *args) == 0
+    assert started == [1]  # one cluster: one worker, not eight

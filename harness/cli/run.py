@@ -15,7 +15,7 @@ from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, DataError, UsageError
 from evalsum.models import RecordHeader, ResultLine
-from evalsum.run import registry, runner, variants
+from evalsum.run import parallel, registry, runner, variants
 from evalsum.run import shards as sharding
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
@@ -95,6 +95,9 @@ def run(
         raise UsageError(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout}")
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if jobs > parallel.max_jobs():
+        raise UsageError(f"--jobs must be at most {parallel.max_jobs()} on this machine "
+                         f"({parallel.JOBS_PER_CPU} per CPU), got {jobs}")
     if rouge_engine not in ("auto", "python", "rs"):
         raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
     settings = rf.settings(budget, policy, seed, rouge=rouge, stem=stem, cut_references=cut_references,

@@ -39,6 +39,13 @@ from evalsum.models import Cluster, Failure
 from evalsum.run.cluster import ClusterOutput, WorkSpec, failed_output
 
 POLL_SECONDS = 0.2
+# Each worker is a whole interpreter with the scorer loaded (tens of MB): `--jobs 99999` must not
+# try to start 99999 of them.
+JOBS_PER_CPU = 4
+
+
+def max_jobs() -> int:
+    return JOBS_PER_CPU * max(1, os.cpu_count() or 1)
 # Workers that die this many times while holding no cluster cannot even start (say, memory): stop
 # instead of restarting forever.
 MAX_IDLE_DEATHS = 3
