@@ -281,3 +281,24 @@ def test_jobs_are_bounded_by_the_machine_and_by_the_clusters(tmp_path: Path, mon
     monkeypatch.setattr(parallel, "run", spy)
     assert cli("run", "-s", "lead3", "--jobs", "8", *args) == 0
     assert started == [1]  # one cluster: one worker, not eight
+
+
+@pytest.mark.parametrize(("option", "why"), [("llm.deadline=inf", "Input should be a finite number"),
+                                             ("llm.timeout=1e999", "Input should be a finite number"),
+                                             ("llm.deadline=1e300", "Input should be less than or equal to 604800"),
+                                             ("llm.backoff=1e300", "Input should be less than or equal to 604800")])
+def test_backend_options_are_finite_and_fit_a_timer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    option: str, why: str) -> None:
+    """`-o deadline=inf` (or 1e300) overflowed a timer inside a thread: a traceback, then a 'bug'."""
+    env = make_env(tmp_path)
+    assert cli("run", "-s", "llm", "-o", option, "--references", str(env.refs), "--results", str(env.results)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: invalid option '{option.split('.')[1].split('=')[0]}' for system 'llm': {why}.")
+    assert not env.runs.exists() or not record_paths(env.runs)
+
+
+def test_a_timeout_too_large_for_a_timer_means_no_limit(tmp_path: Path) -> None:
+    env = make_env(tmp_path)
+    assert cli("run", "-s", "lead3", "--timeout", "1e300", "--references", str(env.refs),
+               "--results", str(env.results)) == 0
+    assert _only_result(env).status == "ok"
