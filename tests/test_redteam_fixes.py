@@ -302,3 +302,33 @@ def test_a_timeout_too_large_for_a_timer_means_no_limit(tmp_path: Path) -> None:
     assert cli("run", "-s", "lead3", "--timeout", "1e300", "--references", str(env.refs),
                "--results", str(env.results)) == 0
     assert _only_result(env).status == "ok"
+
+
+def test_jobs_1_and_a_backend_that_ends_the_process_is_the_documented_choice(tmp_path: Path) -> None:
+    """With --jobs 1 the backend runs in evalsum's process (README, "One machine"): os._exit ends
+    the run with the backend's exit code and publishes nothing; --jobs 2 isolates it."""
+    from tests.plugins import plugin_site
+
+    env = make_env(tmp_path)
+    site = plugin_site(tmp_path / "site")
+    done = subprocess.run([sys.executable, "-m", "evalsum", "run", "-s", "lead3", "-s", "exits", "--references",
+                           str(env.refs), "--results", str(env.results)], cwd=ROOT, capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(site)])})
+    assert (done.returncode, done.stdout, done.stderr) == (3, b"", b"")
+    assert record_paths(env.runs) == []
+
+
+@pytest.mark.parametrize(("value", "why"), [("nan", "Input should be a finite number"),
+                                            ("inf", "Input should be a finite number"),
+                                            ("-1", "Input should be greater than or equal to 0")])
+def test_a_gate_tolerance_that_would_switch_the_gate_off_is_refused(tmp_path: Path, value: str, why: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    env = make_env(tmp_path)
+    args = ("--references", str(env.refs), "--results", str(env.results))
+    assert cli("run", "-s", "lead3", *args) == 0
+    assert cli("bless", "-s", "lead3", "--results", str(env.results)) == 0
+    config = tmp_path / "gate.toml"
+    config.write_text(f"[gate.metrics]\nrouge2_f = {{ tolerance = {value} }}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli("check", "--config", str(config), "--results", str(env.results)) == 2
+    assert capsys.readouterr().err == f"error: {config}:field gate.metrics.rouge2_f.tolerance: {why}\n"
