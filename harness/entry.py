@@ -20,9 +20,17 @@ import sys
 
 from evalsum.stops import install
 
+# After a SIGKILL of the parent, multiprocessing's resource tracker (a helper process of
+# `--jobs`) unlinks the semaphores the parent could not, and warns about each "leak" on the
+# terminal the user just killed evalsum in. The clean-up is right; the warning is noise. Helper
+# processes start with the parent's -W options (sys.warnoptions), so this one filter reaches them.
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
 
 def main() -> None:
     handler = install()
+    if QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(QUIET_TRACKER)  # the process is the CLI's: no library caller is affected
     from evalsum.cli import main as cli_main  # the heavy imports, now under the handler
 
     handler.running = True

@@ -10,6 +10,7 @@ import errno
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -141,16 +142,45 @@ def _constant(token: str) -> _Bad:
     return _Bad(f"{token} is not a number evalsum accepts (numbers must be finite)")
 
 
+# `"\udcff"` is valid JSON but not Unicode text: it cannot be written back as UTF-8, so it is
+# refused on the way in, like a duplicate key (Python's json silently keeps the last one).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_TEXT = "holds a lone surrogate escape (such as \\udcff), which is not Unicode text"
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                out[k] = _Bad(f"duplicate key {k!r} (each key may appear once per object)")
+            seen.add(k)
+    for k in out:
+        if _SURROGATE.search(k):
+            out[k] = _Bad(f"a key {_NOT_TEXT}")
+    return out
+
+
+def _refused(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    return isinstance(value, _Bad)
+
+
 def loads_strict(text: str | bytes, path: object = "<json>", line: int | None = None) -> Any:
-    """json.loads, refusing NaN, Infinity, numbers that overflow and absurdly long integers with
-    a DataError at `path` ("line 3, field result.rouge.0"). Syntax errors stay
-    json.JSONDecodeError, for the caller to word as it does."""
+    """json.loads, refusing NaN, Infinity, numbers that overflow, absurdly long integers,
+    duplicate keys and lone surrogate escapes with a DataError at `path` ("line 3, field
+    result.rouge.0"). Syntax errors stay json.JSONDecodeError, for the caller to word as it does."""
     where = f"line {line}" if line is not None else None
     try:
-        data = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant)
+        data = json.loads(text, parse_float=_float, parse_int=_int, parse_constant=_constant,
+                          object_pairs_hook=_pairs)
     except RecursionError:
         raise DataError(path, where, "JSON nested too deeply") from None
-    found = _first(data, lambda v: isinstance(v, _Bad))
+    found = _first(data, _refused)
+    if found is not None and isinstance(found[1], str):
+        raise DataError(path, _at(where, found[0]), f"the text {_NOT_TEXT}")
     if found is not None:
         field, bad = found
         raise DataError(path, _at(where, field), bad.why)

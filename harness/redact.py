@@ -44,6 +44,18 @@ AUTH_TOKEN = re.compile(r"\b(?P<kind>Bearer|Basic)\s+(?P<token>(?=[A-Za-z0-9._~+
 
 M = TypeVar("M", bound=BaseModel)
 
+# C0 and C1 control characters but tab and newline: ESC sequences can retitle a terminal, move
+# the cursor or hide text, so text from data never carries them to a terminal or a file we write.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character (but tab and newline) written as its escape (`\\x1b`).
+    The rule for every terminal line and every markdown file evalsum writes."""
+    if CONTROL.search(text) is None:
+        return text
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 @dataclass(frozen=True)
 class Redactor:

@@ -9,7 +9,7 @@ from evalsum.analysis import leaderboard, leaderboard_render
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.models import RecordFooter
-from evalsum.redact import Redactor
+from evalsum.redact import Redactor, escape_controls
 from evalsum.store import records
 from evalsum.store.index import RecordIndex
 from evalsum.store.lock import results_lock
@@ -32,7 +32,7 @@ def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset(),
             raise with_aside_hint(e) from None
         index.save(paths)
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
-        write_atomic(md, Redactor.from_environ().text(leaderboard_render.render_markdown(board)))
+        write_atomic(md, escape_controls(Redactor.from_environ().text(leaderboard_render.render_markdown(board))))
     return md
 
 

@@ -9,16 +9,16 @@ shows an escape for it instead of failing (`configure_streams`).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from evalsum import __version__
-from evalsum.redact import Redactor
+from evalsum.redact import CONTROL, Redactor, escape_controls
 
 app = typer.Typer(
     name="evalsum", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -30,14 +30,26 @@ RESULTS = typer.Option(Path("results"), "--results", help="folder for records, l
 DATASET = typer.Option(None, "--dataset", help="read clusters from a JSONL dataset file instead of --references")
 DEBUG_FLAG = "--debug"
 
-# C0 and C1 control characters but tab and newline: ESC sequences can retitle a terminal, move
-# the cursor or hide text, so data never sends them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def printable(text: str) -> str:
     """Text as a terminal should show it: control characters (but tab, newline) as escapes."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return escape_controls(text)
+
+
+def safe_text(text: Text, redactor: Redactor) -> Text:
+    """A rich Text (styled spans, as `show` builds) with the same treatment as a plain string:
+    secrets masked and control characters escaped, piece by piece so every style is kept."""
+    plain = text.plain
+    if redactor.text(plain) == plain and CONTROL.search(plain) is None:
+        return text
+    cuts = sorted({0, len(plain), *(x for sp in text.spans for x in (sp.start, sp.end))})
+    out = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap, end=text.end)
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = text[a:b]
+        clean = Text(escape_controls(redactor.text(piece.plain)))
+        for sp in piece.spans:
+            clean.stylize(sp.style, 0, len(clean))
+        out.append_text(clean)
+    return out
 
 
 class DataConsole(Console):
@@ -49,7 +61,20 @@ class DataConsole(Console):
         self.redactor = redactor or Redactor.from_environ()
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(printable(self.redactor.text(o)) if isinstance(o, str) else o for o in objects), **kwargs)
+        super().print(*(self._safe(o) for o in objects), **kwargs)
+
+    def _safe(self, o: Any) -> Any:
+        if isinstance(o, str):
+            return printable(self.redactor.text(o))
+        if isinstance(o, Text):
+            return safe_text(o, self.redactor)
+        return o
+
+
+def echo_data(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """typer.echo for text that holds data (tables, markdown): secrets masked, control
+    characters escaped; plain, so never read as markup."""
+    typer.echo(printable(Redactor.from_environ().text(text)), err=err, nl=nl)
 
 
 def _version(value: bool) -> None:

@@ -8,11 +8,12 @@ import typer
 from evalsum import config as configuration
 from evalsum.analysis import compare as comparison
 from evalsum.analysis import gate
-from evalsum.cli.app import RESULTS, app, emit_json
+from evalsum.cli.app import RESULTS, app, echo_data, emit_json
 from evalsum.errors import DataError
 from evalsum.files import write_atomic
 from evalsum.metrics import catalogue
 from evalsum.models import Record
+from evalsum.redact import Redactor, escape_controls
 from evalsum.run import registry
 from evalsum.run.plan import Paths
 from evalsum.store import baseline as baseline_io
@@ -51,7 +52,7 @@ def compare(
     if as_json:
         emit_json(family.model_dump(mode="json"))
     else:
-        typer.echo(comparison.render_family(family), nl=False)
+        echo_data(comparison.render_family(family), nl=False)
 
 
 @app.command()
@@ -71,8 +72,8 @@ def bless(
     target = baseline or results / "baseline.json"
     baseline_io.save_baseline(target, made)
     clusters = sorted({c for s in made.systems.values() for c in s.clusters})
-    typer.echo(f"blessed {len(made.systems)} systems ({', '.join(made.systems)}) on {len(clusters)} "
-                f"cluster{'s' if len(clusters) != 1 else ''}: {target}")
+    echo_data(f"blessed {len(made.systems)} systems ({', '.join(made.systems)}) on {len(clusters)} "
+               f"cluster{'s' if len(clusters) != 1 else ''}: {target}")
 
 
 @app.command()
@@ -100,17 +101,17 @@ def check(
         raise DataError(where, f"field gate.metrics.{unknown[0]}",
                         f"no baseline system has metric {unknown[0]!r} (a typo?); known: {', '.join(known)}")
     result = gate.check(base, _records(results), settings.gate)
-    table = gate.render_markdown(result, str(path))
+    table = escape_controls(Redactor.from_environ().text(gate.render_markdown(result, str(path))))
     if markdown is not None:
         write_atomic(markdown, table)  # GITHUB_STEP_SUMMARY is a fresh file per step: replacing is right
     if as_json:
         rows = [r.model_dump(mode="json") | {"failed": r.failed, "summaries": r.summaries} for r in result.rows]
         emit_json({"failed": result.failed, "rows": rows})
     else:
-        typer.echo(table, nl=False)
+        echo_data(table, nl=False)
     if result.failed:
         for r in result.failures:
             at = f" {r.cluster}" if r.cluster else ""
             note = f" ({r.note})" if r.note else ""
-            typer.echo(f"gate failed: {r.system} {r.metric}{at}: {r.verdict}{note}", err=True)
+            echo_data(f"gate failed: {r.system} {r.metric}{at}: {r.verdict}{note}", err=True)
         raise typer.Exit(1)

@@ -13,10 +13,10 @@ from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
 from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import app, emit_json, err, out
-from evalsum.errors import BackendError, BackendUnavailable, UsageError
+from evalsum.errors import BackendError, BackendUnavailable, DataError, UsageError
 from evalsum.metrics import catalogue
 from evalsum.models import RecordHeader, ResultLine
-from evalsum.run import registry, runner, variants
+from evalsum.run import parallel, registry, runner, variants
 from evalsum.run import shards as sharding
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.run.timeout import DEFAULT_TIMEOUT
@@ -92,6 +92,9 @@ def run(
         raise UsageError(f"--timeout must be 0 (no limit) or a positive number of seconds, got {timeout}")
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if jobs > parallel.max_jobs():
+        raise UsageError(f"--jobs must be at most {parallel.max_jobs()} on this machine "
+                         f"({parallel.JOBS_PER_CPU} per CPU), got {jobs}")
     if rouge_engine not in ("auto", "python", "rs"):
         raise UsageError(f"--rouge-engine must be auto, python or rs, got {rouge_engine!r}")
     settings = rf.settings(budget, policy, seed, rouge=rouge, stem=stem, cut_references=cut_references,
@@ -108,12 +111,22 @@ def run(
         events.on_result = lambda s, r: bar.update(task, advance=1, description="summarising")
         events.on_tokens = lambda label, n: bar.update(task, description=f"{escape(label)}: {n} tokens")
         path = runner.run_to_disk(plan, events)
-    board = publish.refresh_leaderboard(plan.paths.results)
+    board = refresh_after(path, plan.paths.results)
     if as_json:
         emit_json(records.load_record(path).model_dump(mode="json"))
     else:
         print_streamed(path, board)
     raise_for_failures(path)
+
+
+def refresh_after(record: Path, results: Path) -> Path:
+    """Refresh the leaderboard once the record is published; when that fails (a full disk), the
+    line says the record is safe and how to rebuild the leaderboard later."""
+    try:
+        return publish.refresh_leaderboard(results)
+    except DataError as e:
+        raise DataError(e.path, e.where, f"{e.message} (the record {record} is published; the leaderboard is "
+                        "not refreshed: rebuild it with `evalsum leaderboard`)") from None
 
 
 def warn_shadowed(names: list[str] | None = None) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from evalsum.analysis import publish
 from evalsum.cli.app import RESULTS, app, emit_json, err, out
+from evalsum.cli.run import refresh_after
 from evalsum.errors import UsageError
 from evalsum.gold import dataset
 from evalsum.gold.dataset import DatasetCluster
@@ -87,5 +87,5 @@ def merge(
     """
     paths = Paths(results=results)
     path = merging.merge(record, paths.runs)
-    board = publish.refresh_leaderboard(paths.results)
+    board = refresh_after(path, paths.results)
     out().print(f"merged {len(record)} shards into {path}; leaderboard: {board}")

@@ -7,7 +7,7 @@ import typer
 
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
-from evalsum.cli.app import DATASET, REFERENCES, RESULTS, app, emit_json, err, out
+from evalsum.cli.app import DATASET, REFERENCES, RESULTS, app, echo_data, emit_json, err, out
 from evalsum.errors import DataError
 from evalsum.run import external
 from evalsum.run.cluster import prepare_cluster
@@ -71,4 +71,4 @@ def leaderboard(
     if as_json:
         emit_json(report.build_from_paths(found, provenance).model_dump(mode="json"))
     else:
-        typer.echo(md.read_text(encoding="utf-8"), nl=False)  # plain: rich would lay out every line of a large board
+        echo_data(md.read_text(encoding="utf-8"), nl=False)  # plain: rich would lay out every line of a large board

@@ -77,7 +77,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
         return problems, warnings, info
     norm = Normaliser()
     try:
-        compiled = factsm.compile_checklist(cluster.checklist, norm)
+        compiled = factsm.compile_checklist(cluster.checklist, norm, ck_path)
     except factsm.PatternError as e:
         return problems + [f"{ck_path}: item {e.item_id}: {e}"], warnings, info
     src = factsm.tokenise([s.text for s in prepared.sentences], norm)

@@ -19,11 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from evalsum.errors import DataError
 from evalsum.metrics import negation
 from evalsum.metrics.negation import Cues
 from evalsum.models import Checklist, Fact, FactHit, FactScore, Probe, Veto
 from evalsum.text.normalise import Normaliser
-from evalsum.text.safe_regex import UnsafePattern, UserPattern, compile_user
+from evalsum.text.safe_regex import PatternTimeout, UnsafePattern, UserPattern, compile_user
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class CompiledItem:
     kind: Literal["fact", "probe"] = "fact"
     cues: Cues | None = None  # None: negation cues are not checked
     norm: Normaliser | None = None
+    origin: str = "checklist.yaml"  # the file the item came from, named when one of its patterns times out
 
 
 class PatternError(ValueError):
@@ -92,12 +94,13 @@ def _compile_group(item_id: str, group: Sequence[str], norm: Normaliser) -> tupl
     return tuple(alts)
 
 
-def compile_item(item: Fact | Probe, norm: Normaliser, cues: Cues | None = None) -> CompiledItem:
+def compile_item(item: Fact | Probe, norm: Normaliser, cues: Cues | None = None,
+                 origin: str = "checklist.yaml") -> CompiledItem:
     groups = tuple(_compile_group(item.id, group, norm) for group in item.patterns)
     unless = _compile_group(item.id, item.unless, norm)
     return CompiledItem(id=item.id, scope=item.scope, groups=groups, unless=unless,
                         kind="fact" if isinstance(item, Fact) else "probe",
-                        cues=cues or negation.compile_cues(norm), norm=norm)
+                        cues=cues or negation.compile_cues(norm), norm=norm, origin=origin)
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,13 @@ class CompiledChecklist:
     explicit_weights: dict[str, float | None]
 
 
-def compile_checklist(checklist: Checklist, norm: Normaliser) -> CompiledChecklist:
+def compile_checklist(checklist: Checklist, norm: Normaliser, origin: str = "checklist.yaml") -> CompiledChecklist:
+    """`origin` is the checklist's path: a pattern that later runs past its time bound is one
+    DataError naming that file and the item, wherever the match happens (run, validate, show)."""
     cues = negation.compile_cues(norm)
     return CompiledChecklist(
-        facts=tuple(compile_item(f, norm, cues) for f in checklist.facts),
-        probes=tuple(compile_item(p, norm, cues) for p in checklist.probes),
+        facts=tuple(compile_item(f, norm, cues, origin) for f in checklist.facts),
+        probes=tuple(compile_item(p, norm, cues, origin) for p in checklist.probes),
         explicit_weights={f.id: f.weight for f in checklist.facts},
     )
 
@@ -175,7 +180,15 @@ def _in_sentence(item: CompiledItem, sent: str, toks: Sequence[str]) -> Outcome:
 
 
 def explain(item: CompiledItem, text: Tokenised) -> Outcome:
-    """Match one item against a summary: where it is stated, or why a match did not count."""
+    """Match one item against a summary: where it is stated, or why a match did not count. A
+    pattern that runs past its bound names the checklist file and the item."""
+    try:
+        return _explain(item, text)
+    except PatternTimeout as e:
+        raise DataError(item.origin, f"{item.kind} {item.id}", f"re:{e.pattern}: {e.message}") from None
+
+
+def _explain(item: CompiledItem, text: Tokenised) -> Outcome:
     pairs = list(zip(text.sentences, text.tokens, strict=True))
     if item.scope == "sentence":
         first_veto = None

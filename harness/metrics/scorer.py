@@ -55,7 +55,7 @@ class Scorer:
         compiled = None
         if cluster.checklist is not None:
             try:
-                compiled = factsm.compile_checklist(cluster.checklist, self.norm)
+                compiled = factsm.compile_checklist(cluster.checklist, self.norm, f"{cluster.path}/checklist.yaml")
             except factsm.PatternError as e:
                 raise DataError(f"{cluster.path}/checklist.yaml", f"item {e.item_id}", str(e)) from None
         # Fact tokens are only needed to match a checklist; without one, skip the work.

@@ -9,9 +9,12 @@ from evalsum.models.base import Strict
 
 
 class PRF(Strict):
-    p: float
-    r: float
-    f: float
+    """Precision, recall and F of one ROUGE variant: each in [0, 1], checked on the way in, so a
+    hand-edited record cannot claim an F of 2 (or 1e300) and pass the gate as an improvement."""
+
+    p: float = Field(ge=0, le=1)
+    r: float = Field(ge=0, le=1)
+    f: float = Field(ge=0, le=1)
 
 
 class FactHit(Strict):

@@ -28,6 +28,7 @@ from evalsum.models import (
     Budget,
     Cluster,
     ClusterResult,
+    ClusterScore,
     Failure,
     Prepared,
     ResultLine,
@@ -38,7 +39,7 @@ from evalsum.models import (
 from evalsum.run import identity
 from evalsum.run.budget import enforce_budget
 from evalsum.run.cache import CacheKey, SummaryCache
-from evalsum.run.timeout import call_with_timeout
+from evalsum.run.timeout import TimedOut, call_with_timeout
 from evalsum.text import prepare
 
 # The engine a run resolved (never "auto"): what a worker rebuilds, so it scores as the parent
@@ -198,22 +199,34 @@ class ClusterWork:
             if key is not None:
                 self.cache.put(key, summary)  # what the backend returned, before the budget
         shown = enforce_budget(summary, budget)
-        if isinstance(backend, ReferenceReader) and backend.leave_one_out:
-            budgeted = [enforce_budget(Summary(sentences=s), budget).sentences for s in gold.ref_sentences]
-            scores = self.scorer.leave_one_out(gold, budgeted)
-        else:
-            scores = self.scorer.score(shown.sentences, gold)
+        try:  # scoring has a bound of its own: user regexes and long texts make it slow too
+            scores = call_with_timeout(self._score, self.timeout, backend, shown, gold)
+        except TimedOut as e:
+            raise BackendTimeout(f"scoring timed out after {e.seconds:g} s (a slow checklist pattern or a very "
+                                 "long text); raise --timeout or simplify the checklist") from None
         result = ClusterResult(cluster_id=cluster.id, status="ok", summary=shown, scores=scores, cached=cached[0],
                                seconds=time.perf_counter() - t0)
         writable(result)
         return result
 
 
+    def _score(self, backend: AnyBackend, shown: Summary, gold: Gold) -> ClusterScore:
+        if isinstance(backend, ReferenceReader) and backend.leave_one_out:
+            budget = Budget(words=self.scorer.settings.budget)
+            budgeted = [enforce_budget(Summary(sentences=s), budget).sentences for s in gold.ref_sentences]
+            return self.scorer.leave_one_out(gold, budgeted)
+        return self.scorer.score(shown.sentences, gold)
+
+
 def writable(model: BaseModel) -> None:
-    """Raise unless `model` is what a record line can hold: serialisable, with finite numbers only.
-    Checked inside the cluster's unit, so a bad value fails its cluster instead of the record."""
+    """Raise unless `model` is what a record line can hold: serialisable, with finite numbers only,
+    as UTF-8 (a lone surrogate such as '\\udcff' cannot be encoded). Checked inside the cluster's
+    unit, so a bad value fails its cluster instead of the record."""
     try:
-        json.dumps(model.model_dump(mode="json"), allow_nan=False)
+        json.dumps(model.model_dump(mode="json"), allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:  # a ValueError too: test it first
+        bad = e.object[e.start:e.end].encode("unicode_escape").decode("ascii")
+        raise BackendError(f"the result holds text that is not valid Unicode (a lone surrogate, {bad})") from None
     except (TypeError, PydanticSerializationError) as e:  # the latter is a ValueError too: test it first
         raise BackendError(f"the result cannot be written to a record ({type(e).__name__}: {e})") from None
     except ValueError as e:

@@ -39,6 +39,13 @@ from evalsum.models import Cluster, Failure
 from evalsum.run.cluster import ClusterOutput, WorkSpec, failed_output
 
 POLL_SECONDS = 0.2
+# Each worker is a whole interpreter with the scorer loaded (tens of MB): `--jobs 99999` must not
+# try to start 99999 of them.
+JOBS_PER_CPU = 4
+
+
+def max_jobs() -> int:
+    return JOBS_PER_CPU * max(1, os.cpu_count() or 1)
 # Workers that die this many times while holding no cluster cannot even start (say, memory): stop
 # instead of restarting forever.
 MAX_IDLE_DEATHS = 3
@@ -79,7 +86,10 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
             failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
                               f"({type(e).__name__}: {e})")
             blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
-        outbox.send_bytes(blob)
+        try:
+            outbox.send_bytes(blob)
+        except OSError:  # the parent is gone (or closed the pipe): nothing to answer, leave quietly
+            return
 
 
 @dataclass
@@ -114,7 +124,11 @@ class _Pool:
         results_r, results_w = self.ctx.Pipe(duplex=False)
         process = self.ctx.Process(target=_serve, args=(self.spec, inbox, results_w, self.alive_r), daemon=True,
                                    name="evalsum-worker")
-        process.start()
+        try:
+            process.start()
+        except OSError as e:  # the forkserver was killed (a backend signalled its parent, the OOM killer)
+            raise EvalsumError(f"cannot start a worker process ({e.strerror or e}): the helper process that starts "
+                               "workers is gone or the system is out of resources; rerun, or use --jobs 1") from None
         results_w.close()  # the worker holds the writer now: a dead worker reads as end-of-file
         return _Worker(process, inbox, results_r)
 

@@ -21,7 +21,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from evalsum.errors import DataError, from_validation
-from evalsum.files import dumps_strict, loads_strict
+from evalsum.files import describe, dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
 from evalsum.redact import Redactor
 from evalsum.store.lock import results_lock
@@ -61,12 +61,19 @@ class RecordWriter:
             self._fh: IO[str] = open(self.partial, "w", encoding="utf-8", newline="\n")
             _try_lock(self._fh.fileno())  # held until the file is closed: a live partial is never cleaned
         except OSError as e:
-            raise DataError(self.runs_dir, None, f"cannot write results here: {e.strerror}") from None
-        self._fh.write(_line(header, self._redactor))
+            raise DataError(self.runs_dir, None, f"cannot write results here: {describe(e)}") from None
+        self._write(_line(header, self._redactor))
 
     def add(self, line: ResultLine) -> None:
-        self._fh.write(_line(line, self._redactor))
+        self._write(_line(line, self._redactor))
         self.count += 1
+
+    def _write(self, text: str) -> None:
+        """Every write names the record on failure (a full disk, a file-size limit)."""
+        try:
+            self._fh.write(text)
+        except OSError as e:
+            raise DataError(self.partial, None, f"cannot write the record: {describe(e)}") from None
 
     def close(self, seconds: float) -> Path:
         """Write the footer and publish under a name no other process holds (suffix -2, -3...)."""
@@ -76,7 +83,7 @@ class RecordWriter:
             os.fsync(self._fh.fileno())
             self._fh.close()
         except OSError as e:
-            raise DataError(self.partial, None, f"cannot finish the record: {e.strerror}") from None
+            raise DataError(self.partial, None, f"cannot finish the record: {describe(e)}") from None
         n = 1
         while True:
             target = self._target(n)
@@ -114,9 +121,13 @@ class RecordWriter:
         return target
 
     def abandon(self) -> None:
-        """Leave the partial file for inspection but never publish it."""
+        """Leave the partial file for inspection but never publish it. Closing flushes, which fails
+        again on a full disk: that must not hide the error that made the run abandon it."""
         if not self._fh.closed:
-            self._fh.close()
+            try:
+                self._fh.close()
+            except OSError:
+                pass
 
 
 PARTIAL = ".partial"
