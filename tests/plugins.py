@@ -26,6 +26,7 @@ SPECS = {
     "exits": "tests.plugins:Exits",
     "sys-exit": "tests.plugins:SysExit",
     "odd-metadata": "tests.plugins:OddMetadata",
+    "prints": "tests.plugins:Prints",
     "broken-import": "tests.no_such_module:Nothing",
 }
 
@@ -92,6 +93,22 @@ class Verbose(Summariser[SystemOptions]):
 
     def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         return Summary(sentences=[" ".join(f"w{i}" for i in range(j, j + 100)) + "." for j in range(0, 10_000, 100)])
+
+
+class Prints(Summariser[SystemOptions]):
+    """Writes to stdout three ways: print() with rich markup, the raw descriptor, and a child process."""
+
+    name: ClassVar[str] = "prints"
+    version: ClassVar[str] = "1"
+
+    def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
+        import subprocess
+
+        print("[bold]PRINTED[/bold] by the backend")
+        sys.stdout.flush()
+        os.write(1, b"WRITTEN to descriptor 1\n")
+        subprocess.run([sys.executable, "-c", "print('CHILD of the backend')"], check=True)
+        return _first(cluster)
 
 
 class HangOptions(FailOptions):

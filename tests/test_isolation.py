@@ -65,3 +65,29 @@ def test_an_unserialisable_summary_is_never_cached(corpus: tuple[Path, list[str]
     cli("run", "-s", "odd-metadata", "-o", f"only={ids[0]}", "--references", str(refs), "--results", str(results))
     entries = sorted((results / "cache").glob("??/*.json"))
     assert len(entries) == 2  # the two good clusters only
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_backend_that_prints_never_reaches_stdout(tmp_path: Path, jobs: str) -> None:
+    """Whatever a backend writes (print with markup, descriptor 1, a child process) goes to stderr,
+    verbatim, and `run --json` stays one JSON document."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.faults import synthetic_corpus
+
+    refs = tmp_path / "refs"
+    synthetic_corpus(refs, 2, seed=3)
+    site = plugins.plugin_site(tmp_path / "site")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(root)])}
+    done = subprocess.run([sys.executable, "-m", "evalsum", "run", "-s", "prints", "--json", "--jobs", jobs,
+                           "--references", str(refs), "--results", str(tmp_path / "results"), "--rouge-engine",
+                           "python"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert [r["status"] for r in record["systems"][0]["results"]] == ["ok", "ok"]
+    for line in ("[bold]PRINTED[/bold] by the backend", "WRITTEN to descriptor 1", "CHILD of the backend"):
+        assert done.stderr.count(line) == 2, done.stderr

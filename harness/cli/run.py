@@ -11,6 +11,7 @@ from rich.progress import Progress
 from evalsum import config as configuration
 from evalsum.analysis import leaderboard as report
 from evalsum.analysis import publish
+from evalsum.cli import backend_output
 from evalsum.cli import rouge_flags as rf
 from evalsum.cli.app import app, emit_json, err, out
 from evalsum.errors import BackendError, BackendUnavailable, DataError, UsageError
@@ -110,7 +111,8 @@ def run(
         task = bar.add_task("summarising", total=None)
         events.on_result = lambda s, r: bar.update(task, advance=1, description="summarising")
         events.on_tokens = lambda label, n: bar.update(task, description=f"{escape(label)}: {n} tokens")
-        path = runner.run_to_disk(plan, events)
+        with backend_output.to_stderr():  # a backend's prints never mix with the table or --json
+            path = runner.run_to_disk(plan, events)
     board = refresh_after(path, plan.paths.results)
     if as_json:
         emit_json(records.load_record(path).model_dump(mode="json"))
