@@ -41,9 +41,11 @@ def test_a_non_finite_baseline_value_is_exit_2_naming_file_and_field(blessed: Pa
                                        "(numbers must be finite)\n")
 
 
-def test_a_nan_string_in_the_baseline_is_refused_too(blessed: Path, tmp_path: Path,
+@pytest.mark.parametrize("literal", ['"NaN"', '"0.1"', "true", "null"])
+def test_a_nan_string_in_the_baseline_is_refused_too(blessed: Path, tmp_path: Path, literal: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    path = _baseline_with(blessed, tmp_path, '"NaN"')
+    """Not a number is not read as one: a string, a boolean or null where a mean belongs."""
+    path = _baseline_with(blessed, tmp_path, literal)
     capsys.readouterr()
     assert cli("check", "--baseline", str(path), "--results", str(blessed)) == 2
     err = capsys.readouterr().err
