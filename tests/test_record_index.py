@@ -11,6 +11,7 @@ import pytest
 
 from evalsum.analysis import leaderboard, publish
 from evalsum.errors import DataError
+from evalsum.metrics import signature as sig
 from evalsum.store.index import INDEX_NAME, RecordIndex
 from evalsum.store.records import record_paths
 from tests.conftest import cli
@@ -80,3 +81,15 @@ def test_a_deleted_record_leaves_the_index_and_a_damaged_index_is_rebuilt(histor
     assert index.entries == {} and index.dirty
     publish.refresh_leaderboard(res)
     assert len(json.loads((res / INDEX_NAME).read_text())["records"]) == 2
+
+
+def test_an_index_of_other_metrics_code_is_rebuilt(history: Path, tmp_path: Path) -> None:
+    """Entries keep each run's settings key as this code computes it: another metrics version's
+    index is not trusted."""
+    res = _copy(history, tmp_path)
+    data = json.loads((res / INDEX_NAME).read_text())
+    assert data["metrics_version"] == sig.METRICS_VERSION and len(data["records"]) == 3
+    data["metrics_version"] = "0"
+    (res / INDEX_NAME).write_text(json.dumps(data))
+    index = RecordIndex(res)
+    assert index.entries == {} and index.dirty

@@ -78,6 +78,7 @@ class IndexFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int = INDEX_VERSION
     schema_version: int = SCHEMA_VERSION
+    metrics_version: str = Field(default=sig.METRICS_VERSION, description="keys were computed by this metrics code")
     meta: dict[str, RunMetaDigest] = Field(default_factory=dict, description="content hash -> run meta")
     systems: dict[str, SystemInfo] = Field(default_factory=dict, description="content hash -> system")
     gold: dict[str, dict[str, str]] = Field(default_factory=dict, description="content hash -> path -> sha256")
@@ -136,7 +137,8 @@ class RecordIndex:
         except (OSError, ValueError, ValidationError, RecursionError):
             self.dirty = self.path.exists()  # a damaged index is rewritten, a missing one made
             return
-        if data.version == INDEX_VERSION and data.schema_version == SCHEMA_VERSION:
+        if (data.version, data.schema_version, data.metrics_version) == (INDEX_VERSION, SCHEMA_VERSION,
+                                                                          sig.METRICS_VERSION):
             self.entries, self.meta = dict(data.records), dict(data.meta)
             self.systems, self.gold = dict(data.systems), dict(data.gold)
             if any(e.meta not in self.meta for e in self.entries.values()) or any(
