@@ -35,6 +35,11 @@ DEBUG_FLAG = "--debug"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def one_line(e: BaseException | str) -> str:
+    """The message on one line, whatever a backend or library put in it."""
+    return " ".join(str(e).replace("\r", "\n").split("\n"))
+
+
 def printable(text: str) -> str:
     """Text as a terminal should show it: control characters (but tab, newline) as escapes."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
