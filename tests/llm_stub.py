@@ -40,7 +40,7 @@ class Answer:
     usage: dict[str, int] | None = None  # sent in a last chunk with no choices
     broken: bool = False  # open the stream, then end it before any token (as llama-cpp-python does on overflow)
     headers: dict[str, str] = field(default_factory=dict)
-    raw: bool = False  # send status, exactly `headers` (no Content-Type or -Length of our own) and body, streamed or not
+    raw: bool = False  # send status, exactly `headers` (no Content-Type/Length of ours) and body, streamed or not
 
 
 @dataclass(repr=False)
@@ -53,6 +53,7 @@ class Stub:
     props_ctx: int | None = None
     props_status: int = 0  # answer /props with this error status instead
     tokenize: bool = False
+    routes: dict[str, Answer] = field(default_factory=dict)  # a raw answer (Answer.raw) for any other path
     requests: list[dict[str, Any]] = field(default_factory=list)
     disconnects: list[float] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
@@ -89,7 +90,9 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             srv.requests.append({"method": "GET", "path": self.path, "headers": dict(self.headers), "body": None})
-            if self.path == "/v1/models" and srv.models is not None:
+            if self.path in srv.routes:
+                self._raw(srv.routes[self.path])
+            elif self.path == "/v1/models" and srv.models is not None:
                 data = [{"id": m, "object": "model", "owned_by": "me"} for m in srv.models]
                 self._send(200, json.dumps({"object": "list", "data": data}).encode())
             elif self.path == "/props" and srv.props_status:
@@ -104,6 +107,9 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw)
             with srv.lock:
                 srv.requests.append({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body})
+            if self.path in srv.routes:
+                self._raw(srv.routes[self.path])
+                return
             if self.path == "/extras/tokenize" and srv.tokenize:
                 self._send(200, json.dumps({"tokens": list(range(len(body["input"].split())))}).encode())
                 return

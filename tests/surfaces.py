@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -48,16 +49,19 @@ class Outcome:
         return f"evalsum {' '.join(self.argv)} -> {self.code}\nstdout: {self.out[-2000:]}\nstderr: {self.err[-2000:]}"
 
 
-def invoke(*argv: object) -> Outcome:
-    """`evalsum ARGV` in process, with stdout and stderr captured."""
+def invoke(*argv: object, stdin: bytes = b"") -> Outcome:
+    """`evalsum ARGV` in process, with `stdin` as its standard input and stdout, stderr captured."""
     args = [str(a) for a in argv]
     out, err = io.StringIO(), io.StringIO()
     code = 0
+    saved, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main(args)
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        finally:
+            sys.stdin = saved
     return Outcome(args, code, out.getvalue(), err.getvalue())
 
 

@@ -282,3 +282,52 @@ def test_garbled_duc_layout(fresh: Any, layout: str, data: st.DataObject) -> Non
     o = invoke("import", root / "docs", "--format", "duc", "--summaries", root / "models", "--out",
                env.tmp / "imported", "--encoding", data.draw(st.sampled_from(["utf-8", "latin-1", "ascii"])))
     assert_clean(o, names=[root])
+
+
+# ---------------------------------------------------------------- summaries given to `score`
+
+
+@surface(8)
+@given(data=st.data(), from_stdin=st.booleans())
+def test_scored_summary(fresh: Any, data: st.DataObject, from_stdin: bool) -> None:
+    """A summary file (or stdin) for `score`: any bytes, the valid text garbled, or empty."""
+    env = fresh()
+    good = b"A Chinese balloon flew over Montana. Blinken postponed his trip to Beijing.\n"
+    raw = data.draw(st.one_of(garbled(good), st.binary(max_size=60), st.just(b""), st.just(b" \n\t")))
+    path = env.tmp / "summary.txt"
+    path.write_bytes(raw)
+    argv: tuple[object, ...] = ("score", "-c", CLUSTER, "-" if from_stdin else path, "--references", env.refs)
+    assert_clean(invoke(*argv, stdin=raw), names=["<stdin>" if from_stdin else path])
+
+
+# ---------------------------------------------------------------- shard records given to `merge`
+
+
+@pytest.fixture(scope="module")
+def shards(base: Env) -> Path:
+    """The two shard records of one lead3 run over two clusters (the bundled one and a copy)."""
+    refs = base.tmp / "two-clusters"
+    shutil.copytree(base.refs, refs)
+    second = refs / "balloon-copy"
+    shutil.copytree(refs / CLUSTER, second)
+    (second / "cluster.yaml").write_text("id: balloon-copy\ntitle: The balloon again\n", encoding="utf-8")
+    out = base.tmp / "shards"
+    for i in ("1/2", "2/2"):
+        o = invoke("run", "-s", "lead3", "--shard", i, "--references", refs, "--results", out)
+        assert o.code == 0, str(o)
+    return out / "runs"
+
+
+@surface(10)
+@given(data=st.data(), which=st.integers(0, 1), line=st.integers(0, 2))
+def test_mutated_shard_record(fresh: Any, shards: Path, data: st.DataObject, which: int, line: int) -> None:
+    env = fresh()
+    folder = env.tmp / "shards"
+    shutil.copytree(shards, folder)
+    paths = record_paths(folder)
+    lines = paths[which].read_bytes().splitlines(keepends=True)
+    n = min(line, len(lines) - 1)
+    lines[n] = (json_bytes(data.draw(mutated(json.loads(lines[n]), max_edits=3))) + b"\n"
+                if data.draw(st.booleans()) else data.draw(garbled(lines[n])))
+    paths[which].write_bytes(b"".join(lines))
+    assert_clean(invoke("merge", *paths, "--results", env.tmp / "merged"), names=[folder])

@@ -36,7 +36,8 @@ COMPLETION: dict[str, Any] = {
 CHUNK: dict[str, Any] = {"id": "c1", "object": "chat.completion.chunk", "created": 1700000000, "model": "m",
                          "choices": [{"index": 0, "delta": {"role": "assistant", "content": "The balloon "},
                                       "finish_reason": None}]}
-LAST: dict[str, Any] = {"id": "c1", "choices": [{"index": 0, "delta": {"content": "drifted."}, "finish_reason": "stop"}],
+LAST: dict[str, Any] = {"id": "c1", "choices": [{"index": 0, "delta": {"content": "drifted."},
+                                                "finish_reason": "stop"}],
                         "usage": {"prompt_tokens": 900, "completion_tokens": 4, "total_tokens": 904}}
 
 STATUS = st.sampled_from([200, 200, 200, 201, 204, 301, 302, 400, 401, 403, 404, 408, 413, 422, 429, 500, 502, 503,
@@ -147,3 +148,51 @@ def test_the_stub_serves_raw_replies_as_scripted(stub: Stub, scratch: Any) -> No
                "--references", REFERENCES, "--results", results)
     assert o.code == 0, str(o)
     assert failure_kinds(results) == []
+
+
+@surface(8)
+@given(text=st.one_of(st.text(max_size=80), st.just("$documents"), st.just("Sum up $title in $words:\n$documents"),
+                      st.lists(st.sampled_from(["$documents", "$words", "$title", "$", "$$", "${documents}", "${x",
+                                                "$other", "\x00", "é", "\n"]), max_size=6).map("".join)),
+       raw=st.binary(max_size=40), as_bytes=st.booleans())
+def test_prompt_template_file(stub: Stub, scratch: Any, text: str, raw: bytes, as_bytes: bool) -> None:
+    """`-o prompt=FILE`: a template the llm backend reads, of any content."""
+    folder = scratch()
+    path = folder / "prompt.txt"
+    path.write_bytes(raw if as_bytes else text.encode("utf-8"))
+    o = invoke("run", "-s", "llm", "-o", f"base_url={stub.base_url}", "-o", "model=m", "-o", f"prompt={path}",
+               "-o", "retries=0", "--references", REFERENCES, "--results", folder / "results")
+    assert_clean(o, names=[path], codes={0, 2})
+
+
+# What the backend asks before the chat (systems/llm_server.py), each with a valid answer to mutate.
+DISCOVERY: dict[str, Any] = {
+    "/v1/models": {"object": "list", "data": [{"id": "m", "object": "model", "owned_by": "me", "max_model_len": 8192}]},
+    "/props": {"default_generation_settings": {"n_ctx": 8192}, "n_ctx": 8192},
+    "/extras/tokenize": {"tokens": [1, 2, 3]},
+    "/tokenize": {"tokens": [1, 2, 3]},
+}
+
+
+@st.composite
+def discovery_reply(draw: st.DrawFn, route: str) -> Answer:
+    kind = draw(st.sampled_from(["fields", "fields", "any", "bytes"]))
+    body = (json_bytes(draw(mutated(DISCOVERY[route], max_edits=3))) if kind == "fields" else
+            json_bytes(draw(values)) if kind == "any" else draw(st.binary(max_size=60)))
+    headers = {"Content-Type": draw(CTYPE), "Content-Length": str(len(body))}
+    return Answer(status=draw(STATUS), body=body, headers=headers, raw=True)
+
+
+@surface(16)
+@given(data=st.data(), routes=st.lists(st.sampled_from(sorted(DISCOVERY)), min_size=1, max_size=4, unique=True),
+       model=st.sampled_from([None, "m", "other"]))
+def test_any_discovery_reply(stub: Stub, scratch: Any, data: st.DataObject, routes: list[str],
+                             model: str | None) -> None:
+    """/v1/models, /props and the tokenizer routes answering anything; the chat itself is fine."""
+    stub.routes = {r: data.draw(discovery_reply(r)) for r in routes}
+    results = scratch() / "results"
+    o = invoke("run", "-s", "llm", "-o", f"base_url={stub.base_url}", *(["-o", f"model={model}"] if model else []),
+               "-o", "retries=0", "-o", "backoff=0", "-o", "timeout=3", "-o", "deadline=6",
+               "--references", REFERENCES, "--results", results)
+    assert_clean(o, names=[results, stub.base_url], codes={0, 2, 3})
+    assert set(failure_kinds(results)) <= FAILURE_KINDS, str(o)

@@ -71,7 +71,8 @@ def read_yaml(path: Path) -> Any:
         return yaml_text.load(text)
     except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, most C0 controls)
         line = text[: e.position].count("\n") + 1
-        raise DataError(path, f"line {line}", f"character {e.character!r} is not allowed in YAML ({e.reason}); "
+        char = chr(e.character) if isinstance(e.character, int) else str(e.character)
+        raise DataError(path, f"line {line}", f"character {char!r} is not allowed in YAML ({e.reason}); "
                         "remove it") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
