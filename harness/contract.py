@@ -16,9 +16,10 @@ from evalsum.models import Budget, Prepared, Summary
 
 
 class SystemOptions(BaseModel):
-    """Base for every backend's options: unknown keys are errors, and options never change mid-run."""
+    """Base for every backend's options: unknown keys are errors, numbers are finite (no NaN or
+    infinity reaches a backend, a request body or a record), and options never change mid-run."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 OptionsT = TypeVar("OptionsT", bound=SystemOptions)

@@ -128,16 +128,38 @@ def _copy(tree: Any) -> Any:
 
 
 @st.composite
+def tweaked(draw: st.DrawFn, node: Any) -> Any:
+    """A value of the same type as `node`, but odd: what passes a type check and tests the logic
+    behind it (a negative count, a recall of 7, an empty list, a duplicated item, another id)."""
+    if isinstance(node, bool):
+        return not node
+    if isinstance(node, int):
+        return draw(st.sampled_from([0, -1, 1, node + 1, -node, 10**12, 2**63, *HUGE[:2]]))
+    if isinstance(node, float):
+        return draw(st.sampled_from([0.0, -0.0, -1.0, 1.0, 7.0, node * 1e6, -node, 1e308, 5e-324, *ODD_FLOATS[:3]]))
+    if isinstance(node, str):
+        return draw(st.one_of(st.sampled_from(ODD_TEXT), st.just(node + node), st.just(node[:1])))
+    if isinstance(node, list):
+        return draw(st.sampled_from([[], node + node[:1], node[::-1], node[:1]]))
+    if isinstance(node, dict):
+        keys = list(node)
+        return draw(st.sampled_from([{}, {k: node[k] for k in keys[:1]}, {k: node[k] for k in keys[1:]}]))
+    return draw(values)
+
+
+@st.composite
 def mutated(draw: st.DrawFn, tree: Any, max_edits: int = 2) -> Any:
     """`tree` with 1 to `max_edits` structural edits: a key or item deleted, a node replaced by a
-    value of any type (or by a same-typed odd value), a key added, a node wrapped in a list."""
+    value of any type or by an odd one of its own type, a key added, a node wrapped in a list."""
     tree = _copy(tree)
     for _ in range(draw(st.integers(1, max_edits))):
         path = draw(st.sampled_from(paths_of(tree)))
-        op = draw(st.sampled_from(["delete", "replace", "replace", "add", "wrap"]))
+        op = draw(st.sampled_from(["delete", "replace", "tweak", "tweak", "add", "wrap"]))
         if not path:
             if op == "replace":
                 tree = draw(values)
+            elif op == "tweak":
+                tree = draw(tweaked(tree))
             elif op == "wrap":
                 tree = [tree]
             elif op == "add" and isinstance(tree, dict):
@@ -148,6 +170,8 @@ def mutated(draw: st.DrawFn, tree: Any, max_edits: int = 2) -> Any:
             del parent[key]
         elif op == "replace":
             parent[key] = draw(values)
+        elif op == "tweak":
+            parent[key] = draw(tweaked(parent[key]))
         elif op == "wrap":
             parent[key] = [parent[key]]
         elif isinstance(parent[key], dict):

@@ -24,7 +24,7 @@ from tests.faults import Env, make_env
 from tests.surfaces import assert_clean, invoke, surface
 
 # Text an option value can be: numbers of every odd kind, JSON, markup, paths, control characters.
-ODD = ["", " ", "0", "-1", "1", "2", "0.5", "-0.0", "nan", "NaN", "inf", "-inf", "1e999", "1e-400",
+ODD = ["", " ", "0", "-1", "1", "2", "0.5", "-0.0", "nan", "NaN", "inf", "-inf", "1e999", "1e300", "1e-400",
        str(10**30), str(2**63), "9" * 5000, "true", "false", "yes", "null", "[]", "[1, 2]", '["a", NaN]', "[",
        "{}", '{"a": 1}', "[/x]", "a|b", "a,b", "a]b", "a=b", "\x00", "\x1b[31m", "é", "../../etc/passwd",
        "/dev/null", "/nonexistent/dir", "-", "--", "x" * 400]
@@ -108,7 +108,7 @@ def test_system_syntax(fresh: Any, parts: list[str]) -> None:
 
 # ---------------------------------------------------------------- every command's own options
 
-NUMBERS = st.sampled_from(["0", "-1", "-5", "1", "3", "nan", "inf", "-inf", "1e999", "0.5", "x", "", str(10**30),
+NUMBERS = st.sampled_from(["0", "-1", "-5", "1", "3", "nan", "inf", "-inf", "1e999", "1e300", "0.5", "x", "", str(10**30),
                            "9" * 5000, " 2", "2/2", "0/1", "1/0", "3/2", "a/b", "-1/2"])
 PATHS = ["out[/x]", "a b", "é", "-", "..", "/dev/null", "/nonexistent/x", "a\nb", "\x00", "x" * 300, "."]
 path_text = st.one_of(st.sampled_from(PATHS), st.text(min_size=1, max_size=12))
@@ -116,7 +116,7 @@ path_text = st.one_of(st.sampled_from(PATHS), st.text(min_size=1, max_size=12))
 
 def run_options(env: Env) -> dict[str, st.SearchStrategy[str]]:
     return {"--budget": NUMBERS, "--timeout": NUMBERS, "--seed": NUMBERS, "--jobs": st.sampled_from(["0", "-1", "x",
-            "1", "nan"]), "--shard": NUMBERS, "--rouge-bytes": NUMBERS, "--rouge-alpha": NUMBERS,
+            "1", "nan", "100000000"]), "--shard": NUMBERS, "--rouge-bytes": NUMBERS, "--rouge-alpha": NUMBERS,
             "--policy": odd_text, "--rouge-engine": odd_text, "--rouge": st.sampled_from(["rouge155", "x", ""]),
             "--rouge-variants": st.sampled_from(["rouge3", "rougeW,rouge1", ",", "x", "rougeSU4", ""]),
             "--rouge-show": odd_text, "--cluster": odd_text, "--dataset": path_text,

@@ -161,3 +161,45 @@ def test_env_fixture_is_a_copy(env: Env) -> None:
     """The cases above break copies, never the bundled references."""
     assert env.refs != REFERENCES and (env.cdir / "cluster.yaml").is_file() and shutil.which("true") is not None
     assert CLUSTER in str(env.cdir)
+
+
+# ---------------------------------------------------------------- numbers past what the system can wait or start
+
+
+def test_a_timeout_longer_than_a_thread_can_wait_is_no_limit(env: Env) -> None:
+    o = invoke("run", "-s", "lead3", "--timeout", "1e300", "--references", env.refs, "--results", env.results)
+    assert o.code == 0 and o.err == "", str(o)
+    [res] = [i.result for p in record_paths(env.runs) for i in iter_record(p) if isinstance(i, ResultLine)]
+    assert res.status == "ok"
+
+
+def test_jobs_beyond_the_clusters_start_one_worker_per_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalsum.errors import UsageError
+    from evalsum.run import parallel
+    from tests.faults import synthetic_corpus
+
+    synthetic_corpus(tmp_path / "refs", 3)
+    seen: list[int] = []
+
+    def fake(spec: object, clusters: object, jobs: int, window: int | None = None) -> object:
+        seen.append(jobs)
+        raise UsageError("stopped before any worker started")
+
+    monkeypatch.setattr(parallel, "run", fake)
+    o = invoke("run", "-s", "lead3", "--jobs", "100000000", "--references", tmp_path / "refs", "--results",
+               tmp_path / "results")
+    assert one_error(o, 2) == "error: stopped before any worker started"
+    assert seen == [3]
+
+
+@pytest.mark.parametrize(("system", "option", "value", "message"), [
+    ("llm", "deadline", "inf", "Input should be a finite number"),
+    ("llm", "timeout", "1e300", "Input should be less than or equal to 604800"),
+    ("llm", "backoff", "nan", "Input should be a finite number"),
+    ("textrank", "tol", "inf", "Input should be a finite number"),
+])
+def test_option_numbers_are_finite_and_bounded(env: Env, system: str, option: str, value: str, message: str) -> None:
+    o = invoke("run", "-s", system, "-o", f"{option}={value}", "-o", f"{system}.{option}={value}",
+               "--references", env.refs, "--results", env.results)
+    line = one_error(o, 2)
+    assert line.startswith(f"error: invalid option {option!r} for system {system!r}: {message}."), line

@@ -88,8 +88,12 @@ def replies(draw: st.DrawFn) -> Answer:
     stream = draw(st.booleans())
     body = draw(sse()) if stream else draw(one_shot())
     headers = {"Content-Type": draw(CTYPE)} if draw(st.integers(0, 5)) else {}
-    length = draw(st.sampled_from(["right", "right", "none", "less", "more"]))
-    if length != "none":
+    length = draw(st.sampled_from(["right", "right", "none", "less", "more", "chunked"]))
+    if length == "chunked":  # HTTP/1.1 chunks, whole or with a size line that lies or is not hex
+        headers["Transfer-Encoding"] = "chunked"
+        size = draw(st.sampled_from([f"{len(body):x}", f"{len(body) + 9:x}", "zz", "-1", ""]))
+        body = size.encode() + b"\r\n" + body + b"\r\n0\r\n\r\n"
+    elif length != "none":
         headers["Content-Length"] = str({"right": len(body), "less": max(len(body) // 2, 0),
                                          "more": len(body) + 17}[length])
     return Answer(status=draw(STATUS), body=body, headers=headers, raw=True)
