@@ -108,7 +108,8 @@ def test_system_syntax(fresh: Any, parts: list[str]) -> None:
 
 # ---------------------------------------------------------------- every command's own options
 
-NUMBERS = st.sampled_from(["0", "-1", "-5", "1", "3", "nan", "inf", "-inf", "1e999", "1e300", "0.5", "x", "", str(10**30),
+NUMBERS = st.sampled_from(["0", "-1", "-5", "1", "3", "nan", "inf", "-inf", "1e999", "1e300", "0.5", "x", "",
+                           str(10**30),
                            "9" * 5000, " 2", "2/2", "0/1", "1/0", "3/2", "a/b", "-1/2"])
 PATHS = ["out[/x]", "a b", "é", "-", "..", "/dev/null", "/nonexistent/x", "a\nb", "\x00", "x" * 300, "."]
 path_text = st.one_of(st.sampled_from(PATHS), st.text(min_size=1, max_size=12))
