@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from evalsum.analysis.gate_config import GateConfig
 from evalsum.errors import DataError, UsageError, from_validation
-from evalsum.files import read_text
+from evalsum.files import MAX_INT_DIGITS, read_text
 from evalsum.run import registry, variants
 from evalsum.run.plan import SystemSpec
 
@@ -93,6 +93,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return data
     except tomllib.TOMLDecodeError as e:
         raise DataError(path, None, f"TOML syntax error: {e}") from None
+    except ValueError:  # tomllib's only other error: an integer longer than Python converts
+        raise DataError(path, None, f"an integer of more than {MAX_INT_DIGITS} digits is too long") from None
 
 
 def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:

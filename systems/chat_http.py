@@ -286,7 +286,7 @@ class ChatClient:
     def _parse_any(self, url: str, raw: bytes) -> Any:
         try:
             return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        except ValueError as e:  # not UTF-8, not JSON, or an integer too long to convert
             raise self.fail(f"malformed response from {url}: not JSON ({getattr(e, 'msg', e)}); "
                             f"starts {snippet(raw, 60)!r}") from None
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.contract import Summariser, SystemOptions
 from evalsum.errors import BackendError, DataError, UsageError, from_validation
-from evalsum.files import decode
+from evalsum.files import decode, loads_strict
 from evalsum.models import Budget, Prepared, Summary
 from evalsum.text import split_sentences
 
@@ -69,7 +69,7 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_strict(line, path, line=no)  # NaN, Infinity, overlong integers: a DataError at the field
         except json.JSONDecodeError as e:
             raise DataError(path, f"line {no}", f"not valid JSON ({e.msg} at column {e.colno})") from None
         if not isinstance(obj, dict):

@@ -85,7 +85,11 @@ def assert_clean(o: Outcome, names: Iterable[object] = (), codes: set[int] = EXI
 
 # ---------------------------------------------------------------- values and structural mutations
 
-HUGE = [10**30, -(10**30), 2**63, -(2**63) - 1, 10**400]
+# Stands for an integer of 5,001 digits, past what Python converts (json.dumps itself cannot write
+# one): the writers below put the digits in its place.
+OVERLONG = "OVERLONG-INT-MARKER"
+OVERLONG_DIGITS = "1" + "0" * 5000
+HUGE: list[Any] = [10**30, -(10**30), 2**63, -(2**63) - 1, 10**400, OVERLONG]
 ODD_FLOATS = [math.nan, math.inf, -math.inf, -0.0, 1e308, 5e-324, -1.5]
 ODD_TEXT = ["", " ", "\x00", "[/x]", "|", "a\nb", "\ud7ff\ufeff", "../../etc", "NaN", "null", "-1", "1e999",
             "é" * 50, "x" * 300, "re:(a+)+$", "*", "{}", "<b>"]
@@ -134,7 +138,7 @@ def tweaked(draw: st.DrawFn, node: Any) -> Any:
     if isinstance(node, bool):
         return not node
     if isinstance(node, int):
-        return draw(st.sampled_from([0, -1, 1, node + 1, -node, 10**12, 2**63, *HUGE[:2]]))
+        return draw(st.sampled_from([0, -1, 1, node + 1, -node, 10**12, 2**63, *HUGE[:2], OVERLONG]))
     if isinstance(node, float):
         return draw(st.sampled_from([0.0, -0.0, -1.0, 1.0, 7.0, node * 1e6, -node, 1e308, 5e-324, *ODD_FLOATS[:3]]))
     if isinstance(node, str):
@@ -202,7 +206,8 @@ def garbled(draw: st.DrawFn, data: bytes) -> bytes:
 
 def json_bytes(tree: Any) -> bytes:
     """JSON as a careless writer makes it: NaN and Infinity as Python's json writes them."""
-    return json.dumps(tree, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    text = json.dumps(tree, ensure_ascii=False).replace(f'"{OVERLONG}"', OVERLONG_DIGITS)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def toml_value(v: Any) -> str:
@@ -216,7 +221,7 @@ def toml_value(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, str):
-        return json.dumps(v)
+        return OVERLONG_DIGITS if v == OVERLONG else json.dumps(v)
     if isinstance(v, list):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
     return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(x)}" for k, x in v.items()) + "}"

@@ -21,7 +21,17 @@ from hypothesis import strategies as st
 from evalsum.store.records import record_paths
 from tests.conftest import CLUSTER
 from tests.faults import Env, make_env
-from tests.surfaces import assert_clean, garbled, invoke, json_bytes, mutated, surface, toml_bytes
+from tests.surfaces import (
+    OVERLONG,
+    OVERLONG_DIGITS,
+    assert_clean,
+    garbled,
+    invoke,
+    json_bytes,
+    mutated,
+    surface,
+    toml_bytes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +73,8 @@ def gold_commands(env: Env) -> list[tuple[object, ...]]:
 
 
 def yaml_bytes(tree: Any) -> bytes:
-    return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False).encode("utf-8")
+    text = yaml.safe_dump(tree, allow_unicode=True, sort_keys=False)
+    return text.replace(OVERLONG, OVERLONG_DIGITS).encode("utf-8")
 
 
 def yaml_tree(path: Path) -> Any:
@@ -331,3 +342,29 @@ def test_mutated_shard_record(fresh: Any, shards: Path, data: st.DataObject, whi
                 if data.draw(st.booleans()) else data.draw(garbled(lines[n])))
     paths[which].write_bytes(b"".join(lines))
     assert_clean(invoke("merge", *paths, "--results", env.tmp / "merged"), names=[folder])
+
+
+# ---------------------------------------------------------------- the results folder's layout
+
+RESULTS_PARTS = [".lock", ".index.json", "baseline.json", "LEADERBOARD.md", "leaderboard.json", "cache", "runs",
+                 "cache/??", "cache/??/*.json", "runs/*.jsonl"]
+
+
+@surface(10)
+@given(part=st.sampled_from(RESULTS_PARTS), shape=st.sampled_from(["folder", "loop", "dangling", "empty"]),
+       command=st.integers(0, N_RESULTS - 1))
+def test_results_layout(fresh: Any, part: str, shape: str, command: int) -> None:
+    """A file or folder of results/ replaced by a folder, a symlink loop or to nowhere, or an empty file."""
+    env = fresh()
+    argv = results_commands(env)[command]  # named before the record is touched: merge takes its path
+    for path in sorted(env.results.glob(part)) or [env.results / part]:
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+        if shape == "folder":
+            path.mkdir()
+        elif shape == "loop":
+            path.symlink_to(path.name)
+        elif shape == "dangling":
+            path.symlink_to(env.tmp / "nowhere")
+        else:
+            path.write_bytes(b"")
+    assert_clean(invoke(*argv), names=[env.results])

@@ -9,7 +9,7 @@ import pytest
 
 from evalsum.models import ResultLine
 from evalsum.store.records import iter_record, record_paths
-from tests.conftest import REFERENCES
+from tests.conftest import CLUSTER, REFERENCES
 from tests.faults import Env, make_env
 from tests.llm_stub import Answer, Stub, completion
 from tests.surfaces import assert_clean, invoke
@@ -196,3 +196,55 @@ def test_option_numbers_are_finite_and_bounded(env: Env, system: str, option: st
                "--references", env.refs, "--results", env.results)
     line = one_error(o, 2)
     assert line.startswith(f"error: invalid option {option!r} for system {system!r}: {message}."), line
+
+
+# ---------------------------------------------------------------- integers too long to convert, NaN in JSON Lines
+
+OVERLONG = "1" + "0" * 5000
+
+
+def test_an_overlong_integer_in_gold_yaml_names_its_line(env: Env) -> None:
+    path = env.cdir / "cluster.yaml"
+    path.write_text(f"id: balloon-2023-02\ntitle: T\nhand_made: {OVERLONG}\n", encoding="utf-8")
+    line = one_error(invoke("validate", "--references", env.refs), 2)
+    assert line == f"error: {path}:line 3: an integer of 5001 digits is too long"
+
+
+def test_an_overlong_integer_in_the_run_file_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "evalsum.toml"
+    path.write_text(f'budget = {OVERLONG}\n[[systems]]\nbackend = "lead3"\n', encoding="utf-8")
+    line = one_error(invoke("run", "--config", path, "--references", REFERENCES, "--results", tmp_path / "r"), 2)
+    assert line == f"error: {path}: an integer of more than 4300 digits is too long"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (OVERLONG, "an integer of 5001 digits is too long"),
+    ("NaN", "NaN is not a number evalsum accepts (numbers must be finite)"),
+    ("1e999", "1e999 is out of range (numbers must be finite)"),
+])
+def test_numbers_in_a_files_jsonl_are_strict(tmp_path: Path, value: str, message: str) -> None:
+    path = tmp_path / "summaries.jsonl"
+    path.write_text(f'{{"cluster": "{CLUSTER}", "system": "prod", "summary": "A balloon.", '
+                    f'"metadata": {{"tokens": {value}}}}}\n', encoding="utf-8")
+    o = invoke("run", "-s", "files", "-o", f"path={path}", "--references", REFERENCES, "--results", tmp_path / "r")
+    assert one_error(o, 2) == f"error: {path}:line 1, field metadata.tokens: {message}"
+
+
+def test_an_overlong_integer_in_a_dataset_line_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "clusters.jsonl"
+    path.write_text('{"id": "x", "title": "t", "documents": [{"id": "d", "text": "Words here now."}], '
+                    f'"references": [{{"text": "Words."}}], "n": {OVERLONG}}}\n', encoding="utf-8")
+    line = one_error(invoke("validate", "--dataset", path), 2)
+    assert line == f"error: {path}:line 1, field n: an integer of 5001 digits is too long"
+
+
+def test_an_overlong_integer_in_a_server_reply_is_a_malformed_response(server: Stub, tmp_path: Path) -> None:
+    server.models = ["m"]
+    body = completion("The balloon drifted east.").replace(b'"usage": {"prompt_tokens": 900',
+                                                          b'"usage": {"prompt_tokens": ' + OVERLONG.encode())
+    server.default = Answer(status=200, body=body)
+    results = tmp_path / "results"
+    line = one_error(llm_run(server, results, "-o", "stream=false"), 3)
+    assert "malformed response from" in line and "not JSON (Exceeds the limit (4300 digits)" in line
+    [failure] = failures(results)
+    assert failure.startswith("unavailable: malformed response from")

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalsum.errors import DataError, from_validation
+from evalsum.files import loads_strict
 from evalsum.gold.corpus import CLUSTER_FILE, check_name, cluster_digest, sha256
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import parse_date_header
@@ -172,7 +173,7 @@ def parse_line(raw: bytes, path: Path, no: int) -> DatasetCluster:
         raise DataError(path, where,
                         f"not valid UTF-8 (byte {e.start} of the line); re-save the file as UTF-8") from None
     try:
-        data = json.loads(text)
+        data = loads_strict(text, path, line=no)  # NaN, Infinity, overlong integers: a DataError at the field
     except json.JSONDecodeError as e:
         raise DataError(path, where, f"not valid JSON: {e.msg} (column {e.colno})") from None
     return validate_cluster(data, path, where)
