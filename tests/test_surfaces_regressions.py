@@ -248,3 +248,16 @@ def test_an_overlong_integer_in_a_server_reply_is_a_malformed_response(server: S
     assert "malformed response from" in line and "not JSON (Exceeds the limit (4300 digits)" in line
     [failure] = failures(results)
     assert failure.startswith("unavailable: malformed response from")
+
+
+@pytest.mark.parametrize(("second", "message"), [
+    ('backend = "lead3"', "same backend and options as systems.0; give one a label or different options"),
+    ('backend = "lead-k"\nlabel = "a"', "same label 'a' as systems.0; give one another label"),
+])
+def test_a_run_file_entry_given_twice_is_named_with_its_field(tmp_path: Path, second: str, message: str) -> None:
+    path = tmp_path / "evalsum.toml"
+    first = 'backend = "lead3"' + ('\nlabel = "a"' if "label" in second else "")
+    path.write_text(f'[[systems]]\n{first}\n[[systems]]\nbackend = "textrank"\n[[systems]]\n{second}\n',
+                    encoding="utf-8")
+    line = one_error(invoke("run", "--config", path, "--references", REFERENCES, "--results", tmp_path / "r"), 2)
+    assert line == f"error: {path}:field systems.2: {message}"
