@@ -16,8 +16,10 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -32,6 +34,13 @@ def surface(default: int) -> settings:
     return settings(max_examples=EXAMPLES or default, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                            HealthCheck.data_too_large, HealthCheck.filter_too_much])
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every surface test runs in an empty folder: a mutated run file without `results` or
+    `references` falls back to ./results and ./references, which must never be the repository's."""
+    monkeypatch.chdir(tmp_path)
 
 
 EXITS = {0, 1, 2, 3}  # DESIGN.md: ok, gate failed, usage or data error, backend unavailable

@@ -25,6 +25,7 @@ from tests.surfaces import (
     OVERLONG,
     OVERLONG_DIGITS,
     assert_clean,
+    elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
     garbled,
     invoke,
     json_bytes,

@@ -21,7 +21,12 @@ from hypothesis import strategies as st
 from evalsum.run import registry
 from tests.conftest import CLUSTER
 from tests.faults import Env, make_env
-from tests.surfaces import assert_clean, invoke, surface
+from tests.surfaces import (
+    assert_clean,
+    elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
+    invoke,
+    surface,
+)
 
 # Text an option value can be: numbers of every odd kind, JSON, markup, paths, control characters.
 ODD = ["", " ", "0", "-1", "1", "2", "0.5", "-0.0", "nan", "NaN", "inf", "-inf", "1e999", "1e300", "1e-400",

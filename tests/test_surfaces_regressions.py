@@ -12,7 +12,11 @@ from evalsum.store.records import iter_record, record_paths
 from tests.conftest import CLUSTER, REFERENCES
 from tests.faults import Env, make_env
 from tests.llm_stub import Answer, Stub, completion
-from tests.surfaces import assert_clean, invoke
+from tests.surfaces import (
+    assert_clean,
+    elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
+    invoke,
+)
 
 
 @pytest.fixture

@@ -26,7 +26,16 @@ from evalsum.models import ResultLine
 from evalsum.store.records import iter_record, record_paths
 from tests.conftest import REFERENCES
 from tests.llm_stub import Answer, Stub, serving
-from tests.surfaces import assert_clean, garbled, invoke, json_bytes, mutated, surface, values
+from tests.surfaces import (
+    assert_clean,
+    elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
+    garbled,
+    invoke,
+    json_bytes,
+    mutated,
+    surface,
+    values,
+)
 
 COMPLETION: dict[str, Any] = {
     "id": "cmpl-1", "object": "chat.completion", "created": 1700000000, "model": "m", "system_fingerprint": "fp_1",
