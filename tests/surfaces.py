@@ -58,11 +58,15 @@ class Outcome:
         return f"evalsum {' '.join(self.argv)} -> {self.code}\nstdout: {self.out[-2000:]}\nstderr: {self.err[-2000:]}"
 
 
-def invoke(*argv: object, stdin: bytes = b"") -> Outcome:
-    """`evalsum ARGV` in process, with `stdin` as its standard input and stdout, stderr captured."""
+def invoke(*argv: object, stdin: bytes = b"", cwd: Path | None = None) -> Outcome:
+    """`evalsum ARGV` in process, in `cwd` if given, with `stdin` as its standard input and
+    stdout, stderr captured."""
     args = [str(a) for a in argv]
     out, err = io.StringIO(), io.StringIO()
     code = 0
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
     saved, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -71,6 +75,7 @@ def invoke(*argv: object, stdin: bytes = b"") -> Outcome:
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
         finally:
             sys.stdin = saved
+            os.chdir(here)
     return Outcome(args, code, out.getvalue(), err.getvalue())
 
 

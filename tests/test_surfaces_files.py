@@ -205,7 +205,8 @@ def test_mutated_run_file(fresh: Any, data: st.DataObject, pyproject: bool, chec
         raw = data.draw(garbled(raw))
     path.write_bytes(raw)
     argv = ("check", "--config", path, "--results", env.results) if check else ("run", "--config", path)
-    assert_clean(invoke(*argv), names=[env.tmp])  # the run file, or a folder it names
+    # The run file, a folder it names, or the default ./references a file without `references` means.
+    assert_clean(invoke(*argv, cwd=env.tmp), names=[env.tmp, "error: references:"])
 
 
 # ---------------------------------------------------------------- `files` backend inputs
