@@ -22,6 +22,7 @@ relative to the file that names them.
 """
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from evalsum.analysis.gate_config import GateConfig
 from evalsum.errors import DataError, UsageError, from_validation
-from evalsum.files import read_text
+from evalsum.files import MAX_INT_DIGITS, read_text
 from evalsum.run import registry, variants
 from evalsum.run.plan import SystemSpec
 
@@ -93,6 +94,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return data
     except tomllib.TOMLDecodeError as e:
         raise DataError(path, None, f"TOML syntax error: {e}") from None
+    except ValueError:  # tomllib's only other error: an integer longer than Python converts
+        raise DataError(path, None, f"an integer of more than {MAX_INT_DIGITS} digits is too long") from None
 
 
 def parse_config(data: dict[str, Any], path: Path, prefix: str) -> Config:
@@ -143,7 +146,7 @@ def where(path: Path, key: str) -> str:
 
 
 def run_specs(config: Config, path: Path) -> list[SystemSpec]:
-    """The run file's systems, each checked now (backend known, options valid, label well formed),
+    """The run file's systems, each checked now (backend known, options valid, label well formed, no entry twice),
     so an error names the file and the key (`tool.evalsum.systems.3.backend`), never a traceback."""
     out = []
     for i, entry in enumerate(config.systems):
@@ -161,6 +164,14 @@ def run_specs(config: Config, path: Path) -> list[SystemSpec]:
             except UsageError as e:
                 raise DataError(path, where(path, f"systems.{i}.label"), str(e)) from None
         out.append(SystemSpec(backend=entry.backend, label=entry.label, options=dict(entry.options)))
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(config.systems):
+        same = entry.label or f"{entry.backend} {json.dumps(entry.options, sort_keys=True)}"
+        if same in seen:  # a copied entry: named here, with the file, rather than as "systems 1 and 3 of this run"
+            what, fix = (f"label {entry.label!r}", "another label") if entry.label else \
+                ("backend and options", "a label or different options")
+            raise DataError(path, where(path, f"systems.{i}"), f"same {what} as systems.{seen[same]}; give one {fix}")
+        seen[same] = i
     return out
 
 

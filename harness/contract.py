@@ -16,8 +16,8 @@ from evalsum.models import Budget, Prepared, Summary
 
 
 class SystemOptions(BaseModel):
-    """Base for every backend's options: unknown keys are errors, options never change mid-run,
-    and every number is finite (`-o deadline=inf` once overflowed a timer deep inside a thread)."""
+    """Base for every backend's options: unknown keys are errors, numbers are finite (no NaN or
+    infinity reaches a backend, a request body or a record), and options never change mid-run."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 

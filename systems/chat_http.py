@@ -39,20 +39,15 @@ from evalsum.systems.chat_wire import (
     shut,
     snippet,
 )
+from evalsum.systems.chat_wire import (
+    Transient as _Transient,
+)
 
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 MISSING_STATUSES = frozenset({404, 405, 501})
 MAX_BODY = 8 * 2**20
 MAX_ERROR_BODY = 64 * 2**10
 __all__ = ["ChatClient", "HTTPRefused", "Reply", "TokenHook", "scrub"]
-
-
-class _Transient(Exception):
-    """A failure worth another attempt (dropped connection, 5xx, silence)."""
-
-    def __init__(self, message: str, timed_out: bool = False) -> None:
-        super().__init__(message)
-        self.timed_out = timed_out
 
 
 @dataclass
@@ -137,6 +132,10 @@ class ChatClient:
             made = attempt
             try:
                 return self._once(method, url, body, chat, attempt)
+            except StreamBroke as e:
+                if chat and (body or {}).get("stream"):
+                    raise  # asked to stream: chat() asks again one-shot
+                raise self.fail(f"{e} (an event stream where one JSON answer was asked for)") from None
             except _Transient as e:
                 last = e
                 if self.left() <= 0:
@@ -287,7 +286,7 @@ class ChatClient:
     def _parse_any(self, url: str, raw: bytes) -> Any:
         try:
             return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        except ValueError as e:  # not UTF-8, not JSON, or an integer too long to convert
             raise self.fail(f"malformed response from {url}: not JSON ({getattr(e, 'msg', e)}); "
                             f"starts {snippet(raw, 60)!r}") from None
 

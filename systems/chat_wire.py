@@ -38,6 +38,14 @@ class StreamError(Exception):
     """The server sent an error event inside the stream."""
 
 
+class Transient(Exception):
+    """A failure worth another attempt (dropped connection, 5xx, silence)."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
 class StreamBroke(Exception):
     """The stream ended before its first token: some servers (llama-cpp-python) fail a streamed
     request that way when it cannot start (a prompt over the context), and say why only one-shot."""
@@ -91,7 +99,10 @@ def fold_event(line: bytes, got: Progress, hook: TokenHook | None) -> bool:
     for key in ("id", "model", "system_fingerprint", "usage", "timings"):
         if event.get(key) is not None:
             got.meta[key] = event[key]
-    for choice in event.get("choices") or []:
+    choices = event.get("choices") or []
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        raise ValueError("choices is not a list of objects")  # the caller names it a malformed event
+    for choice in choices:
         delta = choice.get("delta") or choice.get("message") or {}
         piece = delta.get("content") if isinstance(delta, dict) else None
         if isinstance(piece, str) and piece:
@@ -100,7 +111,8 @@ def fold_event(line: bytes, got: Progress, hook: TokenHook | None) -> bool:
             got.text.append(piece)
             if hook is not None:
                 hook(got.pieces, piece)
-        got.finish = choice.get("finish_reason") or got.finish
+        finish = choice.get("finish_reason")
+        got.finish = finish if isinstance(finish, str) and finish else got.finish
     return False
 
 

@@ -69,7 +69,7 @@ def load_jsonl(path: Path) -> tuple[dict[tuple[str, str], tuple[int, ExternalSum
         if not line.strip():
             continue
         try:
-            obj = loads_strict(line, path, no)
+            obj = loads_strict(line, path, line=no)  # NaN, Infinity, overlong integers: a DataError at the field
         except json.JSONDecodeError as e:
             raise DataError(path, f"line {no}", f"not valid JSON ({e.msg} at column {e.colno})") from None
         if not isinstance(obj, dict):

@@ -29,7 +29,7 @@ import urllib.parse
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, computed_field, field_validator
 
@@ -46,14 +46,11 @@ from evalsum.text import split_sentences
 DEFAULT_PROMPT = "summarise-v2"
 FIT_MARGIN = 32  # tokens kept free besides the answer's cap: chat-template tokens the count cannot see
 FIT_ROUNDS = 6
+WEEK = 7 * 24 * 3600.0  # the longest timeout, deadline or backoff an option may set
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 SAMPLING = ("top_p", "stop", "repeat_penalty", "frequency_penalty")
-
-
-# Seconds for a transport option: at most a week (a larger number overflows the platform's timers).
-Seconds = Annotated[float, Field(le=7 * 24 * 3600.0)]
 
 
 class LLMOptions(SystemOptions):
@@ -84,10 +81,12 @@ class LLMOptions(SystemOptions):
     # A CPU server takes 40-150 s for one summary; streamed, only silence counts against `timeout`
     # (before the first token that is reading the prompt). `deadline` stays under the harness's
     # 300 s per-cluster `--timeout`, so an overrun is reported by this backend with its option.
-    timeout: Seconds = Field(default=180.0, gt=0, description="seconds without a token before giving up")
-    deadline: Seconds = Field(default=280.0, gt=0, description="seconds one summary may take in all, retries included")
+    # At most a week: more is no bound at all, and past ~292 years a socket or timer cannot wait.
+    timeout: float = Field(default=180.0, gt=0, le=WEEK, description="seconds without a token before giving up")
+    deadline: float = Field(default=280.0, gt=0, le=WEEK,
+                            description="seconds one summary may take in all, retries included")
     retries: int = Field(default=2, ge=0, description="extra attempts after a transport error, silence or 5xx/429")
-    backoff: Seconds = Field(default=1.0, ge=0, description="seconds before the first retry; doubles each retry")
+    backoff: float = Field(default=1.0, ge=0, le=WEEK, description="seconds before the first retry; doubles each retry")
     concurrency: int = Field(default=1, ge=1, description="requests in flight at most from this instance")
     api_key_env: str = Field(default="EVALSUM_API_KEY,OPENAI_API_KEY",
                              description="comma-separated environment variable names; the first one set holds the key")

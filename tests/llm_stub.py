@@ -40,9 +40,10 @@ class Answer:
     usage: dict[str, int] | None = None  # sent in a last chunk with no choices
     broken: bool = False  # open the stream, then end it before any token (as llama-cpp-python does on overflow)
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bool = False  # send status, exactly `headers` (no Content-Type/Length of ours) and body, streamed or not
 
 
-@dataclass
+@dataclass(repr=False)
 class Stub:
     base_url: str = ""
     script: list[Answer] = field(default_factory=list)
@@ -52,6 +53,7 @@ class Stub:
     props_ctx: int | None = None
     props_status: int = 0  # answer /props with this error status instead
     tokenize: bool = False
+    routes: dict[str, Answer] = field(default_factory=dict)  # a raw answer (Answer.raw) for any other path
     requests: list[dict[str, Any]] = field(default_factory=list)
     disconnects: list[float] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
@@ -59,6 +61,9 @@ class Stub:
     in_flight: int = 0
     max_in_flight: int = 0
     barrier: threading.Barrier | None = None
+
+    def __repr__(self) -> str:  # short, for hypothesis' and pytest's reports
+        return f"Stub({self.base_url})"
 
     def chats(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == CHAT]
@@ -85,7 +90,9 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             srv.requests.append({"method": "GET", "path": self.path, "headers": dict(self.headers), "body": None})
-            if self.path == "/v1/models" and srv.models is not None:
+            if self.path in srv.routes:
+                self._raw(srv.routes[self.path])
+            elif self.path == "/v1/models" and srv.models is not None:
                 data = [{"id": m, "object": "model", "owned_by": "me"} for m in srv.models]
                 self._send(200, json.dumps({"object": "list", "data": data}).encode())
             elif self.path == "/props" and srv.props_status:
@@ -100,6 +107,9 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw)
             with srv.lock:
                 srv.requests.append({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body})
+            if self.path in srv.routes:
+                self._raw(srv.routes[self.path])
+                return
             if self.path == "/extras/tokenize" and srv.tokenize:
                 self._send(200, json.dumps({"tokens": list(range(len(body["input"].split())))}).encode())
                 return
@@ -115,7 +125,9 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
                 ans = srv.by_model.get(str(body.get("model"))) or srv.next_answer()
                 if ans.delay:
                     srv.release.wait(ans.delay)
-                if ans.broken and body.get("stream"):
+                if ans.raw:
+                    self._raw(ans)
+                elif ans.broken and body.get("stream"):
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
@@ -129,6 +141,15 @@ def _handler(srv: Stub) -> type[BaseHTTPRequestHandler]:
             finally:
                 with srv.lock:
                     srv.in_flight -= 1
+
+        def _raw(self, ans: Answer) -> None:
+            """Whatever a test scripted: lying Content-Length, odd Content-Type, any body."""
+            self.send_response(ans.status)
+            for k, v in ans.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(ans.body)
+            self.wfile.flush()
 
         def _stream(self, ans: Answer) -> None:
             self.send_response(200)

@@ -16,7 +16,7 @@ import typer
 from evalsum import stops
 from evalsum.cli import cache, gate, gold, init, report, run, scale, score, show, systems, view  # noqa: F401  (registers commands)
 from evalsum.cli import signature as signature_command  # noqa: F401  (registers `evalsum signature`)
-from evalsum.cli.app import DEBUG_FLAG, app, configure_streams, printable
+from evalsum.cli.app import DEBUG_FLAG, app, configure_streams, one_line, printable
 from evalsum.errors import EvalsumError
 from evalsum.files import describe
 from evalsum.redact import Redactor
@@ -107,8 +107,3 @@ def message(e: Exception) -> str:
     """A click or typer usage error's text (both have `format_message`; the tuple hides it from types)."""
     fmt = getattr(e, "format_message", None)
     return str(fmt()) if callable(fmt) else str(e)
-
-
-def one_line(e: BaseException | str) -> str:
-    """The message on one line, whatever a backend or library put in it."""
-    return " ".join(str(e).replace("\r", "\n").split("\n"))

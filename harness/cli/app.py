@@ -30,6 +30,11 @@ RESULTS = typer.Option(Path("results"), "--results", help="folder for records, l
 DATASET = typer.Option(None, "--dataset", help="read clusters from a JSONL dataset file instead of --references")
 DEBUG_FLAG = "--debug"
 
+def one_line(e: BaseException | str) -> str:
+    """The message on one line, whatever a backend or library put in it."""
+    return " ".join(str(e).replace("\r", "\n").split("\n"))
+
+
 def printable(text: str) -> str:
     """Text as a terminal should show it: control characters (but tab, newline) as escapes."""
     return escape_controls(text)

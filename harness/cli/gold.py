@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from evalsum.cli.app import DATASET, REFERENCES, app, emit_json, err, out
+from evalsum.cli.app import DATASET, REFERENCES, app, emit_json, err, one_line, out
 from evalsum.gold import validation
 
 
@@ -27,8 +27,8 @@ def validate(
         for line in summary:
             out().print(line, markup=False)
         for w in warnings:
-            err().print(f"warning: {w}", markup=False)
+            err().print(f"warning: {one_line(w)}", markup=False)
         for p in problems:
-            err().print(f"error: {p}", markup=False)
+            err().print(f"error: {one_line(p)}", markup=False)
     if problems:
         raise typer.Exit(2)

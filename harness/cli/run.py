@@ -72,8 +72,9 @@ def run(
     base: list[SystemSpec] = []
     if not system and not all_:
         if found is None or not conf.systems:
-            raise UsageError("name a system with --system NAME or use --all (see `evalsum systems`), or list systems "
-                             "in [tool.evalsum] of pyproject.toml (README: 'The run file and variants')")
+            where = f"{found}: lists no systems; " if found is not None else ""
+            raise UsageError(f"{where}name a system with --system NAME or use --all (see `evalsum systems`), or list "
+                             "systems in [tool.evalsum] of pyproject.toml (README: 'The run file and variants')")
         base = configuration.run_specs(conf, found)
     # Every -s counts (two alike are an error naming both); --all adds the built-ins not named.
     names = [*system, *(c for c in (registry.CORE if all_ else ()) if c not in system)]

@@ -57,7 +57,7 @@ def import_(
         attached.clear()
         return duc.iter_clusters(source, summaries, encoding, skipped, attached)  # type: ignore[arg-type]
 
-    report = writer.write_clusters(items, out_dir, force)
+    report = writer.write_clusters(items, out_dir, force, source)
     if as_json:
         emit_json({"out": str(report.out), "written": report.written, "replaced": report.replaced, "skipped": skipped,
                    "attached": {a.folder.name: {"documents": a.documents, "references": dict(a.references)}

@@ -66,15 +66,21 @@ def cluster_digest(hashes: Mapping[str, str]) -> str:
 
 def read_yaml(path: Path) -> Any:
     """Gold YAML: text keys keep the characters written, duplicate keys and aliases are refused."""
+    text = read_text(path)
     try:
-        return yaml_text.load(read_text(path))
+        return yaml_text.load(text)
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (NUL, most C0 controls)
+        line = text[: e.position].count("\n") + 1
+        char = chr(e.character) if isinstance(e.character, int) else str(e.character)
+        raise DataError(path, f"line {line}", f"character {char!r} is not allowed in YAML ({e.reason}); "
+                        "remove it") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = f"line {mark.line + 1}" if mark is not None else None
         what = e.problem if isinstance(e, yaml_text.GoldYAMLError) else f"YAML syntax error: {e.problem}"
         raise DataError(path, where, str(what)) from None
     except yaml.YAMLError as e:
-        raise DataError(path, None, f"YAML error: {e}") from None
+        raise DataError(path, None, f"YAML error: {' '.join(str(e).split())}") from None
 
 
 def parse_model(model: type[M], data: Any, path: Path) -> M:

@@ -173,7 +173,7 @@ def parse_line(raw: bytes, path: Path, no: int) -> DatasetCluster:
         raise DataError(path, where,
                         f"not valid UTF-8 (byte {e.start} of the line); re-save the file as UTF-8") from None
     try:
-        data = loads_strict(text, path, no)
+        data = loads_strict(text, path, line=no)  # NaN, Infinity, overlong integers: a DataError at the field
     except json.JSONDecodeError as e:
         raise DataError(path, where, f"not valid JSON: {e.msg} (column {e.colno})") from None
     return validate_cluster(data, path, where)

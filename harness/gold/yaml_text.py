@@ -6,8 +6,9 @@ the value of every text key (`id`, `title`, `statement`, `patterns`, `unless`) k
 characters as written. Typed keys (`weight`, `external`, `scope`) resolve as usual.
 
 Duplicate keys would silently keep the last value, and aliases let a small file expand to a huge
-one (each `*ref` repeats a whole subtree), so both are refused with the line they are on. Gold
-files are short and written out in full; nothing legitimate needs an alias.
+one (each `*ref` repeats a whole subtree), so both are refused with the line they are on, as is an
+integer too long to convert. Gold files are short and written out in full; nothing legitimate
+needs an alias.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from evalsum.files import MAX_INT_DIGITS
 
 TEXT_KEYS = frozenset({"id", "title", "statement", "patterns", "unless"})
 STR_TAG = "tag:yaml.org,2002:str"
@@ -60,6 +63,17 @@ class GoldLoader(yaml.SafeLoader):  # type: ignore[misc]
             if key.value in TEXT_KEYS:
                 _keep_text(value)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _int(loader: GoldLoader, node: ScalarNode) -> int:
+    """YAML's int, but one too long for Python to convert (over 4,300 digits) is refused at its line."""
+    digits = sum(c.isdigit() for c in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        raise GoldYAMLError(None, None, f"an integer of {digits} digits is too long", node.start_mark)
+    return int(yaml.SafeLoader.construct_yaml_int(loader, node))
+
+
+GoldLoader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def load(text: str) -> Any:

@@ -83,12 +83,12 @@ class SummaryCache:
         if not self.enabled or self.refresh:
             return None
         try:
-            raw = self._path(key.digest()).read_text(encoding="utf-8")
+            raw = self._path(key.digest()).read_bytes()
         except OSError:
             return None
         try:
-            entry = CacheEntry.model_validate_json(raw)
-        except (ValidationError, ValueError):
+            entry = CacheEntry.model_validate_json(raw.decode("utf-8"))
+        except (ValidationError, ValueError):  # UnicodeDecodeError is a ValueError too
             return None  # a damaged or old-format entry is a miss: regenerate and overwrite
         return entry.summary if entry.key == key else None
 

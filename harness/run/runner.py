@@ -191,14 +191,14 @@ def _watch_tokens(built: Sequence[tuple[SystemBuild, RunSystem]], events: RunEve
 
 
 def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clusters: Iterable[Cluster],
-             engine: Engine, resolved: ResolvedEngine, n_clusters: int) -> Iterator[ClusterOutput]:
+             engine: Engine, resolved: ResolvedEngine, jobs: int) -> Iterator[ClusterOutput]:
     """Cluster-major: each cluster is loaded and prepared once, then every system runs on it. With
     jobs > 1 the clusters go to worker processes and come back in the same order."""
-    if plan.jobs > 1:
+    if jobs > 1:
         spec = WorkSpec(systems=tuple(b for b, _ in built), settings=plan.settings, cache_dir=plan.paths.cache,
                         use_cache=plan.use_cache, refresh_cache=plan.refresh_cache, engine=resolved,
                         timeout=plan.timeout)
-        yield from parallel.run(spec, clusters, min(plan.jobs, max(1, n_clusters)))  # no idle workers
+        yield from parallel.run(spec, clusters, jobs)
         return
     work = ClusterWork(systems=[s for _, s in built], scorer=Scorer(plan.settings, engine),
                        cache=SummaryCache(plan.paths.cache, plan.use_cache, plan.refresh_cache), timeout=plan.timeout)
@@ -222,10 +222,11 @@ def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: Run
         check_folder(plan.paths.runs, infos)
     sink = open_sink(header_for(plan, infos, chosen, engine=engine, order=everything))
     t0 = time.perf_counter()
+    jobs = min(plan.jobs, max(len(chosen), 1))  # a worker per cluster at most: `--jobs 10**8` starts no more
     try:
-        if plan.jobs == 1:
+        if jobs == 1:
             _watch_tokens(built, events)
-        for out in _outputs(plan, built, source.load(chosen), engine, resolved, len(chosen)):
+        for out in _outputs(plan, built, source.load(chosen), engine, resolved, jobs):
             for label, k in out.calls.items():
                 events.calls[label] = events.calls.get(label, 0) + k
             for line in out.lines:

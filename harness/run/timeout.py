@@ -11,13 +11,12 @@ Why not a subprocess per call: it could be killed cleanly, but it would need eve
 options and the prepared cluster to be picklable, and a model-backed backend would reload its
 weights in every child. The thread costs nothing when the backend behaves.
 
-`timeout=None`, `0`, infinity (or more seconds than a timer holds) runs the call in the
-calling thread, for backends that must stay on the main thread (for example ones that install
-signal handlers).
+`timeout=None`, `0`, infinity or more than `threading.TIMEOUT_MAX` (longer than a thread can wait)
+runs the call in the calling thread, for backends that must stay on the main thread (for example
+ones that install signal handlers).
 """
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -39,7 +38,7 @@ class TimedOut(BackendTimeout):
 
 def call_with_timeout(fn: Callable[..., T], timeout: float | None, *args: Any, **kwargs: Any) -> T:
     """Return `fn(*args, **kwargs)`, re-raise what it raises, or raise TimedOut after `timeout` s."""
-    if not timeout or math.isinf(timeout) or timeout >= threading.TIMEOUT_MAX:  # too large for a timer: no limit
+    if not timeout or timeout >= threading.TIMEOUT_MAX:  # infinity, or past what a thread can wait: no limit
         return fn(*args, **kwargs)
     box: dict[str, Any] = {}
 

@@ -19,7 +19,8 @@ SCHEMA_VERSION = 2  # 2: rows are labels, with backend and code digest
 
 
 class BaselineSystem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)  # no "0.1" or true as a number
+    # strict: a string ("0.1"), true or null where a number belongs is an error, not a number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
     name: str = Field(description="the row label")
     backend: str = Field(description="the registry name the row was built from")
     version: str
@@ -32,7 +33,8 @@ class BaselineSystem(BaseModel):
 
 
 class Baseline(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)  # no "0.1" or true as a number
+    # strict: a string ("0.1"), true or null where a number belongs is an error, not a number
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
     schema_version: int = SCHEMA_VERSION
     systems: dict[str, BaselineSystem]
 

@@ -25,6 +25,7 @@ from evalsum.files import describe, dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
 from evalsum.redact import Redactor
 from evalsum.store.lock import results_lock
+from evalsum.store.record_shape import RecordShape
 
 SUFFIX = ".jsonl"
 # The record layout this evalsum writes and reads (RunMeta.schema_version). 2: typed failures and
@@ -204,12 +205,16 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
     except OSError as e:
         raise DataError(path, None, f"cannot read record: {e.strerror}") from None
     with fh:
+        shape = RecordShape(path, _FIX)
         try:
             for no, raw in enumerate(fh, 1):
                 if raw.strip():
-                    yield _parse_line(raw, no, path)
+                    item = _parse_line(raw, no, path)
+                    shape.check(item, no)
+                    yield item
         except UnicodeDecodeError:
             raise DataError(path, None, "corrupt record (not UTF-8); delete or restore it") from None
+
 
 
 def _check_schema(header: dict[str, Any], path: Path) -> None:

@@ -28,8 +28,9 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def check(items: Items, out: Path, force: bool) -> tuple[int, list[str]]:
-    """Pass 1: validate everything; returns (count, ids that already exist)."""
+def check(items: Items, out: Path, force: bool, source: object = "input") -> tuple[int, list[str]]:
+    """Pass 1: validate everything; returns (count, ids that already exist). `source` names the
+    input in the error for an input with no clusters at all."""
     seen: dict[str, str] = {}
     existing = []
     for where, cluster in items():
@@ -43,7 +44,7 @@ def check(items: Items, out: Path, force: bool) -> tuple[int, list[str]]:
                                 "cluster already exists; nothing was imported (pass --force to replace it)")
             existing.append(cluster.id)
     if not seen:
-        raise DataError("input", None, "no clusters found")
+        raise DataError(source, None, "no clusters found")
     return len(seen), existing
 
 
@@ -52,9 +53,9 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> None:
         write_atomic(folder / rel, data.decode("utf-8"))  # rendered from str: decodes to the same bytes
 
 
-def write_clusters(items: Items, out: Path, force: bool = False) -> ImportReport:
+def write_clusters(items: Items, out: Path, force: bool = False, source: object = "input") -> ImportReport:
     out = Path(out)
-    _, existing = check(items, out, force)
+    _, existing = check(items, out, force, source)
     report = ImportReport(out=out, replaced=existing)
     staging = out / f".evalsum-import-{os.getpid()}"
     try:
