@@ -3,6 +3,7 @@ each through the CLI with the exact line it must print now."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -183,7 +184,8 @@ def test_jobs_beyond_the_clusters_start_one_worker_per_cluster(tmp_path: Path, m
         raise UsageError("stopped before any worker started")
 
     monkeypatch.setattr(parallel, "run", fake)
-    o = invoke("run", "-s", "lead3", "--jobs", "100000000", "--references", tmp_path / "refs", "--results",
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # --jobs may be at most 8 here (4 per CPU)
+    o = invoke("run", "-s", "lead3", "--jobs", "8", "--references", tmp_path / "refs", "--results",
                tmp_path / "results")
     assert one_error(o, 2) == "error: stopped before any worker started"
     assert seen == [3]

@@ -193,8 +193,10 @@ def _watch_tokens(built: Sequence[tuple[SystemBuild, RunSystem]], events: RunEve
 def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clusters: Iterable[Cluster],
              engine: Engine, resolved: ResolvedEngine, jobs: int) -> Iterator[ClusterOutput]:
     """Cluster-major: each cluster is loaded and prepared once, then every system runs on it. With
-    jobs > 1 the clusters go to worker processes and come back in the same order."""
-    if jobs > 1:
+    `--jobs` above 1 the clusters go to `jobs` worker processes (at most one per cluster, but a
+    worker even for one cluster: a backend that ends its process takes down only its worker) and
+    come back in the same order."""
+    if plan.jobs > 1:
         spec = WorkSpec(systems=tuple(b for b, _ in built), settings=plan.settings, cache_dir=plan.paths.cache,
                         use_cache=plan.use_cache, refresh_cache=plan.refresh_cache, engine=resolved,
                         timeout=plan.timeout)
@@ -224,7 +226,7 @@ def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: Run
     t0 = time.perf_counter()
     jobs = min(plan.jobs, max(len(chosen), 1))  # a worker per cluster at most: `--jobs 10**8` starts no more
     try:
-        if jobs == 1:
+        if plan.jobs == 1:
             _watch_tokens(built, events)
         for out in _outputs(plan, built, source.load(chosen), engine, resolved, jobs):
             for label, k in out.calls.items():
