@@ -133,7 +133,7 @@ def _positions(source: SourceText, wanted: Iterable[int]) -> dict[int, memoryvie
     (its only temporary is a mask of a byte per source word), kept as 8-byte integers that become
     Python ints only as they are read (a common word occurs in a tenth of a large source)."""
     ids = np.frombuffer(source.ids, dtype=np.intc) if len(source.ids) else np.zeros(0, dtype=np.intc)
-    return {k: memoryview(np.flatnonzero(ids == k)) for k in sorted(set(wanted))}
+    return {k: memoryview(np.flatnonzero(ids == k).astype(np.int64).tobytes()).cast("q") for k in sorted(set(wanted))}
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,8 @@ def prepared_sha256(prepared: Prepared) -> bytes:
             # Dumped from a copy with a fresh text string: pydantic-core asks CPython for a str's
             # UTF-8 form, which CPython then keeps on that str (for non-ASCII text, as big again
             # as the text) for as long as the prepared cluster lives.
-            fresh = sent.model_copy(update={"text": sent.text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")})
+            text = sent.text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+            fresh = sent.model_copy(update={"text": text})
             h.update((b"," if j else b"") + fresh.model_dump_json().encode())
         h.update(b'],"dropped":[')
         for j, line in enumerate(doc.dropped):
