@@ -19,6 +19,7 @@ from evalsum.models import Document, DroppedLine, Prepared, PreparedDocument, Se
 from evalsum.run import identity
 from evalsum.systems.extractive import Analyser, term_matrix
 from evalsum.text import cleaning, prepare, prepare_document, split_sentences
+from evalsum.text import sentence_texts as prepare_sentence_texts
 from evalsum.text.normalise import Normaliser
 from tests.conftest import CLUSTER_DIR
 
@@ -224,3 +225,8 @@ def test_term_matrix_in_arrays_equals_the_list_built_one(texts: list[str]) -> No
     got = term_matrix(texts, Analyser())
     assert got.rows.tolist() == rows and got.cols.tolist() == cols
     assert got.vals.tobytes() == vals.tobytes()  # bit for bit
+
+
+def test_sentence_texts_are_the_prepared_sentences_in_order() -> None:
+    docs = [*CLUSTER.documents, Document(id="a0", path="sources/a0.txt", text="One. Two.\r\nThree", sha256="0")]
+    assert prepare_sentence_texts(docs) == [s.text for s in prepare("c", "t", docs).sentences]

@@ -20,7 +20,7 @@ from evalsum.errors import DataError
 from evalsum.gold import collection, corpus
 from evalsum.metrics import facts as factsm
 from evalsum.models import Cluster
-from evalsum.text import prepare, split_sentences, words
+from evalsum.text import sentence_texts, split_sentences, words
 from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
@@ -88,7 +88,8 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
     warnings: list[str] = []
     info: list[str] = []
     ck_path = f"{cluster.path}/checklist.yaml"
-    prepared = prepare(cluster.id, cluster.title, cluster.documents)
+    # Only the sentences' texts: a large source's Sentence models would cost more than its text.
+    source_texts = sentence_texts(cluster.documents)
     if cluster.hand_made:
         info.append("  hand-made (cluster.yaml hand_made: true): the annotation rules are errors")
         problems += annotation_findings(cluster)
@@ -108,7 +109,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
         compiled = factsm.compile_checklist(cluster.checklist, norm)
     except factsm.PatternError as e:
         return problems + [f"{ck_path}: item {e.item_id}: {e}"], warnings, info
-    src = factsm.tokenise([s.text for s in prepared.sentences], norm)
+    src = factsm.tokenise(source_texts, norm)
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
         if factsm.match(f, src) is None:
