@@ -106,12 +106,17 @@ class TermMatrix:
     vals: np.ndarray
 
     def dot(self, vec: np.ndarray) -> np.ndarray:
-        """X @ vec, vec over terms."""
-        return np.bincount(self.rows, weights=self.vals * vec[self.cols], minlength=self.n)
+        """X @ vec, vec over terms. The products are formed in place (one temporary the size of the
+        non-zeros, not two); a * b is b * a bit for bit."""
+        weights = vec[self.cols].astype(np.result_type(vec, self.vals), copy=False)
+        weights *= self.vals
+        return np.bincount(self.rows, weights=weights, minlength=self.n)
 
     def tdot(self, vec: np.ndarray) -> np.ndarray:
-        """X.T @ vec, vec over sentences."""
-        return np.bincount(self.cols, weights=self.vals * vec[self.rows], minlength=self.v)
+        """X.T @ vec, vec over sentences (products in place, as in `dot`)."""
+        weights = vec[self.rows].astype(np.result_type(vec, self.vals), copy=False)
+        weights *= self.vals
+        return np.bincount(self.cols, weights=weights, minlength=self.v)
 
     def similarity_to(self, i: int) -> np.ndarray:
         """Cosine similarity of every sentence to sentence i (one column of X X^T)."""

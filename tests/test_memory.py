@@ -230,3 +230,12 @@ def test_term_matrix_in_arrays_equals_the_list_built_one(texts: list[str]) -> No
 def test_sentence_texts_are_the_prepared_sentences_in_order() -> None:
     docs = [*CLUSTER.documents, Document(id="a0", path="sources/a0.txt", text="One. Two.\r\nThree", sha256="0")]
     assert prepare_sentence_texts(docs) == [s.text for s in prepare("c", "t", docs).sentences]
+
+
+def test_in_place_products_equal_the_plain_ones_bit_for_bit() -> None:
+    x = term_matrix([s.text for s in prepare(CLUSTER.id, CLUSTER.title, CLUSTER.documents).sentences], Analyser())
+    rng = np.random.default_rng(0)
+    for vec in (rng.random(x.v), np.arange(x.v)):
+        assert x.dot(vec).tobytes() == np.bincount(x.rows, weights=x.vals * vec[x.cols], minlength=x.n).tobytes()
+    for vec in (rng.random(x.n), np.ones(x.n, dtype=np.int64)):
+        assert x.tdot(vec).tobytes() == np.bincount(x.cols, weights=x.vals * vec[x.rows], minlength=x.v).tobytes()
