@@ -92,8 +92,8 @@ def build(root: Path, kind: str, mb: int, seed: int = 0) -> Path:
     return refs
 
 
-def measure(refs: Path, command: str) -> tuple[float, float, int]:
-    """(peak RSS in MB, seconds, exit code) of one command in a fresh interpreter."""
+def measure(refs: Path, command: str) -> tuple[float, float, float, int]:
+    """(peak RSS in MB, wall seconds, CPU seconds, exit code) of one command in a fresh interpreter."""
     args = (["validate", "--references", str(refs)] if command == "validate" else
             ["run", "-s", command, "--references", str(refs), "--results", str(refs.parent / "res"), "--no-cache"])
     t0 = time.perf_counter()
@@ -102,7 +102,8 @@ def measure(refs: Path, command: str) -> tuple[float, float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KB on Linux
-    return usage.ru_maxrss * scale / 2**20, time.perf_counter() - t0, proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return usage.ru_maxrss * scale / 2**20, time.perf_counter() - t0, cpu, proc.returncode
 
 
 def main() -> None:
@@ -116,16 +117,16 @@ def main() -> None:
         base = build(Path(tmp), "base", 0)
         baseline = {c: measure(base, c)[0] for c in opts.commands}
         print(f"{'kind':7} {'command':9} {'source MB':>9} {'peak MB':>8} {'base MB':>8} {'above':>7} {'ratio':>6} "
-              f"{'seconds':>8} exit", flush=True)
+              f"{'wall s':>7} {'CPU s':>6} exit", flush=True)
         for kind in opts.kinds:
             for mb in opts.sizes:
                 refs = build(Path(tmp), kind, mb, opts.seed)
                 size = sum(p.stat().st_size for p in (refs / CLUSTER / "sources").glob("*.txt")) / 2**20
                 for c in opts.commands:
-                    peak, secs, code = measure(refs, c)
+                    peak, secs, cpu, code = measure(refs, c)
                     above = peak - baseline[c]
                     print(f"{kind:7} {c:9} {size:9.1f} {peak:8.1f} {baseline[c]:8.1f} {above:7.1f} {above / size:6.2f} "
-                          f"{secs:8.1f} {code}", flush=True)
+                          f"{secs:7.1f} {cpu:6.1f} {code}", flush=True)
                 shutil.rmtree(refs.parent)
 
 
