@@ -8,11 +8,13 @@ import hashlib
 import math
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks import bench_memory
 from evalsum.gold import corpus, validation
 from evalsum.metrics import faithfulness, style
 from evalsum.models import Document, DroppedLine, Prepared, PreparedDocument, Sentence
@@ -239,3 +241,13 @@ def test_in_place_products_equal_the_plain_ones_bit_for_bit() -> None:
         assert x.dot(vec).tobytes() == np.bincount(x.rows, weights=x.vals * vec[x.cols], minlength=x.n).tobytes()
     for vec in (rng.random(x.n), np.ones(x.n, dtype=np.int64)):
         assert x.tdot(vec).tobytes() == np.bincount(x.cols, weights=x.vals * vec[x.rows], minlength=x.v).tobytes()
+
+
+def test_benchmark_builds_a_seeded_cluster_with_one_big_source(tmp_path: Path) -> None:
+    text = bench_memory.news_text(20_000, seed=1)
+    assert len(text) == 20_000 and text == bench_memory.news_text(20_000, seed=1) != bench_memory.news_text(20_000)
+    assert len(set(text.split())) > 1000  # many distinct words: n-gram sets grow with the text
+    refs = bench_memory.build(tmp_path, "repeat", 1)
+    big = refs / bench_memory.CLUSTER / "sources" / bench_memory.BIG_SOURCE
+    assert len(big.read_text("utf-8")) == bench_memory.MB
+    assert corpus.load_cluster(refs / bench_memory.CLUSTER).id == CLUSTER.id
