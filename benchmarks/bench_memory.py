@@ -92,6 +92,13 @@ def build(root: Path, kind: str, mb: int, seed: int = 0) -> Path:
     return refs
 
 
+def build_apart(root: Path, kind: str, mb: int, seed: int) -> Path:
+    """`build` in a child process. A child's peak RSS counts its parent's peak at the fork (Linux
+    keeps the larger of the two across exec), so the measuring process must never hold a big text."""
+    subprocess.run([sys.executable, __file__, "--build", str(root), kind, str(mb), str(seed)], check=True)
+    return root / f"{kind}-{mb}" / "refs"
+
+
 def measure(refs: Path, command: str) -> tuple[float, float, float, int]:
     """(peak RSS in MB, wall seconds, CPU seconds, exit code) of one command in a fresh interpreter."""
     args = (["validate", "--references", str(refs)] if command == "validate" else
@@ -112,15 +119,20 @@ def main() -> None:
     ap.add_argument("--kinds", nargs="+", default=["repeat", "news"], choices=["repeat", "news"])
     ap.add_argument("--commands", nargs="+", default=["lead3", "textrank", "oracle", "random", "validate"])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--build", nargs=4, metavar=("ROOT", "KIND", "MB", "SEED"), help=argparse.SUPPRESS)
     opts = ap.parse_args()
+    if opts.build:
+        root, kind, mb, seed = opts.build
+        build(Path(root), kind, int(mb), int(seed))
+        return
     with tempfile.TemporaryDirectory(prefix="evalsum-mem-") as tmp:
-        base = build(Path(tmp), "base", 0)
+        base = build_apart(Path(tmp), "base", 0, opts.seed)
         baseline = {c: measure(base, c)[0] for c in opts.commands}
         print(f"{'kind':7} {'command':9} {'source MB':>9} {'peak MB':>8} {'base MB':>8} {'above':>7} {'ratio':>6} "
               f"{'wall s':>7} {'CPU s':>6} exit", flush=True)
         for kind in opts.kinds:
             for mb in opts.sizes:
-                refs = build(Path(tmp), kind, mb, opts.seed)
+                refs = build_apart(Path(tmp), kind, mb, opts.seed)
                 size = sum(p.stat().st_size for p in (refs / CLUSTER / "sources").glob("*.txt")) / 2**20
                 for c in opts.commands:
                     peak, secs, cpu, code = measure(refs, c)
