@@ -32,14 +32,19 @@ def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UT
     """Strict UTF-8 (a BOM is allowed and dropped): a bad byte is an error naming its line, never a
     silent replacement character. `what` names the file in the messages ("config", "baseline");
     `missing`, when given, is the message for a file that does not exist."""
+    return decode(read_bytes(path, what=what, missing=missing), path, what=what, hint=hint)
+
+
+def read_bytes(path: Path, *, what: str = "", missing: str | None = None) -> bytes:
+    """A file's bytes, or a DataError naming it: for a caller that hashes and decodes the same
+    bytes, so a large file is read once (and hashed as decoded, even if it changes meanwhile)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as e:
         raise DataError(path, None, missing or f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
     except OSError as e:
         raise DataError(path, None, f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
-    return decode(data, path, what=what, hint=hint)
 
 
 def decode(data: bytes, path: object, *, what: str = "", hint: str = "re-save the file as UTF-8") -> str:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,12 +106,17 @@ class TermMatrix:
     vals: np.ndarray
 
     def dot(self, vec: np.ndarray) -> np.ndarray:
-        """X @ vec, vec over terms."""
-        return np.bincount(self.rows, weights=self.vals * vec[self.cols], minlength=self.n)
+        """X @ vec, vec over terms. The products are formed in place (one temporary the size of the
+        non-zeros, not two); a * b is b * a bit for bit."""
+        weights = vec[self.cols].astype(np.result_type(vec, self.vals), copy=False)
+        weights *= self.vals
+        return np.bincount(self.rows, weights=weights, minlength=self.n)
 
     def tdot(self, vec: np.ndarray) -> np.ndarray:
-        """X.T @ vec, vec over sentences."""
-        return np.bincount(self.cols, weights=self.vals * vec[self.rows], minlength=self.v)
+        """X.T @ vec, vec over sentences (products in place, as in `dot`)."""
+        weights = vec[self.rows].astype(np.result_type(vec, self.vals), copy=False)
+        weights *= self.vals
+        return np.bincount(self.cols, weights=weights, minlength=self.v)
 
     def similarity_to(self, i: int) -> np.ndarray:
         """Cosine similarity of every sentence to sentence i (one column of X X^T)."""
@@ -124,9 +130,10 @@ def term_matrix(texts: Sequence[str], analyser: Analyser) -> TermMatrix:
     """TF-IDF with sublinear tf (1 + log tf), so a repeated word does not swamp a sentence, and smoothed
     sentence-level idf log(1 + n / df), so a word found in every sentence still counts a little."""
     vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    tfs: list[float] = []
+    # Typed arrays, not lists: a list holds a Python int or float (28-32 bytes) per non-zero.
+    rows: array[int] = array("q")
+    cols: array[int] = array("q")
+    tfs: array[float] = array("d")
     for i, text in enumerate(texts):
         counts = Counter(analyser.terms(text))
         for term, count in counts.items():
@@ -134,13 +141,19 @@ def term_matrix(texts: Sequence[str], analyser: Analyser) -> TermMatrix:
             cols.append(vocab.setdefault(term, len(vocab)))
             tfs.append(1.0 + math.log(count))
     n, v = len(texts), len(vocab)
-    r = np.asarray(rows, dtype=np.int64)
+    r = np.asarray(rows, dtype=np.int64)  # the arrays' buffers, not copies
     c = np.asarray(cols, dtype=np.int64)
     df = np.bincount(c, minlength=v).astype(float)
-    w = np.asarray(tfs) * np.log1p(n / np.maximum(df, 1.0))[c] if v else np.zeros(0)
+    if not v:
+        return TermMatrix(n=n, v=v, rows=r, cols=c, vals=np.zeros(0))
+    # The same element-wise operations as `w = tf * idf[c]; vals = w / norm[r]`, done in place so
+    # at most one temporary of the non-zeros' size exists at a time.
+    w = np.log1p(n / np.maximum(df, 1.0))[c]
+    w *= np.asarray(tfs, dtype=np.float64)
+    del tfs
     norms = np.sqrt(np.bincount(r, weights=w * w, minlength=n))
-    vals = w / np.where(norms > 0, norms, 1.0)[r] if v else w
-    return TermMatrix(n=n, v=v, rows=r, cols=c, vals=vals)
+    w /= np.where(norms > 0, norms, 1.0)[r]
+    return TermMatrix(n=n, v=v, rows=r, cols=c, vals=w)
 
 
 def centrality(x: TermMatrix, prior: np.ndarray, damping: float, tol: float, max_iter: int) -> tuple[np.ndarray, int]:

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evalsum.errors import DataError, from_validation
+from evalsum.files import decode, read_bytes
 from evalsum.files import read_text as read_text  # gold files are read as every text is
 from evalsum.gold import yaml_text
 from evalsum.models import Checklist, Cluster, Document, Reference
@@ -110,8 +111,11 @@ def load_cluster(directory: Path) -> Cluster:
     hashes: dict[str, str] = {}
     documents = []
     for p in paths:
-        text = read_text(p)
-        if not text.strip():
+        data = read_bytes(p)  # read once: hashed and decoded from the same bytes
+        text = decode(data, p)
+        h = sha256(data)
+        del data
+        if not text or text.isspace():  # as `not text.strip()`, without a copy of the text
             raise DataError(p, None, "empty source file")
         date, body = parse_date_header(text)
         header = DATE_HEADER.match(text)
@@ -119,7 +123,6 @@ def load_cluster(directory: Path) -> Cluster:
             raise DataError(p, "line 1", f"invalid date header {header.group(0).strip()!r}: expected date YYYY-MM-DD")
         if not _WORD.search(body):
             raise DataError(p, None, "source has no words" + (" after its date header" if header else ""))
-        h = sha256(p.read_bytes())
         hashes[p.relative_to(directory).as_posix()] = h
         documents.append(Document(id=p.stem, path=p.relative_to(directory).as_posix(), text=text, date=date, sha256=h))
     references = []

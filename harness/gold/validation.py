@@ -11,13 +11,16 @@ warnings, and `validate` says which applies.
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from evalsum.errors import DataError
 from evalsum.gold import collection, corpus
 from evalsum.metrics import facts as factsm
 from evalsum.models import Cluster
-from evalsum.text import prepare, split_sentences, words
+from evalsum.text import sentence_texts, split_sentences, words
 from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
@@ -25,9 +28,34 @@ EMPTY_CHECKLIST = ("no facts or probes yet: add them (see the comments in the fi
                    "or delete the file to score without facts")
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+_LINE = re.compile(r"[^\n]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
 def _ngrams(text: str, n: int) -> set[tuple[str, ...]]:
-    toks = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+    toks = _tokens(text)
     return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def shared_ngrams(sources: Iterable[str], wanted: AbstractSet[tuple[str, ...]], n: int) -> set[tuple[str, ...]]:
+    """The n-grams of `wanted` that occur in the sources read as one text joined by newlines
+    (`wanted & _ngrams("\n".join(sources), n)`), streamed line by line against the small set of
+    reference n-grams: the sources' own n-gram set (about 130 bytes per source word) is never built.
+    A token never spans a line break, so tokens per line are the tokens of the whole text."""
+    firsts = {g[0] for g in wanted}
+    window: deque[str] = deque(maxlen=n)
+    found: set[tuple[str, ...]] = set()
+    for text in sources:
+        for line in _LINE.finditer(text):
+            for t in _tokens(line.group(0)):
+                window.append(t)
+                if len(window) == n and window[0] in firsts and (g := tuple(window)) in wanted:
+                    found.add(g)
+    return found
 
 
 REFERENCE_WORDS = (90, 110)  # our annotators' length rule (the budget is 100 words)
@@ -37,11 +65,11 @@ def annotation_findings(cluster: Cluster) -> list[str]:
     """Our own annotation rules (copy runs, two or more references, 90-110 words). Imported data
     (DUC, TAC, Multi-News) was written to other rules, so for it these are warnings only."""
     found: list[str] = []
-    sources = "\n".join(d.text for d in cluster.documents)
-    src_grams = _ngrams(sources, MAX_SHARED_RUN + 1)
+    ref_grams = [_ngrams(r.text, MAX_SHARED_RUN + 1) for r in cluster.references]
+    src_grams = shared_ngrams((d.text for d in cluster.documents), set().union(*ref_grams), MAX_SHARED_RUN + 1)
     low, high = REFERENCE_WORDS
-    for r in cluster.references:
-        shared = _ngrams(r.text, MAX_SHARED_RUN + 1) & src_grams
+    for r, grams in zip(cluster.references, ref_grams, strict=True):
+        shared = grams & src_grams
         if shared:
             found.append(f"{cluster.path}/{r.path}: copies a run of more than {MAX_SHARED_RUN} words from a source: "
                          f"{' '.join(sorted(shared)[0])!r}")
@@ -60,7 +88,8 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
     warnings: list[str] = []
     info: list[str] = []
     ck_path = f"{cluster.path}/checklist.yaml"
-    prepared = prepare(cluster.id, cluster.title, cluster.documents)
+    # Only the sentences' texts: a large source's Sentence models would cost more than its text.
+    source_texts = sentence_texts(cluster.documents)
     if cluster.hand_made:
         info.append("  hand-made (cluster.yaml hand_made: true): the annotation rules are errors")
         problems += annotation_findings(cluster)
@@ -80,7 +109,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
         compiled = factsm.compile_checklist(cluster.checklist, norm, ck_path)
     except factsm.PatternError as e:
         return problems + [f"{ck_path}: item {e.item_id}: {e}"], warnings, info
-    src = factsm.tokenise([s.text for s in prepared.sentences], norm)
+    src = factsm.tokenise(source_texts, norm)
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
         if factsm.match(f, src) is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
@@ -92,30 +92,39 @@ def _numbers(text: str, number_words: dict[str, str]) -> list[tuple[int, int, st
     return sorted(out)
 
 
-def index_sources(documents: Sequence[tuple[dt.date | None, Sequence[Normalised]]]) -> SourceFacts:
-    """Index each document's cleaned sentences (with its header date) for support lookups."""
-    parts: list[str] = []
+def index_sources(documents: Iterable[tuple[dt.date | None, Iterable[Normalised]]]) -> SourceFacts:
+    """Index each document's cleaned sentences (with its header date) for support lookups, reading
+    them one at a time (the caller may analyse them lazily)."""
+    # " " + " | ".join(tokens of each sentence) + " ", grown in place rather than from a list of
+    # every sentence's string (the tokens are ASCII, so the bytes decode to the same text).
+    stream = bytearray(b" ")
+    joined = 0
     numbers: set[str] = set()
-    dates: list[DateMention] = []
+    # Support needs only the fields a source date states, so each distinct one is kept once (its
+    # first mention): a large source repeats the same few dates thousands of times.
+    dates: dict[tuple[int | None, int | None, int | None, str | None], DateMention] = {}
     capital: set[str] = set()
     words_of_numbers = CLAIM_NUMBER_WORDS | {"one": "1", "zero": "0"} | SOURCE_ORDINALS
     for header, sentences in documents:
         if header is not None:
-            dates.append(DateMention(text=header.isoformat(), start=0, end=0, year=header.year, month=header.month,
-                                     day=header.day))
+            dates.setdefault((header.year, header.month, header.day, None), DateMention(
+                text=header.isoformat(), start=0, end=0, year=header.year, month=header.month, day=header.day))
             numbers.add(str(header.year))  # "in 2023" is as supported as "February 2023"
         for sent in sentences:
             s, found = sent.text, sent.dates
-            parts.append(" ".join(sent.tokens))
+            stream += b" | " if joined else b""
+            stream += " ".join(sent.tokens).encode()
+            joined += 1
             for d in found:
                 year = d.year if d.year is not None or header is None or d.day is None else header.year
-                dates.append(DateMention(text=d.text, start=d.start, end=d.end, year=year, month=d.month, day=d.day,
-                                         weekday=d.weekday))
+                dates.setdefault((year, d.month, d.day, d.weekday), DateMention(
+                    text=d.text, start=d.start, end=d.end, year=year, month=d.month, day=d.day, weekday=d.weekday))
                 if d.year is not None:
                     numbers.add(str(d.year))
             numbers.update(k for _, _, k in _numbers(_mask(s, [(d.start, d.end) for d in found]), words_of_numbers))
             capital.update(_mid_sentence_capitals(s))
-    return SourceFacts(stream=" " + " | ".join(parts) + " ", numbers=frozenset(numbers), dates=tuple(dates),
+    stream += b" "
+    return SourceFacts(stream=stream.decode(), numbers=frozenset(numbers), dates=tuple(dates.values()),
                        capitalised=frozenset(capital))
 
 

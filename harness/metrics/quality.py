@@ -7,7 +7,7 @@ sentence once per cluster.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from evalsum.metrics import faithfulness, style
@@ -17,6 +17,7 @@ from evalsum.models import (
     Faithfulness,
     OffTopicSentence,
     Prepared,
+    PreparedDocument,
     Quality,
     Style,
     UnsupportedClaim,
@@ -38,13 +39,19 @@ class SourceGold:
 
 
 def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
-    docs = [[s.text for s in d.sentences] for d in prepared.documents]
-    analysed = [[norm.analyse(s) for s in texts] for texts in docs]
-    return SourceGold(
-        facts=faithfulness.index_sources([(d.date, a) for d, a in zip(prepared.documents, analysed, strict=True)]),
-        text=style.index_sources(docs),
-        vocabulary=frozenset(t for doc in analysed for s in doc for t in s.content),
-    )
+    """Index the sources in one pass per index, analysing each sentence as it is read: no list of
+    every analysed sentence is ever held, so memory stays near the size of the indexes."""
+    vocabulary: set[str] = set()
+
+    def analysed(doc: PreparedDocument) -> Iterator[Normalised]:
+        for s in doc.sentences:
+            a = norm.analyse(s.text)
+            vocabulary.update(a.content)
+            yield a
+
+    facts = faithfulness.index_sources((d.date, analysed(d)) for d in prepared.documents)
+    text = style.index_sources((s.text for s in d.sentences) for d in prepared.documents)
+    return SourceGold(facts=facts, text=text, vocabulary=frozenset(vocabulary))
 
 
 def score(sentences: Sequence[Normalised], gold: SourceGold, norm: Normaliser) -> Quality:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -54,6 +54,12 @@ def resolve_engine(choice: engines.EngineChoice) -> tuple[Engine, ResolvedEngine
 
 def prepare_cluster(cluster: Cluster) -> Prepared:
     return prepare(cluster.id, cluster.title, cluster.documents)
+
+
+def without_source_texts(cluster: Cluster) -> Cluster:
+    """The cluster with its sources' texts emptied (ids, paths, dates and hashes kept): what the
+    rest of a cluster's unit needs once `prepare_cluster` has read the texts."""
+    return cluster.model_copy(update={"documents": [d.model_copy(update={"text": ""}) for d in cluster.documents]})
 
 
 @dataclass(frozen=True)
@@ -155,7 +161,20 @@ class ClusterWork:
 
     def run(self, cluster: Cluster) -> ClusterOutput:
         """Every system on one cluster: gold tokenised and the cluster prepared once for all."""
+        return self._run(cluster, prepare_cluster(cluster))
+
+    def run_next(self, clusters: Iterator[Cluster]) -> ClusterOutput | None:
+        """`run` on the next cluster (None when there is none), which only this call holds: once
+        it is prepared its source texts are dropped, since the backends and the scorer read the
+        prepared cluster, so a large source is not held twice over while the systems run."""
+        cluster = next(clusters, None)
+        if cluster is None:
+            return None
         prepared = prepare_cluster(cluster)
+        cluster = without_source_texts(cluster)
+        return self._run(cluster, prepared)
+
+    def _run(self, cluster: Cluster, prepared: Prepared) -> ClusterOutput:
         gold = self.scorer.gold(cluster, prepared)
         files = corpus.file_hashes(cluster)
         out = ClusterOutput(lines=[])

@@ -111,8 +111,47 @@ def output_options(options: BaseModel, transport: Iterable[str]) -> dict[str, An
 def input_digest(prepared: Prepared, references: Iterable[str] = ()) -> str:
     """A digest of exactly what a backend receives: the cleaned, split cluster (and the references
     for backends that read them), not the raw files, so a change to cleaning or splitting misses."""
-    blob = prepared.model_dump_json().encode()
-    return _sha([blob, *(r.encode() for r in references)])
+    return _sha_of_digests([prepared_sha256(prepared), *(hashlib.sha256(r.encode()).digest() for r in references)])
+
+
+def _sha_of_digests(digests: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for d in digests:
+        h.update(d)
+    return h.hexdigest()
+
+
+_DOC_TAIL = '[],"dropped":[]}'
+
+
+def prepared_sha256(prepared: Prepared) -> bytes:
+    """sha256 of `prepared.model_dump_json()`, hashed a sentence at a time: the bytes are the same,
+    but the whole cluster is never one string (a 10 MB source made a 15 MB JSON text and its
+    bytes). The shells of the prepared cluster and of each document, dumped with empty lists,
+    supply the JSON around the sentences."""
+    h = hashlib.sha256()
+    shell = prepared.model_copy(update={"documents": []}).model_dump_json()
+    if not shell.endswith("[]}"):  # a model change moved the lists: hash the dump whole
+        return hashlib.sha256(prepared.model_dump_json().encode()).digest()
+    h.update(shell[:-2].encode())
+    for i, doc in enumerate(prepared.documents):
+        head = doc.model_copy(update={"sentences": [], "dropped": []}).model_dump_json()
+        if not head.endswith(_DOC_TAIL):
+            return hashlib.sha256(prepared.model_dump_json().encode()).digest()
+        h.update((b"," if i else b"") + head[:-len(_DOC_TAIL)].encode() + b"[")
+        for j, sent in enumerate(doc.sentences):
+            # Dumped from a copy with a fresh text string: pydantic-core asks CPython for a str's
+            # UTF-8 form, which CPython then keeps on that str (for non-ASCII text, as big again
+            # as the text) for as long as the prepared cluster lives.
+            text = sent.text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+            fresh = sent.model_copy(update={"text": text})
+            h.update((b"," if j else b"") + fresh.model_dump_json().encode())
+        h.update(b'],"dropped":[')
+        for j, line in enumerate(doc.dropped):
+            h.update((b"," if j else b"") + line.model_dump_json().encode())
+        h.update(b"]}")
+    h.update(b"]}")
+    return h.digest()
 
 
 def stable_json(data: Mapping[str, Any]) -> str:

@@ -204,8 +204,9 @@ def _outputs(plan: RunPlan, built: Sequence[tuple[SystemBuild, RunSystem]], clus
         return
     work = ClusterWork(systems=[s for _, s in built], scorer=Scorer(plan.settings, engine),
                        cache=SummaryCache(plan.paths.cache, plan.use_cache, plan.refresh_cache), timeout=plan.timeout)
-    for c in clusters:
-        yield work.run(c)
+    todo = iter(clusters)
+    while (out := work.run_next(todo)) is not None:  # nothing here holds a cluster's source texts
+        yield out
 
 
 def run(plan: RunPlan, open_sink: Callable[[RecordHeader], Sink[T]], events: RunEvents | None = None, *,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from evalsum.models import DroppedLine
@@ -79,20 +80,57 @@ def _is_caption_alt(line: str, next_line: str | None) -> bool:
     return nxt != line and nxt.startswith(line) and bool(LINE_RULES[2].pattern.search(nxt))
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _body_start(text: str) -> tuple[int, int]:
+    """(leading BOMs, where `parse_date_header`'s body starts) in `text`, found without a copy."""
+    lead = 0
+    while lead < len(text) and text[lead] == "\ufeff":
+        lead += 1
+    m = DATE_HEADER.match(text)
+    if m:
+        try:
+            dt.date.fromisoformat(m.group(1))
+            return lead, m.end()
+        except ValueError:
+            pass
+    return lead, lead
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    """The lines of `text[start:]` one at a time (CRLF, CR and LF each end one), as
+    `text[start:].splitlines()` but with only those three breaks: what replacing CRLF and CR by LF
+    and splitting at LF gives, without the three copies."""
+    for m in _BREAK.finditer(text, start):
+        yield text[start:m.start()]
+        start = m.end()
+    yield text[start:]
+
+
 def clean_lines(doc_id: str, text: str) -> tuple[list[tuple[int, str]], list[DroppedLine]]:
     """Return the kept (line number, text) pairs and the dropped pieces with reasons."""
-    _, body = parse_date_header(text)
-    header_len = len(text.lstrip("\ufeff")) - len(body)
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[tuple[int, str]] = []
     dropped: list[DroppedLine] = []
+    return list(iter_clean_lines(doc_id, text, dropped)), dropped
+
+
+def iter_clean_lines(doc_id: str, text: str, dropped: list[DroppedLine]) -> Iterator[tuple[int, str]]:
+    """`clean_lines` one kept line at a time, appending the dropped pieces to `dropped` as it goes:
+    a large source is never held as a list of its lines next to its sentences."""
+    lead, start = _body_start(text)
+    header_len = start - lead  # as len(text.lstrip("\ufeff")) - len(body) counts it
     if header_len:
         dropped.append(DroppedLine(doc_id=doc_id, line=1, text=text[:header_len].strip("\ufeff "),
                                    reason="date header (parsed as metadata)"))
     tail_reason: str | None = None
-    for i, raw in enumerate(lines):
-        no = i + 1
+    lines = _lines(text, start)
+    raw: str | None = next(lines)
+    no = 0
+    while raw is not None:
+        following = next(lines, None)
+        no += 1
         line = raw.strip()
+        raw = following
         if not line:
             continue
         if tail_reason is None and NAVIGATION.match(line):
@@ -101,7 +139,7 @@ def clean_lines(doc_id: str, text: str) -> tuple[list[tuple[int, str]], list[Dro
             dropped.append(DroppedLine(doc_id=doc_id, line=no, text=line, reason=tail_reason))
             continue
         reason = next((r.reason for r in LINE_RULES if r.pattern.search(line)), None)
-        if reason is None and _is_caption_alt(line, lines[i + 1] if i + 1 < len(lines) else None):
+        if reason is None and _is_caption_alt(line, following):
             reason = "image alt text repeated by the caption"
         if reason is not None:
             dropped.append(DroppedLine(doc_id=doc_id, line=no, text=line, reason=reason))
@@ -111,8 +149,7 @@ def clean_lines(doc_id: str, text: str) -> tuple[list[tuple[int, str]], list[Dro
                 dropped.append(DroppedLine(doc_id=doc_id, line=no, text=m.group(0).strip(), reason=rule.reason))
             line = rule.pattern.sub("", line).strip()
         if line:
-            kept.append((no, line))
-    return kept, dropped
+            yield no, line
 
 
 def is_boilerplate(sentence: str) -> str | None:
