@@ -13,9 +13,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, AnyStr, BinaryIO
 
 from evalsum.errors import DataError
 
@@ -35,16 +35,61 @@ def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UT
     return decode(read_bytes(path, what=what, missing=missing), path, what=what, hint=hint)
 
 
-def read_bytes(path: Path, *, what: str = "", missing: str | None = None) -> bytes:
-    """A file's bytes, or a DataError naming it: for a caller that hashes and decodes the same
-    bytes, so a large file is read once (and hashed as decoded, even if it changes meanwhile)."""
-    path = Path(path)
+# The most evalsum reads from one file, stream or line: a source, a dataset line, a summary on
+# stdin. Far above any news text (a 100 MB source runs, in about 8x its size of memory), and
+# small enough that a mistaken or hostile input (a disk image given as a source, an endless pipe)
+# is one clear error instead of memory running out.
+MAX_READ_BYTES = 256 * 2**20
+
+
+def _limit(limit: int | None) -> int:
+    return MAX_READ_BYTES if limit is None else limit  # read at call time, so a test can lower it
+
+
+def too_large(path: object, where: str | None = None, limit: int | None = None) -> DataError:
+    size = _limit(limit)
+    shown = f"{size // 2**20} MB" if size >= 2**20 else f"{size} bytes"
+    return DataError(path, where, f"longer than the {shown} evalsum reads from one file, line or stream; split it")
+
+
+def read_bytes(path: Path, *, what: str = "", missing: str | None = None, limit: int | None = None) -> bytes:
+    """A file's bytes, at most `limit` of them, or a DataError naming it: for a caller that hashes
+    and decodes the same bytes, so a large file is read once (and hashed as decoded, even if it
+    changes meanwhile)."""
+    path, limit = Path(path), _limit(limit)
     try:
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
     except FileNotFoundError as e:
         raise DataError(path, None, missing or f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
     except OSError as e:
         raise DataError(path, None, f"cannot read{' ' + what if what else ''}: {e.strerror}") from None
+    if len(data) > limit:
+        raise too_large(path, limit=limit)
+    return data
+
+
+def read_stream(stream: BinaryIO, name: object, limit: int | None = None) -> bytes:
+    """All of a stream (stdin), at most `limit` bytes."""
+    limit = _limit(limit)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_large(name, limit=limit)
+    return data
+
+
+def bounded_lines(fh: IO[AnyStr], path: object, limit: int | None = None) -> Iterator[tuple[int, AnyStr]]:
+    """(line number, line) of a file read line by line, each at most `limit` characters (or bytes):
+    a file of any length streams, but one endless line is an error naming it."""
+    no, limit = 0, _limit(limit)
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        no += 1
+        if len(raw) > limit:
+            raise too_large(path, f"line {no}", limit)
+        yield no, raw
 
 
 def decode(data: bytes, path: object, *, what: str = "", hint: str = "re-save the file as UTF-8") -> str:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.contract import Summariser, SystemOptions
 from evalsum.errors import BackendError, DataError, UsageError, from_validation
-from evalsum.files import decode, loads_strict
+from evalsum.files import decode, loads_strict, read_bytes
 from evalsum.models import Budget, Prepared, Summary
 from evalsum.text import split_sentences
 
@@ -53,10 +53,7 @@ class ExternalSummary(BaseModel):
 
 def _read(path: Path) -> tuple[str, str]:
     """Strict UTF-8 text (BOM allowed) and the sha256 of the same bytes; errors name the file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    data = read_bytes(path)
     return decode(data, path), hashlib.sha256(data).hexdigest()
 
 

@@ -11,7 +11,11 @@ import string
 from importlib import resources
 from pathlib import Path
 
+from evalsum.errors import DataError
+from evalsum.files import read_bytes
+
 PLACEHOLDERS = {"words", "title", "documents"}
+MAX_TEMPLATE_BYTES = 2**20  # a prompt template is a page of text, not a file of any size
 
 
 def template_path(prompt: str) -> Path:
@@ -36,8 +40,8 @@ def load_template(prompt: str) -> str:
     """The template text; ValueError (shown as an invalid option) when missing or unusable."""
     path = template_path(prompt)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(path, limit=MAX_TEMPLATE_BYTES).decode("utf-8")
+    except (DataError, UnicodeDecodeError):
         raise ValueError(f"prompt template {str(path)!r} cannot be read "
                          "(give a name in systems/prompts/ or a file path)") from None
     names, invalid = placeholders(text)

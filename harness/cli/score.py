@@ -8,7 +8,7 @@ import typer
 
 from evalsum.cli.app import DATASET, REFERENCES, app, emit_json, out
 from evalsum.errors import UsageError
-from evalsum.files import decode
+from evalsum.files import decode, read_stream
 from evalsum.metrics import catalogue
 from evalsum.models import Settings
 from evalsum.run import external
@@ -25,7 +25,7 @@ def read_inputs(files: list[Path]) -> list[tuple[str, str]]:
     texts = []
     for f in files:
         if str(f) == STDIN:
-            texts.append((STDIN_NAME, decode(sys.stdin.buffer.read(), STDIN_NAME)))
+            texts.append((STDIN_NAME, decode(read_stream(sys.stdin.buffer, STDIN_NAME), STDIN_NAME)))
         else:
             texts.append((str(f), external.read_summary(f)))
     return texts

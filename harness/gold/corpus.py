@@ -130,15 +130,15 @@ def load_cluster(directory: Path) -> Cluster:
         text = read_text(p)
         if not _WORD.search(text):
             raise DataError(p, None, "reference has no words")
-        h = sha256(p.read_bytes())
+        h = sha256(read_bytes(p))
         hashes[p.relative_to(directory).as_posix()] = h
         references.append(Reference(author=p.stem, path=p.relative_to(directory).as_posix(), text=text, sha256=h))
     checklist = None
     ck = directory / "checklist.yaml"
     if ck.is_file():
         checklist = load_checklist(ck)
-        hashes["checklist.yaml"] = sha256(ck.read_bytes())
-    hashes[CLUSTER_FILE] = sha256(meta_path.read_bytes())
+        hashes["checklist.yaml"] = sha256(read_bytes(ck))
+    hashes[CLUSTER_FILE] = sha256(read_bytes(meta_path))
     digest = cluster_digest(hashes)
     return Cluster(id=meta.id, title=meta.title, path=directory.as_posix(), documents=documents,
                    references=references, checklist=checklist, sha256=digest, files=dict(sorted(hashes.items())),

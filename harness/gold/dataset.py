@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from evalsum.errors import DataError, from_validation
-from evalsum.files import loads_strict
+from evalsum.files import bounded_lines, loads_strict
 from evalsum.gold.corpus import CLUSTER_FILE, check_name, cluster_digest, sha256
 from evalsum.models import Checklist, Cluster, Document, Reference
 from evalsum.text import parse_date_header
@@ -158,7 +158,7 @@ def iter_lines(path: Path) -> Iterator[tuple[int, int, DatasetCluster]]:
         raise DataError(path, None, f"cannot read dataset: {e.strerror}") from None
     with fh:
         offset = 0
-        for no, raw in enumerate(fh, 1):
+        for no, raw in bounded_lines(fh, path):
             start, offset = offset, offset + len(raw)
             if not raw.strip():
                 continue

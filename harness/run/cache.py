@@ -20,7 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from evalsum.files import dumps_strict, write_atomic
+from evalsum.errors import DataError
+from evalsum.files import dumps_strict, read_bytes, write_atomic
 from evalsum.models import Summary
 from evalsum.redact import Redactor
 
@@ -83,8 +84,8 @@ class SummaryCache:
         if not self.enabled or self.refresh:
             return None
         try:
-            raw = self._path(key.digest()).read_bytes()
-        except OSError:
+            raw = read_bytes(self._path(key.digest()))
+        except DataError:  # missing, unreadable or absurdly large: a miss
             return None
         try:
             entry = CacheEntry.model_validate_json(raw.decode("utf-8"))

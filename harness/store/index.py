@@ -32,7 +32,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evalsum.errors import DataError
-from evalsum.files import write_atomic
+from evalsum.files import read_bytes, write_atomic
 from evalsum.metrics import signature as sig
 from evalsum.models import RecordFooter, RecordHeader, ResultLine, RunMeta, SystemInfo
 from evalsum.store.records import SCHEMA_VERSION, iter_record, read_header, record_paths
@@ -133,8 +133,8 @@ class RecordIndex:
         if self.path is None:
             return
         try:
-            data = IndexFile.model_validate(_loads(self.path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, ValidationError, RecursionError):
+            data = IndexFile.model_validate(_loads(read_bytes(self.path).decode("utf-8")))
+        except (DataError, ValueError, ValidationError, RecursionError):
             self.dirty = self.path.exists()  # a damaged index is rewritten, a missing one made
             return
         if (data.version, data.schema_version, data.metrics_version) == (INDEX_VERSION, SCHEMA_VERSION,

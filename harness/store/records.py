@@ -21,7 +21,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from evalsum.errors import DataError, from_validation
-from evalsum.files import describe, dumps_strict, loads_strict
+from evalsum.files import bounded_lines, describe, dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
 from evalsum.redact import Redactor
 from evalsum.store.lock import results_lock
@@ -207,7 +207,7 @@ def iter_record(path: Path) -> Iterator[RecordHeader | ResultLine | RecordFooter
     with fh:
         shape = RecordShape(path, _FIX)
         try:
-            for no, raw in enumerate(fh, 1):
+            for no, raw in bounded_lines(fh, path):
                 if raw.strip():
                     item = _parse_line(raw, no, path)
                     shape.check(item, no)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalsum.errors import DataError
+from evalsum.files import read_bytes
 from evalsum.gold.dataset import DatasetCluster, validate_cluster
 
 MODEL_NAME = re.compile(r"^(?P<set>[A-Za-z0-9_-]+)\.M\.(?P<size>[A-Za-z0-9]+)\.(?P<task>[A-Za-z0-9]+)"
@@ -67,10 +68,7 @@ def set_matches(folder: str, set_name: str) -> bool:
 
 
 def _decode(path: Path, encoding: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DataError(path, None, f"cannot read: {e.strerror}") from None
+    data = read_bytes(path)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
