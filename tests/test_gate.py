@@ -159,7 +159,7 @@ def test_config_defaults_and_pyproject(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     assert load_config() == Config()
     assert set(Config().gate.metrics) == {"rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "contradictions",
-                                          "rouge3_f", "rouge4_f", "rougeW_f", "rougeSU4_f"}
+                                          "rouge3_f", "rouge4_f", "rougeL_f", "rougeW_f", "rougeSU4_f"}
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     assert load_config() == Config()
     (tmp_path / "pyproject.toml").write_text("[tool.evalsum.gate.metrics]\nrouge2_f = { tolerance = 0.01 }\n")

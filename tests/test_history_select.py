@@ -126,3 +126,21 @@ def test_a_refresh_after_400_old_records_reads_only_the_records_its_rows_come_fr
     assert {r.system: r.section for r in board.rows} == {"lead3": "ranked", "random": "ranked", "oracle": "ceiling"}
     # compare, bless and check read the records of each system's latest run, the same two
     assert latest_record_paths(res) == paths[-2:]
+
+
+def test_a_whole_record_with_no_results_makes_no_table(base: tuple[RecordHeader, list[ResultLine]],
+                                                       tmp_path: Path) -> None:
+    """A header and a footer only (hand-made) is nothing to rank, not an error in the rank test."""
+    res = tmp_path / "results"
+    (res / "runs").mkdir(parents=True)
+    everything = {"systems": {"lead3", "random"}, "clusters": set(range(CLUSTERS)), "failed": set(), "gold": set(),
+                  "key": None, "shard": False}
+    _write(res / "runs", 0, everything, base, {})
+    header, _ = base
+    empty = header.model_copy(update={"run_id": "20200101T000001Z-00000001"})
+    (res / "runs" / f"{empty.run_id}{records.SUFFIX}").write_text(
+        json.dumps(empty.model_dump(mode="json")) + "\n" + '{"kind": "footer", "results": 0, "seconds": 0.0}\n',
+        encoding="utf-8")
+    board = leaderboard.build_from_paths(records.record_paths(res / "runs"), index=RecordIndex(res))
+    assert len(board.tables) == 1 and board.tables[0].clusters == CLUSTERS
+    assert sorted(r.system for r in board.rows) == ["lead3", "random"]

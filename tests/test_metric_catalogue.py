@@ -48,8 +48,8 @@ def test_entries_are_unique_and_formats_are_the_documented_ones() -> None:
     assert catalogue.lookup("Contra.").format(0.5, signed=True) == "+0.50"
     assert catalogue.lookup("words").format(99.4) == "99"
     assert catalogue.lookup("facts").format(None) == "–"
-    assert catalogue.GATED == ("rouge1_f", "rouge2_f", "rouge3_f", "rouge4_f", "rougeLsum_f", "rougeW_f", "rougeSU4_f",
-                               "facts", "contradictions")
+    assert catalogue.GATED == ("rouge1_f", "rouge2_f", "rouge3_f", "rouge4_f", "rougeL_f", "rougeLsum_f", "rougeW_f",
+                               "rougeSU4_f", "facts", "contradictions")
     assert catalogue.INTERVALS == ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts")
 
 
@@ -57,7 +57,7 @@ def test_gate_defaults_come_from_the_catalogue() -> None:
     assert default_metrics() == {
         "rouge1_f": MetricGate(tolerance=0.005), "rouge2_f": MetricGate(tolerance=0.005),
         "rougeLsum_f": MetricGate(tolerance=0.005), "facts": MetricGate(tolerance=0.005),
-        **{f"{v}_f": MetricGate(tolerance=0.005) for v in ("rouge3", "rouge4", "rougeW", "rougeSU4")},
+        **{f"{v}_f": MetricGate(tolerance=0.005) for v in ("rouge3", "rouge4", "rougeL", "rougeW", "rougeSU4")},
         "contradictions": MetricGate(tolerance=0.0, better="lower"),
     }
 

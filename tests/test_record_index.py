@@ -53,6 +53,7 @@ def test_the_index_answers_headers_of_unchanged_records_and_the_board_is_the_sam
 
 def test_a_run_writes_the_index_and_the_next_run_reads_only_its_own_record(history: Path, tmp_path: Path) -> None:
     res = _copy(history, tmp_path)
+    publish.refresh_leaderboard(res)  # copies are other files (inode, ctime): indexed again, once
     before = json.loads((res / INDEX_NAME).read_text())["records"]
     assert len(before) == 3
     assert cli("run", "-s", "lead3", "--results", str(res), "--rouge-engine", "python") == 0
@@ -93,3 +94,21 @@ def test_an_index_of_other_metrics_code_is_rebuilt(history: Path, tmp_path: Path
     (res / INDEX_NAME).write_text(json.dumps(data))
     index = RecordIndex(res)
     assert index.entries == {} and index.dirty
+
+
+def test_an_edit_that_restores_size_and_mtime_is_still_seen(history: Path, tmp_path: Path) -> None:
+    """`touch -r` can put an edited record's mtime back, but not its ctime: it is read again."""
+    res = _copy(history, tmp_path)
+    publish.refresh_leaderboard(res)
+    first = record_paths(res / "runs")[0]
+    st = first.stat()
+    text = first.read_text(encoding="utf-8")
+    digest = text.split('"cluster.yaml": "', 1)[1][:64]
+    edited = text.replace(digest, digest[::-1], 1)  # same size: the gold hash of one result
+    assert edited != text and len(edited) == len(text)
+    first.write_text(edited, encoding="utf-8")
+    os.utime(first, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (first.stat().st_size, first.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    index = RecordIndex(res)
+    index.entry(first)
+    assert index.reads == 1

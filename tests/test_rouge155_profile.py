@@ -206,3 +206,16 @@ def test_the_report_shows_the_variants_too(tmp_path: Path) -> None:
     [row] = view.tables[0].rows
     assert row.cells["rouge3_f"].mean == json.loads((res / "leaderboard.json").read_text())["rows"][0]["metrics"][
         "rouge3_f"]
+
+
+def test_a_run_of_r_l_alone_shows_and_ranks_by_r_l(tmp_path: Path) -> None:
+    """The sort key is always a column: `--rouge-variants rougeL` shows R-L, not three columns of dashes."""
+    res = tmp_path / "results"
+    assert cli("run", "-s", "lead3", "--rouge-variants", "rougeL", "--references", str(REFERENCES),
+               "--results", str(res)) == 0
+    board = json.loads((res / "leaderboard.json").read_text())
+    assert board["tables"][0]["sort_key"] == "rougeL_f"
+    md = (res / "LEADERBOARD.md").read_text().splitlines()
+    head = next(line for line in md if line.startswith("| # | Group | System |"))
+    assert head.startswith("| # | Group | System | Clusters | R-L | Facts |")
+    assert "| System | R-L R |" in md

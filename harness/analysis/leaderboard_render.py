@@ -70,8 +70,10 @@ def columns(rows: Sequence[Row]) -> list[str]:
     `--rouge-variants` (a run that asked only for variants shows only those, not three columns
     of dashes), then the rest of `catalogue.TABLE`."""
     have = {k for r in rows for k in r.metrics}
-    variants = [k for k in VARIANTS if k in have]
-    head = list(HEADLINE) if have & set(HEADLINE) or not variants else []
+    headline = bool(have & set(HEADLINE))
+    # R-L comes with every default run, as reference only; it is a column when a run asked for it alone
+    variants = [k for k in (*VARIANTS, "rougeL_f") if k in have and (k != "rougeL_f" or not headline)]
+    head = list(HEADLINE) if headline or not variants else []
     rouge = [k for k in catalogue.ROUGE_F if k in (*head, *variants)]
     return rouge + [k for k in catalogue.TABLE if k not in HEADLINE]
 

@@ -59,13 +59,16 @@ def complete(run: RunRef, universe: Sequence[str], gold: dict[str, dict[str, str
 
 def plan(runs: Sequence[RunRef]) -> list[TablePlan]:
     """The tables, in the order their first run appears. A cluster's gold data is that of the
-    latest run that attempted it; a later run replaces an earlier one of the same system."""
+    latest run that attempted it; a later run replaces an earlier one of the same system. A record
+    whose runs attempted no cluster (hand-made: evalsum writes none but empty shards, which wait
+    for `merge`) makes no table."""
     gold_all: dict[str, dict[str, str]] = {}
     by_key: dict[str, list[RunRef]] = {}
     for r in sorted(runs, key=lambda r: r.order):
         gold_all.update(r.files)
         by_key.setdefault(r.key, []).append(r)
-    return [_table(part, gold_all) for group in by_key.values() for part in by_cluster_set(group)]
+    tables = [_table(part, gold_all) for group in by_key.values() for part in by_cluster_set(group)]
+    return [t for t in tables if t.universe]  # runs that attempted no cluster have nothing to rank
 
 
 def _table(part: Sequence[RunRef], gold_all: dict[str, dict[str, str]]) -> TablePlan:

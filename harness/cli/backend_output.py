@@ -20,10 +20,13 @@ def to_stderr() -> Iterator[None]:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+    saved: int | None = None
     try:
         saved = os.dup(1)
         os.dup2(2, 1)
     except OSError:  # no descriptor 1 or 2 (a closed stream): only Python-level prints are moved
+        if saved is not None:
+            os.close(saved)
         saved = None
     try:
         with contextlib.redirect_stdout(sys.stderr):

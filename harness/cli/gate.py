@@ -38,7 +38,7 @@ def compare(
                                              "(default: every other recorded row)"),
     metric: list[str] = typer.Option([], "--metric", "-m", help="metric to compare, by key or label, e.g. R-2 or "
                                      "rouge2_f (repeatable); default "
-                              + ", ".join(catalogue.BY_KEY[k].label for k in catalogue.GATED)),
+                              + ", ".join(catalogue.BY_KEY[k].label for k in comparison.METRICS)),
     seed: int | None = typer.Option(None, help="bootstrap and permutation seed (default: the seed in A's record)"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     results: Path = RESULTS,

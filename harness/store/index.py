@@ -11,8 +11,9 @@ loading the index of 400 records takes milliseconds.
 
 An entry is written only after the whole record was read through to its footer (so a damaged
 record is still an error the first time it is seen, as without the index). A record is published
-once and never rewritten, so name + size + mtime identify its content; any mismatch (an edited,
-restored or replaced file) re-reads that record, and a missing, damaged or other-version index is
+once and never rewritten, so name, size, mtime, ctime and inode identify its content; any mismatch
+(an edited, restored or replaced file, even one whose size and mtime were put back: no tool sets
+ctime) re-reads that record, and a missing, damaged or other-version index is
 simply rebuilt. The index is saved only under the results lock (see
 `analysis.publish.refresh_leaderboard`), and written atomically, so two runs finishing together
 serialise on the lock and each sees every record published before it took the lock; readers
@@ -38,7 +39,7 @@ from evalsum.models import RecordFooter, RecordHeader, ResultLine, RunMeta, Syst
 from evalsum.store.records import SCHEMA_VERSION, iter_record, read_header, record_paths
 
 INDEX_NAME = ".index.json"
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 T = TypeVar("T")
 
@@ -68,6 +69,8 @@ class IndexEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     size: int
     mtime_ns: int
+    ctime_ns: int = Field(description="no tool sets it: an edit that restores size and mtime still shows")
+    inode: int = Field(description="a file replaced by another (a restore, a copy) is another file")
     run_id: str
     shard: bool
     meta: str = Field(description="key into the index's `meta`")
@@ -85,9 +88,16 @@ class IndexFile(BaseModel):
     records: dict[str, IndexEntry]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+Stamp = tuple[int, int, int, int]
+
+
+def _stamp(path: Path) -> Stamp:
     st = os.stat(path)
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _stamp_of(entry: IndexEntry) -> Stamp:
+    return entry.size, entry.mtime_ns, entry.ctime_ns, entry.inode
 
 
 def _hash(data: object) -> str:
@@ -164,7 +174,7 @@ class RecordIndex:
         not save the index)."""
         entry = self.entries.get(Path(path).name)
         try:
-            if entry is not None and (entry.size, entry.mtime_ns) == _stamp(Path(path)):
+            if entry is not None and _stamp_of(entry) == _stamp(Path(path)):
                 return entry.shard, [self.system(r) for r in entry.runs]
         except OSError:
             pass  # read_header says why
@@ -175,19 +185,19 @@ class RecordIndex:
         """The record's entry from the index when its file is unchanged, else read (and checked)."""
         path = Path(path)
         try:
-            size, mtime = _stamp(path)
+            stamp = _stamp(path)
         except OSError as e:
             raise DataError(path, None, f"cannot read record: {e.strerror}") from None
         entry = self.entries.get(path.name)
-        if entry is not None and (entry.size, entry.mtime_ns) == (size, mtime):
+        if entry is not None and _stamp_of(entry) == stamp:
             return entry
-        entry = self._read(path, size, mtime)
+        entry = self._read(path, stamp)
         self.reads += 1
         self.entries[path.name] = entry
         self.dirty = True
         return entry
 
-    def _read(self, path: Path, size: int, mtime_ns: int) -> IndexEntry:
+    def _read(self, path: Path, stamp: Stamp) -> IndexEntry:
         """Read a record through to its footer (a damaged record is a DataError). Results of
         systems its header does not name are left out, as the leaderboard ignores them."""
         header: RecordHeader | None = None
@@ -213,7 +223,9 @@ class RecordIndex:
         digests = [RunDigest(system=keys[n], clusters=c, failed=sorted(set(f))) for n, (c, f) in runs.items()]
         meta = RunMetaDigest(key=key_of(header), seed=header.settings.seed, signature=header.signature,
                              provenance=header.provenance or header.signature)
-        return IndexEntry(size=size, mtime_ns=mtime_ns, run_id=header.run_id, shard=header.shard is not None,
+        size, mtime_ns, ctime_ns, inode = stamp
+        return IndexEntry(size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns, inode=inode, run_id=header.run_id,
+                          shard=header.shard is not None,
                           meta=self._keep(self.meta, meta.model_dump(mode="json"), meta), runs=digests)
 
     @staticmethod
