@@ -57,7 +57,8 @@ def test_init_then_run_all_then_validate_in_an_empty_folder(tmp_path: Path) -> N
     assert [s["name"] for s in systems] == ["lead3", "textrank", "random", "oracle", "human"]
     from_run_file = evalsum(tmp_path, "run")  # no -s: the run file init wrote, a variant included
     assert from_run_file.returncode == 0, from_run_file.stderr
-    header = json.loads(sorted((tmp_path / "results" / "runs").glob("*.jsonl"))[-1].read_text().splitlines()[0])
+    [second] = set((tmp_path / "results" / "runs").glob("*.jsonl")) - set(records)  # names sort by second only
+    header = json.loads(second.read_text().splitlines()[0])
     assert [s["name"] for s in header["systems"]][-1] == "lead-k[k=5]"
     checked = evalsum(tmp_path, "validate")
     assert checked.returncode == 0, checked.stderr

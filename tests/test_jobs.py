@@ -108,15 +108,23 @@ def test_a_worker_that_dies_fails_only_its_cluster_and_the_run_goes_on(
     jsonl, _ = data
     ids = [c.id for c in synthetic.clusters(5, seed=3)]
     victim = ids[3]
-    plan = RunPlan(systems=[SystemSpec(backend="exits", options={"only": victim})], dataset=jsonl, jobs=2,
+    plan = RunPlan(systems=[SystemSpec(backend="lead3"), SystemSpec(backend="exits", options={"only": victim}),
+                            SystemSpec(backend="random")], dataset=jsonl, jobs=2,
                    paths=Paths(results=tmp_path / "r"), use_cache=False, rouge_engine="python")
     path = runner.run_to_disk(plan)
-    [run] = load_record(path).systems
-    assert [(r.cluster_id, r.status) for r in run.results] == [(c, "failed" if c == victim else "ok") for c in ids]
-    failure = run.results[3].failure
+    lead3, exits, rand = load_record(path).systems
+    for run in (lead3, exits, rand):
+        assert [(r.cluster_id, r.status) for r in run.results] == [(c, "failed" if c == victim else "ok") for c in ids]
+    failure = exits.results[3].failure
     assert failure is not None and failure.kind == "bug"
-    assert failure.message == ("the worker process died (exit code 3) while working on this cluster: a backend "
+    assert failure.message == ("the worker process died (exit code 3) while this system ran on this cluster: it "
                                "ended its process, crashed, or ran out of memory; the other clusters went on")
+    # the worker said which system it was running: the others are not blamed
+    for run in (lead3, rand):
+        lost = run.results[3].failure
+        assert lost is not None and lost.message == (
+            f"not recorded: the worker process died (exit code 3) while 'exits[only={victim}]' ran on this "
+            "cluster; rerun to score it (finished summaries are cached)")
     assert [p for p in multiprocessing.active_children() if p.name == "evalsum-worker"] == []
 
 

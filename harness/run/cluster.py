@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -159,9 +159,11 @@ class ClusterWork:
     cache: SummaryCache
     timeout: float | None
 
-    def run(self, cluster: Cluster) -> ClusterOutput:
-        """Every system on one cluster: gold tokenised and the cluster prepared once for all."""
-        return self._run(cluster, prepare_cluster(cluster))
+    def run(self, cluster: Cluster, starting: Callable[[str], None] | None = None) -> ClusterOutput:
+        """Every system on one cluster: gold tokenised and the cluster prepared once for all.
+        `starting(label)` is told before each system runs (a worker tells its parent, so a death
+        is put down to the backend that was running)."""
+        return self._run(cluster, prepare_cluster(cluster), starting)
 
     def run_next(self, clusters: Iterator[Cluster]) -> ClusterOutput | None:
         """`run` on the next cluster (None when there is none), which only this call holds: once
@@ -174,11 +176,14 @@ class ClusterWork:
         cluster = without_source_texts(cluster)
         return self._run(cluster, prepared)
 
-    def _run(self, cluster: Cluster, prepared: Prepared) -> ClusterOutput:
+    def _run(self, cluster: Cluster, prepared: Prepared, starting: Callable[[str], None] | None = None
+             ) -> ClusterOutput:
         gold = self.scorer.gold(cluster, prepared)
         files = corpus.file_hashes(cluster)
         out = ClusterOutput(lines=[])
         for s in self.systems:
+            if starting is not None:
+                starting(s.label)
             result = self.one(s, cluster, prepared, gold, out.calls)
             out.lines.append(ResultLine(system=s.label, cluster_files=files, result=result))
         return out

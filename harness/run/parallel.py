@@ -10,8 +10,9 @@ holds which clusters. Each worker answers on its own pipe (sent synchronously, s
 worker finished is never lost when it dies afterwards), and the parent waits on those pipes and on
 the workers' sentinels together. A worker that dies (a backend calling `os._exit`, a native crash,
 the OOM killer) costs only the cluster it was working on: that cluster is recorded as failed with
-kind "bug" for every system, a new worker takes the dead one's place and its queued clusters, and
-the run goes on. At most `window` clusters are sent but not yet yielded, so memory stays bounded;
+kind "bug" for every system, the one the worker said it was running named as the cause and the
+others as lost with it; a new worker takes the dead one's place and its queued clusters, and the
+run goes on. At most `window` clusters are sent but not yet yielded, so memory stays bounded;
 results are yielded strictly in input order, so a record is identical to a `--jobs 1` record apart
 from timings. Workers start with `forkserver` (or `spawn`) rather than `fork`, so a thread in the
 parent (the progress bar) can never leave a worker holding a lock.
@@ -76,8 +77,12 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
         if item is None:
             return
         seq, cluster = item
+
+        def starting(label: str, seq: int = seq) -> None:
+            outbox.send((seq, Starting(label)))  # so a death is put down to the system that was running
+
         try:
-            payload: object = work.run(cluster)
+            payload: object = work.run(cluster, starting)
         except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
             payload = e
         try:
@@ -92,12 +97,20 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
             return
 
 
+@dataclass(frozen=True)
+class Starting:
+    """A worker's word that it is starting this system on its current cluster."""
+
+    label: str
+
+
 @dataclass
 class _Worker:
     process: Any
     inbox: Any
     results: Any
     held: deque[tuple[int, Cluster]] = field(default_factory=deque)  # in its inbox, in order
+    running: str | None = None  # the system it last said it started on its first held cluster
 
 
 def _context() -> Any:
@@ -105,9 +118,21 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _died_failure(code: int | None) -> Failure:
-    return Failure(kind="bug", message=f"the worker process died (exit code {code}) while working on this cluster: "
-                   "a backend ended its process, crashed, or ran out of memory; the other clusters went on")
+def _died_output(labels: list[str], cluster: Cluster, code: int | None, running: str | None) -> ClusterOutput:
+    """The lost cluster's results: the system that was running when its worker died is named as
+    the cause; the others say they were lost with it (their backends did nothing wrong)."""
+    why = ("while working on this cluster: a backend ended its process" if running is None
+           else "while this system ran on this cluster: it ended its process")
+    died = (f"the worker process died (exit code {code}) {why}, crashed, or ran out of memory; the other "
+            "clusters went on")
+    out = failed_output(labels, cluster, Failure(kind="bug", message=died))
+    if running is not None:
+        lost = Failure(kind="bug", message=f"not recorded: the worker process died (exit code {code}) while "
+                       f"{running!r} ran on this cluster; rerun to score it (finished summaries are cached)")
+        out.lines = [line if line.system == running else
+                     line.model_copy(update={"result": line.result.model_copy(update={"failure": lost})})
+                     for line in out.lines]
+    return out
 
 
 class _Pool:
@@ -157,7 +182,7 @@ class _Pool:
             fresh.held.append((s, c))
             fresh.inbox.put((s, c))
         labels = [s.label for s in self.spec.systems]
-        return seq, failed_output(labels, cluster, _died_failure(code))
+        return seq, _died_output(labels, cluster, code, dead.running)
 
     def answers(self) -> list[tuple[int, object]]:
         """Whatever arrived within POLL_SECONDS: (seq, ClusterOutput or exception) pairs, including
@@ -172,8 +197,12 @@ class _Pool:
             try:
                 while w.results.poll():
                     seq, payload = pickle.loads(w.results.recv_bytes())
+                    if isinstance(payload, Starting):
+                        w.running = payload.label
+                        continue
                     if w.held and w.held[0][0] == seq:
                         w.held.popleft()
+                    w.running = None
                     got.append((seq, payload))
             except (EOFError, OSError):
                 pass
