@@ -13,8 +13,10 @@ import io
 import json
 import math
 import os
+import shutil
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from evalsum.cli import main
+from tests.faults import Env, make_env
 
 # Small by default so the suite stays fast; EVALSUM_FUZZ_EXAMPLES=500 for a long local hunt.
 EXAMPLES = int(os.environ.get("EVALSUM_FUZZ_EXAMPLES", "0")) or None
@@ -77,6 +80,34 @@ def invoke(*argv: object, stdin: bytes = b"", cwd: Path | None = None) -> Outcom
             sys.stdin = saved
             os.chdir(here)
     return Outcome(args, code, out.getvalue(), err.getvalue())
+
+
+def blessed_env(root: Path) -> Env:
+    """References with a small checklist, and results holding a real lead3 + textrank run (so a
+    record, its index entry, a cache entry and a blessed baseline exist)."""
+    env = make_env(root)
+    o = invoke("run", "-s", "lead3", "-s", "textrank", "--references", env.refs, "--results", env.results)
+    assert o.code == 0, str(o)
+    assert invoke("bless", "--results", env.results).code == 0
+    return env
+
+
+def copies(base: Env, prefix: str, *, references: bool) -> Iterator[Callable[[], Env]]:
+    """For a fixture: a factory of throwaway copies of `base` (its references too, when a test
+    changes them), one per hypothesis example, all removed afterwards."""
+    made: list[Path] = []
+
+    def copy() -> Env:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix))
+        made.append(tmp)
+        if references:
+            shutil.copytree(base.refs, tmp / "references")
+        shutil.copytree(base.results, tmp / "results")
+        return Env(tmp=tmp, refs=tmp / "references" if references else base.refs, results=tmp / "results")
+
+    yield copy
+    for t in made:
+        shutil.rmtree(t, ignore_errors=True)
 
 
 def assert_clean(o: Outcome, names: Iterable[object] = (), codes: set[int] = EXITS,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,13 @@ from hypothesis import strategies as st
 
 from evalsum.store.records import record_paths
 from tests.conftest import CLUSTER
-from tests.faults import Env, make_env
+from tests.faults import Env
 from tests.surfaces import (
     OVERLONG,
     OVERLONG_DIGITS,
     assert_clean,
+    blessed_env,
+    copies,
     elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
     garbled,
     invoke,
@@ -37,30 +38,12 @@ from tests.surfaces import (
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    """References with a small checklist, and results holding a real lead3 + textrank run (so a
-    record, its index entry, a cache entry and a blessed baseline exist)."""
-    env = make_env(tmp_path_factory.mktemp("surfaces"))
-    o = invoke("run", "-s", "lead3", "-s", "textrank", "--references", env.refs, "--results", env.results)
-    assert o.code == 0, str(o)
-    assert invoke("bless", "--results", env.results).code == 0
-    return env
+    return blessed_env(tmp_path_factory.mktemp("surfaces"))
 
 
 @pytest.fixture
 def fresh(base: Env) -> Iterator[Any]:
-    """A factory of throwaway copies of `base`, one per hypothesis example."""
-    made: list[Path] = []
-
-    def copy() -> Env:
-        tmp = Path(tempfile.mkdtemp(prefix="surface-"))
-        made.append(tmp)
-        shutil.copytree(base.refs, tmp / "references")
-        shutil.copytree(base.results, tmp / "results")
-        return Env(tmp=tmp, refs=tmp / "references", results=tmp / "results")
-
-    yield copy
-    for t in made:
-        shutil.rmtree(t, ignore_errors=True)
+    yield from copies(base, "surface-", references=True)
 
 
 def gold_commands(env: Env) -> list[tuple[object, ...]]:

@@ -7,9 +7,7 @@ through the real CLI (tests/surfaces.py).
 """
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,11 @@ from hypothesis import strategies as st
 
 from evalsum.run import registry
 from tests.conftest import CLUSTER
-from tests.faults import Env, make_env
+from tests.faults import Env
 from tests.surfaces import (
     assert_clean,
+    blessed_env,
+    copies,
     elsewhere,  # noqa: F401  (autouse: runs in an empty folder)
     invoke,
     surface,
@@ -46,27 +46,13 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    env = make_env(tmp_path_factory.mktemp("options"))
-    o = invoke("run", "-s", "lead3", "-s", "textrank", "--references", env.refs, "--results", env.results)
-    assert o.code == 0, str(o)
-    assert invoke("bless", "--results", env.results).code == 0
-    return env
+    return blessed_env(tmp_path_factory.mktemp("options"))
 
 
 @pytest.fixture
 def fresh(base: Env) -> Iterator[Any]:
     """Throwaway copies of `base`'s results (the references are only read here)."""
-    made: list[Path] = []
-
-    def copy() -> Env:
-        tmp = Path(tempfile.mkdtemp(prefix="options-"))
-        made.append(tmp)
-        shutil.copytree(base.results, tmp / "results")
-        return Env(tmp=tmp, refs=base.refs, results=tmp / "results")
-
-    yield copy
-    for t in made:
-        shutil.rmtree(t, ignore_errors=True)
+    yield from copies(base, "options-", references=False)
 
 
 def option_keys(backend: str) -> list[str]:
