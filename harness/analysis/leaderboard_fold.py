@@ -44,7 +44,7 @@ def refs_from_entries(index: RecordIndex, entries: Sequence[IndexEntry]) -> list
 
 def _accumulator(ref: RunRef) -> SystemAccumulator:
     acc = SystemAccumulator(ref.system, ref.run_id, ref.signature, ref.seed)
-    acc.key, acc.order, acc.provenance = ref.key, ref.order, ref.provenance
+    acc.provenance = ref.provenance
     return acc
 
 

@@ -71,8 +71,6 @@ class SystemAccumulator:
 
     def __init__(self, system: SystemInfo, run_id: str, signature: str, seed: int = 0, details: bool = True) -> None:
         self.system, self.run_id, self.signature, self.seed, self.details = system, run_id, signature, seed, details
-        self.key = ""  # the settings part of the comparability key, set by the leaderboard
-        self.order = 0  # position among all runs, oldest first
         self.provenance = ""  # engine, package versions, seed (the header's provenance)
         self.sums: dict[str, RunningMean] = {}
         self.costs: dict[str, RunningMean] = {}
