@@ -202,7 +202,7 @@ def test_the_report_shows_the_variants_too(tmp_path: Path) -> None:
                "--references", str(REFERENCES), "--results", str(res)) == 0
     view = views.report_view(record_paths(res / "runs"), {})
     assert [c.label for c in view.columns][:3] == ["R-3", "R-SU4", "Facts"]
-    assert view.tables[0].note.startswith("Ordered by mean R-3 F (these runs report no R-2) over clusters")
+    assert view.tables[0].note.startswith("Ordered by mean R-3 F over clusters (these runs report no R-2), highest")
     [row] = view.tables[0].rows
     assert row.cells["rouge3_f"].mean == json.loads((res / "leaderboard.json").read_text())["rows"][0]["metrics"][
         "rouge3_f"]

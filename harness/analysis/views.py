@@ -47,8 +47,12 @@ COLUMNS = [Column(key="rouge1_f", label="R-1"), Column(key="rouge2_f", label="R-
            Column(key="density", label="Density", scale=1.0, digits=1),
            Column(key="words", label="Words", scale=1.0, digits=0)]
 CHART_METRICS = ("rouge1_f", "rouge2_f", "rougeLsum_f", "facts", "unsupported")
-SORT_NOTE = ("Ordered by mean R-2 F over clusters (the leaderboard's sort key), highest first; x100 except "
-             "Contra. to Words. † rows read the references: ceilings, not systems you can deploy.")
+def sort_note(sort_key: str) -> str:
+    """The line under the report's tables: what orders them (R-2 F, unless the runs report none)."""
+    by = catalogue.get(sort_key).label
+    why = "the leaderboard's sort key" if sort_key == SORT_KEY else "these runs report no R-2"
+    return (f"Ordered by mean {by} F over clusters ({why}), highest first; x100 except Contra. to Words. † rows "
+            "read the references: ceilings, not systems you can deploy.")
 
 Found = tuple[str, SystemInfo, ClusterResult]  # (run id, system, result)
 
@@ -229,10 +233,7 @@ def report_view(paths: Sequence[Path], gold: Mapping[str, Cluster]) -> ReportVie
     board = leaderboard.build_from_paths(paths, provenance=True)
     ids, total = report_cluster_ids(paths)
     columns = report_columns(_shown(board))
-    note = SORT_NOTE
-    if board.tables and board.tables[0].sort_key != SORT_KEY:
-        by = catalogue.get(board.tables[0].sort_key).label
-        note = note.replace("mean R-2 F", f"mean {by} F (these runs report no R-2)")
+    note = sort_note(board.tables[0].sort_key if board.tables else SORT_KEY)
     tables = []
     for title, ceiling in (("Systems", False), ("Ceilings †", True)):
         rows = [r for r in _shown(board) if r.uses_references == ceiling]
