@@ -167,9 +167,11 @@ def test_input_digest_is_the_digest_of_the_whole_dump() -> None:
 @given(st.lists(st.tuples(st.lists(st.text(max_size=8), max_size=3), st.lists(st.text(max_size=8), max_size=2)),
                 max_size=3), st.text(max_size=5))
 def test_incremental_digest_equals_the_dump_on_any_text(docs: list[tuple[list[str], list[str]]], title: str) -> None:
+    date = dt.date(2023, 1, 1)
     prepared = Prepared(cluster_id="c", title=title, documents=[PreparedDocument(
-        id=f"d{k}", date=dt.date(2023, 1, 1) if k % 2 else None,
-        sentences=[Sentence(text=t, doc_id=f"d{k}", index=i) for i, t in enumerate(sents)],
+        id=f"d{k}", date=date if k % 2 else None,
+        sentences=[Sentence(text=t, doc_id=f"d{k}", index=i, doc_date=date if k % 2 else None)
+                   for i, t in enumerate(sents)],
         dropped=[DroppedLine(doc_id=f"d{k}", line=i + 1, text=t, reason="r\n\"") for i, t in enumerate(drops)])
         for k, (sents, drops) in enumerate(docs)])
     assert identity.prepared_sha256(prepared) == hashlib.sha256(prepared.model_dump_json().encode()).digest()

@@ -3,6 +3,7 @@ the cache keyed on code and prepared input, --no-cache refreshing, and the gate 
 backend whose code changed under a warm cache."""
 from __future__ import annotations
 
+import itertools
 import shutil
 import sys
 from collections.abc import Iterator
@@ -95,9 +96,9 @@ def test_cache_follows_prepared_input_not_transport(models: Stub, tmp_path: Path
     assert cli("check", "--results", str(res)) == 0
     # Another cleaning rule: the prepared input differs, so the cached summary is not served.
     prep = sys.modules["evalsum.text.prepare"]
-    original = prep.clean_lines
-    monkeypatch.setattr(prep, "clean_lines", lambda doc_id, text: (original(doc_id, text)[0][1:],
-                                                                   original(doc_id, text)[1]))
+    original = prep.iter_clean_lines  # a rule that drops each source's first kept line
+    monkeypatch.setattr(prep, "iter_clean_lines",
+                        lambda doc_id, text, dropped: itertools.islice(original(doc_id, text, dropped), 1, None))
     assert run(res, *base) == 0
     assert len(models.chats()) == 2
     assert not load_record(record_paths(res / "runs")[-1]).systems[0].results[0].cached

@@ -44,13 +44,13 @@ def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
     vocabulary: set[str] = set()
 
     def analysed(doc: PreparedDocument) -> Iterator[Normalised]:
-        for s in doc.sentences:
-            a = norm.analyse(s.text)
+        for text in doc.sentences.texts():
+            a = norm.analyse(text)
             vocabulary.update(a.content)
             yield a
 
     facts = faithfulness.index_sources((d.date, analysed(d)) for d in prepared.documents)
-    text = style.index_sources((s.text for s in d.sentences) for d in prepared.documents)
+    text = style.index_sources(d.sentences.texts() for d in prepared.documents)
     return SourceGold(facts=facts, text=text, vocabulary=frozenset(vocabulary))
 
 

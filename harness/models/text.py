@@ -1,33 +1,38 @@
 """A cluster after cleaning and sentence splitting, and a backend's summary of it."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from evalsum.models.base import Strict
+from evalsum.models.packed import DroppedLines, FlatSentences, SentenceList
+from evalsum.models.text_items import DroppedLine, Sentence
 
-
-class Sentence(Strict):
-    text: str
-    doc_id: str
-    index: int = Field(description="position among the document's kept sentences")
-    doc_date: dt.date | None = None
-
-
-class DroppedLine(Strict):
-    doc_id: str
-    line: int = Field(description="1-based line number in the source file")
-    text: str
-    reason: str
+__all__ = ["Budget", "BudgetedSummary", "DroppedLine", "Prepared", "PreparedDocument", "Sentence", "Summary",
+           "SystemInfo"]
 
 
 class PreparedDocument(Strict):
+    """One cleaned, split source. `sentences` and `dropped` are read-only sequences of models,
+    stored packed (see `models.packed`); a plain list of models is accepted and packed."""
+
     id: str
     date: dt.date | None
-    sentences: list[Sentence]
-    dropped: list[DroppedLine]
+    sentences: SentenceList
+    dropped: DroppedLines
+
+    @model_validator(mode="after")
+    def _own(self) -> PreparedDocument:
+        if self.sentences and (self.sentences.doc_id, self.sentences.date) != (self.id, self.date):
+            raise ValueError(f"the sentences are of document {self.sentences.doc_id!r} dated "
+                             f"{self.sentences.date}, not of {self.id!r} dated {self.date}")
+        if self.dropped and self.dropped.doc_id != self.id:
+            raise ValueError(f"the dropped lines are of document {self.dropped.doc_id!r}, not of {self.id!r}")
+        return self
 
 
 class Prepared(Strict):
@@ -38,8 +43,9 @@ class Prepared(Strict):
     documents: list[PreparedDocument]
 
     @property
-    def sentences(self) -> list[Sentence]:
-        return [s for d in self.documents for s in d.sentences]
+    def sentences(self) -> Sequence[Sentence]:
+        """Every document's sentences in order, as one read-only sequence (built lazily)."""
+        return FlatSentences([d.sentences for d in self.documents])
 
 
 class Budget(Strict):

@@ -139,13 +139,8 @@ def prepared_sha256(prepared: Prepared) -> bytes:
         if not head.endswith(_DOC_TAIL):
             return hashlib.sha256(prepared.model_dump_json().encode()).digest()
         h.update((b"," if i else b"") + head[:-len(_DOC_TAIL)].encode() + b"[")
-        for j, sent in enumerate(doc.sentences):
-            # Dumped from a copy with a fresh text string: pydantic-core asks CPython for a str's
-            # UTF-8 form, which CPython then keeps on that str (for non-ASCII text, as big again
-            # as the text) for as long as the prepared cluster lives.
-            text = sent.text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
-            fresh = sent.model_copy(update={"text": text})
-            h.update((b"," if j else b"") + fresh.model_dump_json().encode())
+        for j, sent in enumerate(doc.sentences):  # each model is built as it is read (models.packed)
+            h.update((b"," if j else b"") + sent.model_dump_json().encode())
         h.update(b'],"dropped":[')
         for j, line in enumerate(doc.dropped):
             h.update((b"," if j else b"") + line.model_dump_json().encode())

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from evalsum.models import DroppedLine
 
@@ -114,7 +115,13 @@ def clean_lines(doc_id: str, text: str) -> tuple[list[tuple[int, str]], list[Dro
     return list(iter_clean_lines(doc_id, text, dropped)), dropped
 
 
-def iter_clean_lines(doc_id: str, text: str, dropped: list[DroppedLine]) -> Iterator[tuple[int, str]]:
+class DroppedSink(Protocol):
+    """Where cleaning puts the lines it drops: a list, or a document's packed `DroppedLines`."""
+
+    def append(self, line: DroppedLine, /) -> None: ...
+
+
+def iter_clean_lines(doc_id: str, text: str, dropped: DroppedSink) -> Iterator[tuple[int, str]]:
     """`clean_lines` one kept line at a time, appending the dropped pieces to `dropped` as it goes:
     a large source is never held as a list of its lines next to its sentences."""
     lead, start = _body_start(text)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from evalsum.models import Document, Prepared, PreparedDocument, Sentence
-from evalsum.text.cleaning import clean_lines
+from evalsum.models import Document, Prepared, PreparedDocument
+from evalsum.models.packed import DroppedLines, SentenceList
+from evalsum.text.cleaning import clean_lines, iter_clean_lines
 from evalsum.text.sentences import split_sentences
 
 
@@ -19,18 +20,13 @@ def _sentences(kept: list[tuple[int, str]]) -> Iterator[str]:
 
 
 def prepare_document(doc: Document) -> PreparedDocument:
-    """Clean and split one source (cleaning reads it a line at a time, never as a list of lines).
-
-    Sentences are built with `model_construct` from values that are valid by construction (a str,
-    the document's id and date, an int), sharing one fields-set: a validated model carries its own
-    set (216 bytes), which for a large source costs more than the sentence text. The models are
-    frozen, and a copy gets its own set, so sharing it is safe; the result equals the validated
-    models field for field (tests/test_memory.py pins it)."""
-    kept, dropped = clean_lines(doc.id, doc.text)
-    fields = set(Sentence.model_fields)
-    sentences = [Sentence.model_construct(fields, text=s, doc_id=doc.id, index=i, doc_date=doc.date)
-                 for i, s in enumerate(_sentences(kept))]
-    return PreparedDocument(id=doc.id, date=doc.date, sentences=sentences, dropped=dropped)
+    """Clean and split one source a line at a time: each kept line is split as cleaning yields it,
+    and its sentences and the dropped lines go straight into their packed sequences
+    (`models.packed`), so a large source is never held as lines, or as models, next to its text."""
+    dropped = DroppedLines(doc.id)
+    texts = (s for _, line in iter_clean_lines(doc.id, doc.text, dropped) for s in split_sentences(line))
+    return PreparedDocument(id=doc.id, date=doc.date, sentences=SentenceList(doc.id, doc.date, texts),
+                            dropped=dropped)
 
 
 def _in_order(documents: list[Document]) -> list[Document]:
