@@ -3,6 +3,7 @@ references) and `human` (each reference scored against the others, leave one out
 from __future__ import annotations
 
 import random as _random
+from array import array
 from collections.abc import Sequence
 from typing import ClassVar, Literal
 
@@ -28,12 +29,16 @@ class Random(Summariser[RandomOptions]):
 
     def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         rng = _random.Random(self.options.seed)
-        pool = list(cluster.sentences)
-        rng.shuffle(pool)
+        every = cluster.sentences
+        # Shuffling the positions gives the permutation shuffling the sentences did (it depends
+        # only on the length), with 4 bytes per sentence instead of a model each.
+        order = array("L", range(len(every)))
+        rng.shuffle(order)
         chosen, used = [], 0
-        for s in pool:
+        for i in order:
             if used >= budget.words:
                 break
+            s = every[i]
             chosen.append(s)
             used += len(words(s.text))
         return Summary(sentences=[s.text for s in chosen], provenance=[(s.doc_id, s.index) for s in chosen])

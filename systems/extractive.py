@@ -46,7 +46,7 @@ from nltk.stem.porter import PorterStemmer
 from pydantic import Field
 
 from evalsum.contract import Summariser, SystemOptions
-from evalsum.models import Budget, Prepared, Sentence, Summary
+from evalsum.models import Budget, Prepared, Summary
 from evalsum.text import FUNCTION_WORDS, is_boilerplate, words
 
 # English function words (the usual IR list). They carry no topic, and on sentences of twenty
@@ -191,8 +191,9 @@ def why_not_candidate(text: str, min_words: int, skip_quotes: bool = True) -> st
     return None
 
 
-def position_prior(sentences: Sequence[Sentence]) -> np.ndarray:
-    raw = np.asarray([1.0 / (1.0 + s.index) for s in sentences])
+def position_prior(positions: Sequence[int]) -> np.ndarray:
+    """Each sentence's lead prior from its position in its document (`Sentence.index`)."""
+    raw = 1.0 / (1.0 + np.asarray(positions, dtype=np.float64))
     prior: np.ndarray = raw / raw.sum()
     return prior
 
@@ -231,19 +232,31 @@ class TextRank(Summariser[TextRankOptions]):
     def summarise(self, cluster: Prepared, budget: Budget) -> Summary:
         opts = self.options
         doc_rank = {d.id: k for k, d in enumerate(cluster.documents)}
-        sents = [s for s in cluster.sentences if not is_boilerplate(s.text)]
-        if not sents:
+        every = cluster.sentences
+        # The graph's nodes by position in `every` and in their document: texts only, so a model
+        # is built just for the sentences picked (a large source has hundreds of thousands).
+        texts: list[str] = []
+        where, positions = array("L"), array("L")
+        for flat, (position, text) in enumerate(p for d in cluster.documents for p in enumerate(d.sentences.texts())):
+            if not is_boilerplate(text):
+                texts.append(text)
+                where.append(flat)
+                positions.append(position)
+        if not texts:
             return Summary(sentences=[])
-        x = term_matrix([s.text for s in sents], self.analyser)
-        n = len(sents)
-        prior = opts.position_weight * position_prior(sents) + (1.0 - opts.position_weight) / n
+        x = term_matrix(texts, self.analyser)
+        n = len(texts)
+        prior = opts.position_weight * position_prior(positions) + (1.0 - opts.position_weight) / n
         score, iterations = centrality(x, prior, opts.damping, opts.tol, opts.max_iter)
-        candidates = np.asarray([why_not_candidate(s.text, opts.min_words, opts.skip_quotes) is None for s in sents])
-        lengths = np.asarray([len(words(s.text)) for s in sents])
+        candidates = np.asarray([why_not_candidate(t, opts.min_words, opts.skip_quotes) is None for t in texts])
+        lengths = np.asarray([len(words(t)) for t in texts])
+        del texts
         chosen = mmr_select(x, score, candidates, lengths, budget.words, lam=opts.mmr_lambda,
                             redundancy=opts.redundancy)
         if not chosen:  # nothing fits whole (a tiny budget): the most central candidate, cut by the harness
             chosen = [int(np.argmax(np.where(candidates, score, -1.0) if candidates.any() else score))]
+
+        sents = {i: every[where[i]] for i in chosen}
 
         def reading_order(i: int) -> tuple[bool, dt.date, int, int]:
             s = sents[i]

@@ -38,17 +38,17 @@ class Rendered:
 
 def render_documents(cluster: Prepared, max_words: int) -> Rendered:
     """The cleaned articles as numbered plain text, at most `max_words` source words in all."""
-    per_doc = [[len(words(s.text)) for s in doc.sentences] for doc in cluster.documents]
+    per_doc = [[len(words(t)) for t in doc.sentences.texts()] for doc in cluster.documents]
     shares = fair_shares([sum(n) for n in per_doc], max_words)
     parts: list[str] = []
     cut: list[dict[str, Any]] = []
     used = 0
     for index, (doc, counts, share) in enumerate(zip(cluster.documents, per_doc, shares, strict=True), 1):
         kept, n = [], 0
-        for s, c in zip(doc.sentences, counts, strict=True):
+        for text, c in zip(doc.sentences.texts(), counts, strict=True):
             if n + c > share:
                 break
-            kept.append(s.text)
+            kept.append(text)
             n += c
         if n < sum(counts):
             cut.append({"article": index, "kept_words": n, "words": sum(counts)})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -12,8 +11,8 @@ from evalsum.models.base import Strict
 from evalsum.models.packed import DroppedLines, FlatSentences, SentenceList
 from evalsum.models.text_items import DroppedLine, Sentence
 
-__all__ = ["Budget", "BudgetedSummary", "DroppedLine", "Prepared", "PreparedDocument", "Sentence", "Summary",
-           "SystemInfo"]
+__all__ = ["Budget", "BudgetedSummary", "DroppedLine", "DroppedLines", "FlatSentences", "Prepared",
+           "PreparedDocument", "Sentence", "SentenceList", "Summary", "SystemInfo"]
 
 
 class PreparedDocument(Strict):
@@ -43,7 +42,7 @@ class Prepared(Strict):
     documents: list[PreparedDocument]
 
     @property
-    def sentences(self) -> Sequence[Sentence]:
+    def sentences(self) -> FlatSentences:
         """Every document's sentences in order, as one read-only sequence (built lazily)."""
         return FlatSentences([d.sentences for d in self.documents])
 
