@@ -20,8 +20,7 @@ from evalsum.metrics import faithfulness, style
 from evalsum.models import Document, DroppedLine, Prepared, PreparedDocument, Sentence
 from evalsum.run import identity
 from evalsum.systems.extractive import Analyser, term_matrix
-from evalsum.text import cleaning, prepare, prepare_document, split_sentences
-from evalsum.text import sentence_texts as prepare_sentence_texts
+from evalsum.text import cleaning, iter_sentence_texts, prepare, prepare_document, split_sentences
 from evalsum.text.normalise import Normaliser
 from tests.conftest import CLUSTER_DIR
 
@@ -233,7 +232,7 @@ def test_term_matrix_in_arrays_equals_the_list_built_one(texts: list[str]) -> No
 
 def test_sentence_texts_are_the_prepared_sentences_in_order() -> None:
     docs = [*CLUSTER.documents, Document(id="a0", path="sources/a0.txt", text="One. Two.\r\nThree", sha256="0")]
-    assert prepare_sentence_texts(docs) == [s.text for s in prepare("c", "t", docs).sentences]
+    assert list(iter_sentence_texts(docs)) == [s.text for s in prepare("c", "t", docs).sentences]
 
 
 def test_in_place_products_equal_the_plain_ones_bit_for_bit() -> None:

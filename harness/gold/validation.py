@@ -19,8 +19,9 @@ from pathlib import Path
 from evalsum.errors import DataError
 from evalsum.gold import collection, corpus
 from evalsum.metrics import facts as factsm
+from evalsum.metrics import grounding
 from evalsum.models import Cluster
-from evalsum.text import sentence_texts, split_sentences, words
+from evalsum.text import iter_sentence_texts, split_sentences, words
 from evalsum.text.normalise import Normaliser
 
 MAX_SHARED_RUN = 8
@@ -88,8 +89,6 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
     warnings: list[str] = []
     info: list[str] = []
     ck_path = f"{cluster.path}/checklist.yaml"
-    # Only the sentences' texts: a large source's Sentence models would cost more than its text.
-    source_texts = sentence_texts(cluster.documents)
     if cluster.hand_made:
         info.append("  hand-made (cluster.yaml hand_made: true): the annotation rules are errors")
         problems += annotation_findings(cluster)
@@ -109,10 +108,12 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
         compiled = factsm.compile_checklist(cluster.checklist, norm, ck_path)
     except factsm.PatternError as e:
         return problems + [f"{ck_path}: item {e.item_id}: {e}"], warnings, info
-    src = factsm.tokenise(source_texts, norm)
+    # The sources' sentence texts, streamed and matched a chunk at a time: a large source is never
+    # held as sentences or tokens.
+    grounded_in = grounding.matches(compiled.facts + compiled.probes, iter_sentence_texts(cluster.documents), norm)
     refs = {r.author: factsm.tokenise(split_sentences(r.text), norm) for r in cluster.references}
     for f in compiled.facts:
-        if factsm.match(f, src) is None:
+        if grounded_in[f.id] is None:
             problems.append(f"{ck_path}: fact {f.id} matches no source sentence "
                             "(unsupported, or its patterns are wrong)")
         stated = [a for a, t in refs.items() if factsm.match(f, t) is not None]
@@ -124,7 +125,7 @@ def check_cluster(cluster: Cluster) -> tuple[list[str], list[str], list[str]]:
             hit = factsm.match(p, t)
             if hit is not None:
                 problems.append(f"{ck_path}: probe {p.id} is triggered by reference {author}: {hit!r}")
-        grounded = factsm.match(p, src)
+        grounded = grounded_in[p.id]
         if p.id not in externals and grounded is None:
             problems.append(f"{ck_path}: probe {p.id} matches no source sentence; mark it `external: true` if intended")
         if p.id in externals and grounded is not None:

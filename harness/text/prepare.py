@@ -6,17 +6,8 @@ from collections.abc import Iterator
 
 from evalsum.models import Document, Prepared, PreparedDocument
 from evalsum.models.packed import DroppedLines, SentenceList
-from evalsum.text.cleaning import clean_lines, iter_clean_lines
+from evalsum.text.cleaning import iter_clean_lines
 from evalsum.text.sentences import split_sentences
-
-
-def _sentences(kept: list[tuple[int, str]]) -> Iterator[str]:
-    """The sentences of the kept lines, taking the lines from the end of a reversed list so each
-    line is freed as soon as it is split."""
-    kept.reverse()
-    while kept:
-        _, line = kept.pop()
-        yield from split_sentences(line)
 
 
 def prepare_document(doc: Document) -> PreparedDocument:
@@ -38,11 +29,10 @@ def prepare(cluster_id: str, title: str, documents: list[Document]) -> Prepared:
     return Prepared(cluster_id=cluster_id, title=title, documents=[prepare_document(d) for d in _in_order(documents)])
 
 
-def sentence_texts(documents: list[Document]) -> list[str]:
-    """`[s.text for s in prepare(...).sentences]` without building a model per sentence or keeping
-    the dropped lines: for checks that read only the texts (`evalsum validate`)."""
-    out: list[str] = []
+def iter_sentence_texts(documents: list[Document]) -> Iterator[str]:
+    """`prepare(...).sentences.texts()` one at a time, keeping neither models nor dropped lines:
+    for checks that read only the texts (`evalsum validate`)."""
     for d in _in_order(documents):
-        kept, _ = clean_lines(d.id, d.text)
-        out.extend(_sentences(kept))
-    return out
+        for _, line in iter_clean_lines(d.id, d.text, []):
+            yield from split_sentences(line)
+
