@@ -30,7 +30,7 @@ def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset(),
             board = leaderboard.build_from_paths(paths, provenance, index=index)
         except DataError as e:
             raise with_aside_hint(e) from None
-        index.save(paths)
+        index.save()
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
         write_atomic(md, escape_controls(Redactor.from_environ().text(leaderboard_render.render_markdown(board))))
     return md

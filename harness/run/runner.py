@@ -137,10 +137,18 @@ def build_systems(specs: Sequence[SystemSpec]) -> list[tuple[SystemBuild, RunSys
 def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
     """One label means one system in a results folder: a label recorded earlier with another
     backend or other output options would mix two systems in one row. Reads record headers only,
-    from the record index where it has them (read only: the leaderboard refresh saves it)."""
+    from the record index where it has them (read only: the leaderboard refresh saves it), and
+    when the index covers every old record unchanged, only those naming some system last
+    (`store.index_summary`: a label conflict is one in the latest record naming that system)
+    and the records not indexed yet."""
     wanted = {i.name: i for i in infos}
     index = RecordIndex(runs.parent)
-    for path in reversed(records.record_paths(runs)):
+    paths = records.record_paths(runs)
+    unindexed = index.unchanged(paths)
+    if unindexed is not None:
+        holders = {*index.labels.values(), *(p.name for p in unindexed)}
+        paths = [p for p in paths if p.name in holders]
+    for path in reversed(paths):
         try:
             _, systems = index.cached_systems(path)
         except DataError:
