@@ -65,7 +65,7 @@ def test_a_run_writes_the_index_and_the_next_run_reads_only_its_own_record(histo
     assert len(before) == 4
     assert cli("run", "-s", "lead3", "--results", str(res), "--rouge-engine", "python") == 0
     after = (res / INDEX_NAME).read_text().splitlines()
-    assert len(after) == 5 and after[1:4] == before[1:]  # old entry lines written back as they were
+    assert len(after) == 5 and set(before[1:]) < set(after[1:])  # old entry lines written back as they were
     assert all(_head(res)["records"][k] == v for k, v in json.loads(before[0])["records"].items())
 
 

@@ -143,11 +143,12 @@ def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
     and the records not indexed yet."""
     wanted = {i.name: i for i in infos}
     index = RecordIndex(runs.parent)
-    paths = records.record_paths(runs)
-    unindexed = index.unchanged(paths)
+    found = records.scan_records(runs)
+    paths: Sequence[Path] = found
+    unindexed = index.unchanged(found)
     if unindexed is not None:
-        holders = {*index.labels.values(), *(p.name for p in unindexed)}
-        paths = [p for p in paths if p.name in holders]
+        holders = {*index.labels.values(), *(found.names[i] for i in unindexed)}
+        paths = [found[i] for i, n in enumerate(found.names) if n in holders]
     for path in reversed(paths):
         try:
             _, systems = index.cached_systems(path)

@@ -47,13 +47,12 @@ from evalsum.store.index_model import (
     RunClass,
     RunDigest,
     RunMetaDigest,
-    Stamp,
     Tables,
     key_of,
     loads,
     stamp,
 )
-from evalsum.store.records import read_header, record_paths
+from evalsum.store.records import RecordFiles, Stamp, read_header, scan_records
 
 __all__ = ["INDEX_NAME", "IndexEntry", "RecordIndex", "RunDigest", "RunMetaDigest", "key_of", "latest_record_paths"]
 
@@ -146,16 +145,17 @@ class RecordIndex(Tables):
             self._classes[key] = found
         return found
 
-    def unchanged(self, paths: Sequence[Path]) -> list[Path] | None:
-        """The records the index does not cover yet, when it covers every other one unchanged;
-        None when some record is gone or changed, or cannot be read (then callers read all)."""
+    def unchanged(self, paths: Sequence[Path]) -> list[int] | None:
+        """Places of the records the index does not cover yet, when it covers every other one
+        unchanged; None when some record is gone or changed, or cannot be read (then callers
+        read all)."""
         try:
-            now = [(p, stamp(p)) for p in paths]
-        except OSError:
+            names, now = _stamps(paths)
+        except DataError:
             return None
-        if sum(1 for p, s in now if self.stamps.get(p.name) == s) != len(self.stamps):
+        if sum(1 for n, s in now.items() if self.stamps.get(n) == s) != len(self.stamps):
             return None
-        return [p for p, s in now if p.name not in self.stamps]
+        return [i for i, n in enumerate(names) if n not in self.stamps]
 
     def cached_systems(self, path: Path) -> tuple[bool, list[SystemInfo]]:
         """Whether the record is a shard, and its systems: from the index when its file is
@@ -174,30 +174,26 @@ class RecordIndex(Tables):
     # -- update and save -----------------------------------------------------------------------
 
     def update(self, paths: Sequence[Path]) -> None:
-        """Cover exactly these records (oldest first): read the new or changed ones through to
-        their footers (a damaged one is a DataError), and bring the summary up to date."""
-        now: dict[str, Stamp] = {}
-        for p in paths:
-            try:
-                now[p.name] = stamp(p)
-            except OSError as e:
-                raise DataError(p, None, f"cannot read record: {e.strerror}") from None
-        fresh = [p for p in paths if self.stamps.get(p.name) != now[p.name]]
+        """Cover exactly these records (oldest first; `records.scan_records` gives them with their
+        stamps): read the new or changed ones through to their footers (a damaged one is a
+        DataError), and bring the summary up to date."""
+        names, now = _stamps(paths)
+        fresh = [i for i, n in enumerate(names) if self.stamps.get(n) != now[n]]
         whole = any(now.get(n) != s for n, s in self.stamps.items())  # gone or changed: recompute
-        for p in fresh:
-            self._lines.pop(p.name, None)
-            self._entries[p.name] = self.read_entry(p)
+        for i in fresh:
+            self._lines.pop(names[i], None)
+            self._entries[names[i]] = self.read_entry(paths[i])
             self.reads += 1
         self.stamps = now
-        self.position = {p.name: i for i, p in enumerate(paths)}
+        self.position = {n: i for i, n in enumerate(names)}
         self.dirty = self.dirty or whole or bool(fresh)
         if not whole:
             try:
-                self._merge([p.name for p in fresh])
+                self._merge([names[i] for i in fresh])
                 return
             except Stale:
                 pass
-        self._recompute(paths)
+        self._recompute(paths, names)
 
     def _merge(self, new: list[str]) -> None:
         added: list[Pointer] = []
@@ -209,21 +205,21 @@ class RecordIndex(Tables):
         self.runs = summary.reduce([*self.runs, *added], self.order, self.run_class)
         self.labels = summary.merge_labels(self.labels, new, self.order, self._systems_of)
 
-    def _recompute(self, paths: Sequence[Path]) -> None:
+    def _recompute(self, paths: Sequence[Path], names: list[str]) -> None:
         """The summary from every entry (damaged entry lines read again from their records), and
         the shared tables cut down to what the entries use."""
-        for p in paths:
+        for i, name in enumerate(names):
             try:
-                self.entry_named(p.name)
+                self.entry_named(name)
             except Stale:
-                self._lines.pop(p.name, None)
-                self._entries[p.name] = self.read_entry(p)
+                self._lines.pop(name, None)
+                self._entries[name] = self.read_entry(paths[i])
                 self.reads += 1
-        self._entries = {p.name: self._entries[p.name] for p in paths}
+        self._entries = {n: self._entries[n] for n in names}
         self._lines = {}
-        self.runs = summary.reduce([(p.name, j) for p in paths if not self._entries[p.name].shard
-                                    for j in range(len(self._entries[p.name].runs))], self.order, self.run_class)
-        self.labels = summary.merge_labels({}, [p.name for p in paths], self.order, self._systems_of)
+        self.runs = summary.reduce([(n, j) for n in names if not self._entries[n].shard
+                                    for j in range(len(self._entries[n].runs))], self.order, self.run_class)
+        self.labels = summary.merge_labels({}, names, self.order, self._systems_of)
         entries = self._entries.values()
         self.digests = {k: self.digests[k] for k in sorted({d for e in entries for d in e.runs})}
         self.meta = {k: self.meta[k] for k in sorted({e.meta for e in entries})}
@@ -253,14 +249,32 @@ class RecordIndex(Tables):
         self.dirty = False
 
 
+def _stamps(paths: Sequence[Path]) -> tuple[list[str], dict[str, Stamp]]:
+    """The records' names and stamps: those `scan_records` read, else each read now (a
+    DataError if one cannot be)."""
+    names, known = (paths.names, paths.stamps) if isinstance(paths, RecordFiles) else ([p.name for p in paths], {})
+    if len(known) == len(names):
+        return names, known
+    out: dict[str, Stamp] = {}
+    for i, name in enumerate(names):
+        found = known.get(name)
+        if found is None:
+            try:
+                found = stamp(paths[i])
+            except OSError as e:
+                raise DataError(paths[i], None, f"cannot read record: {e.strerror}") from None
+        out[name] = found
+    return names, out
+
+
 def latest_record_paths(results: Path) -> list[Path]:
     """The records holding some system's latest whole (not shard) run, oldest first: all that
     `compare`, `bless` and `check` read (they compare latest runs), found from the index's
     summary, so they too cost the same however long the history."""
     index = RecordIndex(results)
-    paths = record_paths(Path(results) / "runs")
+    paths = scan_records(Path(results) / "runs")
     if index.unchanged(paths) == []:
-        index.position = {p.name: i for i, p in enumerate(paths)}
+        index.position = {n: i for i, n in enumerate(paths.names)}
         try:
             return [paths[i] for i in summary.latest_records(index.runs, index.order, index.run_class)]
         except Stale:

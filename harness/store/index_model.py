@@ -14,12 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from evalsum.errors import DataError
 from evalsum.metrics import signature as sig
 from evalsum.models import RecordFooter, RecordHeader, ResultLine, RunMeta, SystemInfo
-from evalsum.store.records import SCHEMA_VERSION, iter_record
+from evalsum.store.records import SCHEMA_VERSION, Stamp, iter_record
 
 INDEX_VERSION = 5
 T = TypeVar("T")
 
-Stamp = tuple[int, int, int, int]  # size, mtime (ns), ctime (ns), inode
 Pointer = tuple[str, int]  # (record file name, position of the run among its header's systems)
 # What the leaderboard's row selection tells runs apart by (`analysis.leaderboard_select`):
 # settings key, system name, cluster -> gold set key, failed clusters.
