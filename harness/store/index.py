@@ -200,8 +200,7 @@ class RecordIndex(Tables):
         for name in new:
             entry = self.entry_named(name)
             added += [] if entry.shard else [(name, j) for j in range(len(entry.runs))]
-        if not new:
-            return
+        # every pointer is resolved (a damaged entry line is Stale here, not in a caller)
         self.runs = summary.reduce([*self.runs, *added], self.order, self.run_class)
         self.labels = summary.merge_labels(self.labels, new, self.order, self._systems_of)
 
