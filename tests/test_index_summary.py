@@ -18,7 +18,8 @@ from evalsum.models import RecordHeader, ResultLine
 from evalsum.run import runner
 from evalsum.store import records
 from evalsum.store.index import RecordIndex
-from tests.test_history_select import _write, base, runs  # noqa: F401 (base is a fixture)
+from tests.test_history_select import _write, runs
+from tests.test_history_select import base as base
 
 # One step of a history: publish a record (its number decides where it sorts), delete one, edit one.
 steps = st.lists(st.one_of(st.tuples(st.just("add"), st.integers(0, 40), runs),
