@@ -25,6 +25,7 @@ from evalsum.errors import DataError
 from evalsum.run import runner
 from evalsum.run.cache import CacheEntry
 from evalsum.run.plan import Paths, RunPlan
+from evalsum.store.index import RecordIndex
 from evalsum.store.records import load_record, record_paths
 from tests.conftest import ROOT
 from tests.faults import cli, synthetic_corpus
@@ -215,8 +216,10 @@ def test_two_runs_at_once_corrupt_nothing(corpus: Path) -> None:
     assert systems == ["lead3", "slow", "slow-b"]
     board = json.loads((results / "leaderboard.json").read_text(encoding="utf-8"))
     assert sorted(r["system"] for r in board["rows"]) == systems  # the last refresh saw both records
-    index = json.loads((results / ".index.json").read_text(encoding="utf-8"))
-    assert sorted(index["records"]) == sorted(p.name for p in published)  # and indexed both, under the lock
+    saved, fresh = RecordIndex(results), RecordIndex(None)  # indexed both, under the lock, and the second
+    fresh.update(published)  # merged its record into the first's summary: the same as one made from scratch
+    assert sorted(saved.stamps) == sorted(p.name for p in published) and saved.unchanged(published) == []
+    assert (saved.runs, saved.labels) == (fresh.runs, fresh.labels) and len(saved.runs) == 3  # a class each
     for entry in (results / "cache").rglob("*"):
         if entry.is_file():
             assert entry.suffix == ".json", entry  # no temp file left

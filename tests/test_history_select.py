@@ -92,7 +92,7 @@ def test_the_indexed_board_equals_the_board_of_every_record(base: tuple[RecordHe
     index = RecordIndex(res)
     assert leaderboard.build_from_paths(paths, index=index) == whole
     assert index.reads == len(paths)
-    index.save(paths)
+    index.save()
     again = RecordIndex(res)
     assert leaderboard.build_from_paths(paths, index=again) == whole
     assert again.reads == 0
@@ -112,7 +112,7 @@ def test_a_refresh_after_400_old_records_reads_only_the_records_its_rows_come_fr
         _write(res / "runs", n, everything, base, {})
     index = RecordIndex(res)
     leaderboard.build_from_paths(records.record_paths(res / "runs"), index=index)
-    index.save(records.record_paths(res / "runs"))
+    index.save()
     _write(res / "runs", 400, {**everything, "systems": {"lead3"}}, base, {})  # a new run of one system
     opened: list[Path] = []
     real = leaderboard_fold.iter_record

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,12 @@ from evalsum.metrics import signature as sig
 from evalsum.store.index import INDEX_NAME, RecordIndex
 from evalsum.store.records import record_paths
 from tests.conftest import cli
+
+
+def _head(res: Path) -> dict[str, Any]:
+    """The index's first line: stamps, tables and summary (one line per record follows)."""
+    head: dict[str, Any] = json.loads((res / INDEX_NAME).read_text().split("\n", 1)[0])
+    return head
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +51,22 @@ def test_the_index_answers_headers_of_unchanged_records_and_the_board_is_the_sam
     index = RecordIndex(res)
     assert leaderboard.build_from_paths(paths, index=index) == full
     assert index.reads == 3
-    index.save(paths)
+    index.save()
     again = RecordIndex(res)
     assert leaderboard.build_from_paths(paths, index=again) == full
     assert again.reads == 0 and not again.dirty
-    assert sorted(json.loads((res / INDEX_NAME).read_text())["records"]) == sorted(p.name for p in paths)
+    assert sorted(_head(res)["records"]) == sorted(p.name for p in paths)
 
 
 def test_a_run_writes_the_index_and_the_next_run_reads_only_its_own_record(history: Path, tmp_path: Path) -> None:
     res = _copy(history, tmp_path)
     publish.refresh_leaderboard(res)  # copies are other files (inode, ctime): indexed again, once
-    before = json.loads((res / INDEX_NAME).read_text())["records"]
-    assert len(before) == 3
+    before = (res / INDEX_NAME).read_text().splitlines()
+    assert len(before) == 4
     assert cli("run", "-s", "lead3", "--results", str(res), "--rouge-engine", "python") == 0
-    after = json.loads((res / INDEX_NAME).read_text())["records"]
-    assert len(after) == 4 and all(after[k] == v for k, v in before.items())
+    after = (res / INDEX_NAME).read_text().splitlines()
+    assert len(after) == 5 and set(before[1:]) < set(after[1:])  # old entry lines written back as they were
+    assert all(_head(res)["records"][k] == v for k, v in json.loads(before[0])["records"].items())
 
 
 def test_a_changed_record_is_read_again_and_its_damage_is_an_error(history: Path, tmp_path: Path) -> None:
@@ -76,24 +84,25 @@ def test_a_deleted_record_leaves_the_index_and_a_damaged_index_is_rebuilt(histor
     gone = record_paths(res / "runs")[0]
     gone.unlink()
     publish.refresh_leaderboard(res)
-    assert gone.name not in json.loads((res / INDEX_NAME).read_text())["records"]
+    assert gone.name not in _head(res)["records"]
     (res / INDEX_NAME).write_text('{"version": 1, "records": NaN}')
     index = RecordIndex(res)
-    assert index.entries == {} and index.dirty
+    assert index.stamps == {} and index.dirty
     publish.refresh_leaderboard(res)
-    assert len(json.loads((res / INDEX_NAME).read_text())["records"]) == 2
+    assert len(_head(res)["records"]) == 2
 
 
 def test_an_index_of_other_metrics_code_is_rebuilt(history: Path, tmp_path: Path) -> None:
     """Entries keep each run's settings key as this code computes it: another metrics version's
     index is not trusted."""
     res = _copy(history, tmp_path)
-    data = json.loads((res / INDEX_NAME).read_text())
+    head, rest = (res / INDEX_NAME).read_text().split("\n", 1)
+    data = json.loads(head)
     assert data["metrics_version"] == sig.METRICS_VERSION and len(data["records"]) == 3
     data["metrics_version"] = "0"
-    (res / INDEX_NAME).write_text(json.dumps(data))
+    (res / INDEX_NAME).write_text(json.dumps(data) + "\n" + rest)
     index = RecordIndex(res)
-    assert index.entries == {} and index.dirty
+    assert index.stamps == {} and index.dirty
 
 
 def test_an_edit_that_restores_size_and_mtime_is_still_seen(history: Path, tmp_path: Path) -> None:
@@ -110,5 +119,5 @@ def test_an_edit_that_restores_size_and_mtime_is_still_seen(history: Path, tmp_p
     os.utime(first, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert (first.stat().st_size, first.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
     index = RecordIndex(res)
-    index.entry(first)
+    index.update(record_paths(res / "runs"))
     assert index.reads == 1

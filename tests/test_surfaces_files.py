@@ -132,9 +132,9 @@ def test_mutated_record_line(fresh: Any, data: st.DataObject, line: int, command
 def test_mutated_index(fresh: Any, data: st.DataObject, command: int) -> None:
     env = fresh()
     path = env.results / ".index.json"
-    tree = json.loads(path.read_bytes())
-    raw = json_bytes(data.draw(mutated(tree, max_edits=3))) if data.draw(st.booleans()) else \
-        data.draw(garbled(path.read_bytes()))
+    head, rest = path.read_bytes().split(b"\n", 1)  # the head line, then one line per record
+    raw = json_bytes(data.draw(mutated(json.loads(head), max_edits=3))) + b"\n" + rest \
+        if data.draw(st.booleans()) else data.draw(garbled(path.read_bytes()))
     path.write_bytes(raw)
     assert_clean(invoke(*results_commands(env)[command]), names=[env.results])
 

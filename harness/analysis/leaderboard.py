@@ -109,11 +109,12 @@ def build(records: Sequence[Record], provenance: bool = False) -> Leaderboard:
 def build_from_paths(paths: Sequence[Path], provenance: bool = False, *,
                      index: RecordIndex | None = None) -> Leaderboard:
     """The leaderboard from record files (oldest first). Every record is read through to its
-    footer once (a damaged record is an error) into an index entry, which `index` keeps for the
-    next refresh; the tables are chosen from the entries, and only the records holding their rows'
-    runs are read again for scores. Shard records are skipped until `evalsum merge` joins them."""
+    footer once (a damaged record is an error) into `index`, which keeps it for the next refresh;
+    the tables are chosen from the index's summary, and only the records holding their rows' runs
+    are read again for scores. Shard records are skipped until `evalsum merge` joins them."""
     index = index if index is not None else RecordIndex(None)
-    refs = fold.refs_from_entries(index, [index.entry(p) for p in paths])
+    index.update(paths)
+    refs = fold.refs_from_index(index)
     plans = select.plan(refs)
     return _board(plans, fold.fold_paths(paths, refs, select.needed(plans)), provenance)
 

@@ -1,7 +1,8 @@
 """The runs of records in memory or on disk, as `RunRef`s to select from and as accumulators to
 show: the two sources the leaderboard is built from, read the same way.
 
-On disk, selection reads only index entries (`store.index`), and only the records holding a
+On disk, selection reads only the index's summary (`store.index_summary`: the runs selection can
+choose from, a few per system however long the history), and only the records holding a
 selected run are read again, each once, for their scores."""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from evalsum.analysis.leaderboard_rows import SystemAccumulator
 from evalsum.analysis.leaderboard_select import RunId, RunRef
 from evalsum.models import Record, ResultLine
-from evalsum.store.index import IndexEntry, RecordIndex, key_of
+from evalsum.store.index import RecordIndex, key_of
 from evalsum.store.records import iter_record
 
 
@@ -29,16 +30,16 @@ def refs_from_records(records: Sequence[Record]) -> list[RunRef]:
     return out
 
 
-def refs_from_entries(index: RecordIndex, entries: Sequence[IndexEntry]) -> list[RunRef]:
-    """The same from index entries, without opening a record."""
+def refs_from_index(index: RecordIndex) -> list[RunRef]:
+    """The same from the index's summary of the records of its last `update`, without opening a
+    record: selection over these runs is selection over every run (`store.index_summary`)."""
     out: list[RunRef] = []
-    for i, e in enumerate(entries):
-        if not e.shard:
-            m = index.run_meta(e)
-            for run in e.runs:
-                out.append(RunRef(system=index.system(run), run_id=e.run_id, signature=m.signature, seed=m.seed,
-                                  key=m.key, provenance=m.provenance, record=i, order=len(out),
-                                  files=index.files(run), failed=frozenset(run.failed)))
+    for name, j in index.runs:
+        e = index.entry_named(name)
+        m, run = index.run_meta(e), index.digest(e, j)
+        out.append(RunRef(system=index.system(run), run_id=e.run_id, signature=m.signature, seed=m.seed, key=m.key,
+                          provenance=m.provenance, record=index.position[name], order=len(out),
+                          files=index.files(run), failed=frozenset(run.failed)))
     return out
 
 

@@ -24,13 +24,14 @@ def refresh_leaderboard(results: Path, exclude: AbstractSet[Path] = frozenset(),
     results = Path(results)
     md = results / "LEADERBOARD.md"
     with results_lock(results):
-        paths = [p for p in records.record_paths(results / "runs") if p not in exclude]
-        index = RecordIndex(results)  # only new or changed records are read in full
+        found = records.scan_records(results / "runs")
+        paths = [p for p in found if p not in exclude] if exclude else found
+        index = RecordIndex(results)  # read under the lock: only new or changed records are read in full
         try:
             board = leaderboard.build_from_paths(paths, provenance, index=index)
         except DataError as e:
             raise with_aside_hint(e) from None
-        index.save(paths)
+        index.save()
         write_atomic(results / "leaderboard.json", records.dumps(board.model_dump(mode="json")))
         write_atomic(md, escape_controls(Redactor.from_environ().text(leaderboard_render.render_markdown(board))))
     return md

@@ -137,10 +137,19 @@ def build_systems(specs: Sequence[SystemSpec]) -> list[tuple[SystemBuild, RunSys
 def check_folder(runs: Path, infos: Sequence[SystemInfo]) -> None:
     """One label means one system in a results folder: a label recorded earlier with another
     backend or other output options would mix two systems in one row. Reads record headers only,
-    from the record index where it has them (read only: the leaderboard refresh saves it)."""
+    from the record index where it has them (read only: the leaderboard refresh saves it), and
+    when the index covers every old record unchanged, only those naming some system last
+    (`store.index_summary`: a label conflict is one in the latest record naming that system)
+    and the records not indexed yet."""
     wanted = {i.name: i for i in infos}
     index = RecordIndex(runs.parent)
-    for path in reversed(records.record_paths(runs)):
+    found = records.scan_records(runs)
+    paths: Sequence[Path] = found
+    unindexed = index.unchanged(found)
+    if unindexed is not None:
+        holders = {*index.labels.values(), *(found.names[i] for i in unindexed)}
+        paths = [found[i] for i, n in enumerate(found.names) if n in holders]
+    for path in reversed(paths):
         try:
             _, systems = index.cached_systems(path)
         except DataError:

@@ -25,9 +25,12 @@ from evalsum.files import bounded_lines, describe, dumps_strict, loads_strict
 from evalsum.models import ClusterResult, Record, RecordFooter, RecordHeader, ResultLine, RunMeta, SystemRun
 from evalsum.redact import Redactor
 from evalsum.store.lock import results_lock
+from evalsum.store.record_files import SUFFIX as SUFFIX
+from evalsum.store.record_files import RecordFiles as RecordFiles
+from evalsum.store.record_files import Stamp as Stamp
+from evalsum.store.record_files import scan_records as scan_records
 from evalsum.store.record_shape import RecordShape
 
-SUFFIX = ".jsonl"
 # The record layout this evalsum writes and reads (RunMeta.schema_version). 2: typed failures and
 # settings, and scores with a typed `quality` and `leave_one_out` instead of `extra`.
 SCHEMA_VERSION: int = RunMeta.model_fields["schema_version"].default  # models.SCHEMA_VERSION
@@ -261,26 +264,9 @@ def load_record(path: Path) -> Record:
                   seconds=footer.seconds, shard=header.shard)
 
 
-def _age(path: Path) -> tuple[str, int, int, str]:
-    """Sort key, oldest first: the run id's UTC timestamp (whole seconds), then the time the file
-    was finished, then the writer's collision suffix. Names alone misorder two runs in one second:
-    their hashes are arbitrary, and `X-2.jsonl` sorts before `X.jsonl`."""
-    stem = path.name[: -len(SUFFIX)]
-    head, dash, tail = stem.rpartition("-")
-    collision = int(tail) if dash and tail.isdigit() and "-" in head else 1
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    return stem.split("-", 1)[0], mtime, collision, path.name
-
-
 def record_paths(runs_dir: Path) -> list[Path]:
     """Published record files, oldest first (run ids start with a UTC timestamp)."""
-    runs_dir = Path(runs_dir)
-    if not runs_dir.is_dir():
-        return []
-    return sorted(runs_dir.glob(f"*{SUFFIX}"), key=_age)
+    return list(scan_records(runs_dir))
 
 
 def load_records(runs_dir: Path) -> list[Record]:
