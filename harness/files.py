@@ -36,7 +36,7 @@ def read_text(path: Path, *, what: str = "", hint: str = "re-save the file as UT
 
 
 # The most evalsum reads from one file, stream or line: a source, a dataset line, a summary on
-# stdin. Far above any news text (a 100 MB source runs, in about 8x its size of memory), and
+# stdin. Far above any news text (a 50 MB source runs in about 3.5x its size of memory), and
 # small enough that a mistaken or hostile input (a disk image given as a source, an endless pipe)
 # is one clear error instead of memory running out.
 MAX_READ_BYTES = 256 * 2**20
