@@ -229,10 +229,11 @@ class DroppedLines(_Packed[DroppedLine]):
         return out
 
 
-class FlatSentences(Sequence[Sentence]):
+class FlatSentences(_Packed[Sentence]):
     """Several documents' sentences as one sequence (`Prepared.sentences`), without a copy."""
 
     __slots__ = ("_parts", "_starts")
+    _item = Sentence
 
     def __init__(self, parts: Sequence[SentenceList]) -> None:
         self._parts = list(parts)
@@ -241,18 +242,7 @@ class FlatSentences(Sequence[Sentence]):
     def __len__(self) -> int:
         return self._starts[-1]
 
-    @overload
-    def __getitem__(self, i: int) -> Sentence: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Sentence]: ...
-
-    def __getitem__(self, i: int | slice) -> Sentence | list[Sentence]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        n = len(self)
-        if not -n <= i < n:
-            raise IndexError(f"index {i} out of range for {n} sentences")
-        i %= n
+    def _at(self, i: int) -> Sentence:
         part = bisect_right(self._starts, i) - 1
         return self._parts[part][i - self._starts[part]]
 
@@ -263,13 +253,3 @@ class FlatSentences(Sequence[Sentence]):
     def texts(self) -> Iterator[str]:
         for p in self._parts:
             yield from p.texts()
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"FlatSentences({len(self)} sentences)"
