@@ -6,7 +6,7 @@ How a summary is built, and why each step is there:
    LexRank, Erkan & Radev 2004). Terms are rouge-score's stemmed tokens minus English function
    words; IDF is computed over the cluster's own sentences, since a cluster carries no background
    corpus. The similarity matrix is never built: every product with it is two sparse products
-   with the term matrix (`X (X^T v)`, numpy `bincount`), so one iteration costs O(non-zeros) and
+   with the term matrix (`X (X^T v)`, `term_matrix.py`), so one iteration costs O(non-zeros) and
    5,000 sentences rank in milliseconds instead of needing a 5,000 x 5,000 matrix.
 2. **Centrality with a position prior.** Scores are the stationary distribution of a random walk
    that follows edges with probability `damping` and otherwise jumps to a sentence drawn from a
@@ -33,53 +33,23 @@ How a summary is built, and why each step is there:
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from array import array
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from nltk.stem.porter import PorterStemmer
 from pydantic import Field
 
 from evalsum.contract import Summariser, SystemOptions
 from evalsum.models import Budget, Prepared, Summary
-from evalsum.text import FUNCTION_WORDS, is_boilerplate, words
-
-# English function words (the usual IR list). They carry no topic, and on sentences of twenty
-# words they would otherwise dominate cosine similarity.
-STOPWORDS = FUNCTION_WORDS | {"said", "says", "say", "according", "told"}
+from evalsum.systems.term_matrix import Analyser, TermMatrix, TermMatrixBuilder
+from evalsum.text import is_boilerplate, words
 
 # Sentence-final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _QUOTES = re.compile(r"[\"“”]")
 _OPENING_QUOTES = "\"“‘'"
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class Analyser:
-    """rouge-score's tokens (lowercased alphanumeric runs, Porter-stemmed when longer than three
-    characters) minus stopwords. Each distinct word is stemmed once per instance: stemming is most
-    of the cost of ranking a large cluster."""
-
-    def __init__(self) -> None:
-        self._porter = PorterStemmer()
-        self._stems: dict[str, str | None] = {}
-
-    def terms(self, text: str) -> list[str]:
-        out = []
-        stems = self._stems
-        for w in _TOKEN.findall(text.lower()):
-            s = stems.get(w, "")
-            if s == "":
-                s = None if w in STOPWORDS else (self._porter.stem(w) if len(w) > 3 else w)
-                stems[w] = s
-            if s is not None:
-                out.append(s)
-        return out
 
 
 class TextRankOptions(SystemOptions):
@@ -95,73 +65,12 @@ class TextRankOptions(SystemOptions):
     max_iter: int = Field(default=200, ge=1)
 
 
-@dataclass
-class TermMatrix:
-    """Sentences x terms TF-IDF with L2-normalised rows, as COO arrays (numpy has no sparse type)."""
-
-    n: int
-    v: int
-    rows: np.ndarray
-    cols: np.ndarray
-    vals: np.ndarray
-
-    def dot(self, vec: np.ndarray) -> np.ndarray:
-        """X @ vec, vec over terms. The products are formed in place (one temporary the size of the
-        non-zeros, not two); a * b is b * a bit for bit."""
-        weights = vec[self.cols].astype(np.result_type(vec, self.vals), copy=False)
-        weights *= self.vals
-        return np.bincount(self.rows, weights=weights, minlength=self.n)
-
-    def tdot(self, vec: np.ndarray) -> np.ndarray:
-        """X.T @ vec, vec over sentences (products in place, as in `dot`)."""
-        weights = vec[self.rows].astype(np.result_type(vec, self.vals), copy=False)
-        weights *= self.vals
-        return np.bincount(self.cols, weights=weights, minlength=self.v)
-
-    def similarity_to(self, i: int) -> np.ndarray:
-        """Cosine similarity of every sentence to sentence i (one column of X X^T)."""
-        row = np.zeros(self.v)
-        mask = self.rows == i
-        row[self.cols[mask]] = self.vals[mask]
-        return self.dot(row)
-
-
-def term_matrix(texts: Sequence[str], analyser: Analyser) -> TermMatrix:
-    """TF-IDF with sublinear tf (1 + log tf), so a repeated word does not swamp a sentence, and smoothed
-    sentence-level idf log(1 + n / df), so a word found in every sentence still counts a little."""
-    vocab: dict[str, int] = {}
-    # Typed arrays, not lists: a list holds a Python int or float (28-32 bytes) per non-zero.
-    rows: array[int] = array("q")
-    cols: array[int] = array("q")
-    tfs: array[float] = array("d")
-    for i, text in enumerate(texts):
-        counts = Counter(analyser.terms(text))
-        for term, count in counts.items():
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            tfs.append(1.0 + math.log(count))
-    n, v = len(texts), len(vocab)
-    r = np.asarray(rows, dtype=np.int64)  # the arrays' buffers, not copies
-    c = np.asarray(cols, dtype=np.int64)
-    df = np.bincount(c, minlength=v).astype(float)
-    if not v:
-        return TermMatrix(n=n, v=v, rows=r, cols=c, vals=np.zeros(0))
-    # The same element-wise operations as `w = tf * idf[c]; vals = w / norm[r]`, done in place so
-    # at most one temporary of the non-zeros' size exists at a time.
-    w = np.log1p(n / np.maximum(df, 1.0))[c]
-    w *= np.asarray(tfs, dtype=np.float64)
-    del tfs
-    norms = np.sqrt(np.bincount(r, weights=w * w, minlength=n))
-    w /= np.where(norms > 0, norms, 1.0)[r]
-    return TermMatrix(n=n, v=v, rows=r, cols=c, vals=w)
-
-
 def centrality(x: TermMatrix, prior: np.ndarray, damping: float, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
     """Stationary distribution of the cosine-weighted random walk with teleport vector `prior`.
 
     Edge weights are cosine similarities without self-loops: W = X X^T - diag(X X^T). Sentences
     with no edge (dangling) hand their mass to the prior, so the result is a distribution."""
-    self_sim = np.bincount(x.rows, weights=x.vals * x.vals, minlength=x.n)
+    self_sim = x.row_sums()
     degree = x.dot(x.tdot(np.ones(x.n))) - self_sim
     linked = degree > 1e-12
     inv = np.where(linked, 1.0 / np.where(linked, degree, 1.0), 0.0)
@@ -233,24 +142,27 @@ class TextRank(Summariser[TextRankOptions]):
         opts = self.options
         doc_rank = {d.id: k for k, d in enumerate(cluster.documents)}
         every = cluster.sentences
-        # The graph's nodes by position in `every` and in their document: texts only, so a model
-        # is built just for the sentences picked (a large source has hundreds of thousands).
-        texts: list[str] = []
+        # One pass over the texts: each is read from the packed sentences, fed to the graph and
+        # measured, then dropped, so no list of every text exists (a large source has hundreds of
+        # thousands); a `Sentence` model is built only for the sentences picked.
+        builder = TermMatrixBuilder(self.analyser)
         where, positions = array("L"), array("L")
+        candidate_flags, word_counts = array("b"), array("q")
         for flat, (position, text) in enumerate(p for d in cluster.documents for p in enumerate(d.sentences.texts())):
             if not is_boilerplate(text):
-                texts.append(text)
+                builder.add(text)
                 where.append(flat)
                 positions.append(position)
-        if not texts:
+                candidate_flags.append(why_not_candidate(text, opts.min_words, opts.skip_quotes) is None)
+                word_counts.append(len(words(text)))
+        if not where:
             return Summary(sentences=[])
-        x = term_matrix(texts, self.analyser)
-        n = len(texts)
+        x = builder.build()
+        n = x.n
         prior = opts.position_weight * position_prior(positions) + (1.0 - opts.position_weight) / n
         score, iterations = centrality(x, prior, opts.damping, opts.tol, opts.max_iter)
-        candidates = np.asarray([why_not_candidate(t, opts.min_words, opts.skip_quotes) is None for t in texts])
-        lengths = np.asarray([len(words(t)) for t in texts])
-        del texts
+        candidates = np.frombuffer(candidate_flags, dtype=np.int8).astype(bool)
+        lengths = np.frombuffer(word_counts, dtype=np.int64)
         chosen = mmr_select(x, score, candidates, lengths, budget.words, lam=opts.mmr_lambda,
                             redundancy=opts.redundancy)
         if not chosen:  # nothing fits whole (a tiny budget): the most central candidate, cut by the harness

@@ -14,7 +14,8 @@ from evalsum.analysis import leaderboard as report
 from evalsum.models import Budget, Prepared, PreparedDocument, Sentence
 from evalsum.run.plan import RunPlan
 from evalsum.run.runner import evaluate
-from evalsum.systems.extractive import Analyser, TextRank, centrality, term_matrix, why_not_candidate
+from evalsum.systems.extractive import TextRank, centrality, why_not_candidate
+from evalsum.systems.term_matrix import Analyser, term_matrix
 from evalsum.text import is_boilerplate, words
 
 
@@ -33,7 +34,7 @@ def dense_pagerank(texts: list[str], prior: np.ndarray, damping: float) -> np.nd
     """The textbook computation with an explicit n x n matrix, to check the matrix-free walk."""
     x = term_matrix(texts, Analyser())
     dense = np.zeros((x.n, x.v))
-    dense[x.rows, x.cols] = x.vals
+    dense[x.row_index(), x.cols] = x.vals
     w = dense @ dense.T
     np.fill_diagonal(w, 0.0)
     deg = w.sum(axis=1)

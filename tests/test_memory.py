@@ -19,7 +19,7 @@ from evalsum.gold import corpus, validation
 from evalsum.metrics import faithfulness, style
 from evalsum.models import Document, DroppedLine, Prepared, PreparedDocument, Sentence
 from evalsum.run import identity
-from evalsum.systems.extractive import Analyser, term_matrix
+from evalsum.systems.term_matrix import Analyser, term_matrix
 from evalsum.text import cleaning, iter_sentence_texts, prepare, prepare_document, split_sentences
 from evalsum.text.normalise import Normaliser
 from tests.conftest import CLUSTER_DIR
@@ -226,8 +226,24 @@ def test_term_matrix_in_arrays_equals_the_list_built_one(texts: list[str]) -> No
     norms = np.sqrt(np.bincount(np.asarray(rows, dtype=np.int64), weights=w * w, minlength=len(texts)))
     vals = w / np.where(norms > 0, norms, 1.0)[np.asarray(rows, dtype=np.int64)] if vocab else w
     got = term_matrix(texts, Analyser())
-    assert got.rows.tolist() == rows and got.cols.tolist() == cols
+    assert got.row_index().tolist() == rows and got.cols.tolist() == cols
     assert got.vals.tobytes() == vals.tobytes()  # bit for bit
+
+
+@PROPERTY
+@given(st.lists(TEXT, min_size=1, max_size=8), st.integers(min_value=1, max_value=6))
+def test_products_a_chunk_of_rows_at_a_time_equal_one_pass_bit_for_bit(texts: list[str], chunk: int) -> None:
+    # chunks of a few non-zeros split the matrix into many steps; the plain COO products are the truth
+    whole, x = term_matrix(texts, Analyser()), term_matrix(texts, Analyser(), chunk=chunk)
+    assert x.vals.tobytes() == whole.vals.tobytes() and x.cols.tobytes() == whole.cols.tobytes()
+    rows = x.row_index()
+    rng = np.random.default_rng(chunk)
+    terms, sents = rng.random(x.v), rng.random(x.n)
+    assert x.dot(terms).tobytes() == np.bincount(rows, weights=x.vals * terms[x.cols], minlength=x.n).tobytes()
+    assert x.tdot(sents).tobytes() == np.bincount(x.cols, weights=x.vals * sents[rows], minlength=x.v).tobytes()
+    assert x.row_sums().tobytes() == np.bincount(rows, weights=x.vals * x.vals, minlength=x.n).tobytes()
+    for i in range(x.n):
+        assert x.similarity_to(i).tobytes() == whole.similarity_to(i).tobytes()
 
 
 def test_sentence_texts_are_the_prepared_sentences_in_order() -> None:
@@ -237,11 +253,11 @@ def test_sentence_texts_are_the_prepared_sentences_in_order() -> None:
 
 def test_in_place_products_equal_the_plain_ones_bit_for_bit() -> None:
     x = term_matrix([s.text for s in prepare(CLUSTER.id, CLUSTER.title, CLUSTER.documents).sentences], Analyser())
-    rng = np.random.default_rng(0)
+    rng, rows = np.random.default_rng(0), x.row_index()
     for vec in (rng.random(x.v), np.arange(x.v)):
-        assert x.dot(vec).tobytes() == np.bincount(x.rows, weights=x.vals * vec[x.cols], minlength=x.n).tobytes()
+        assert x.dot(vec).tobytes() == np.bincount(rows, weights=x.vals * vec[x.cols], minlength=x.n).tobytes()
     for vec in (rng.random(x.n), np.ones(x.n, dtype=np.int64)):
-        assert x.tdot(vec).tobytes() == np.bincount(x.cols, weights=x.vals * vec[x.rows], minlength=x.v).tobytes()
+        assert x.tdot(vec).tobytes() == np.bincount(x.cols, weights=x.vals * vec[rows], minlength=x.v).tobytes()
 
 
 def test_benchmark_builds_a_seeded_cluster_with_one_big_source(tmp_path: Path) -> None:
