@@ -5,12 +5,12 @@ its stem cache, summary cache) from a typed `WorkSpec` once, as a local variable
 its own inbox. There is no module-level state and no pool initializer. A cluster is the unit of
 work because its gold is tokenised once and shared by every system.
 
-The parent pickles each cluster once, lets go of the `Cluster` object, and sends the bytes to the
-worker with the fewest in flight; it holds those bytes (and the cluster with its source texts
-emptied, for a failed result) until the worker answers, so a large cluster is held once in the
-parent, as compact bytes, not as objects as well. A feeder thread per worker writes the bytes to
-the worker's inbox pipe (as `multiprocessing.Queue` would, but without pickling them again), so
-the parent never blocks on a busy worker's pipe. Each worker answers on its own pipe (sent
+The parent pickles each cluster once (`inflight`), lets go of the `Cluster` object, and sends the
+bytes to the worker with the fewest in flight; it holds those bytes (and the cluster with its
+source texts emptied, for a failed result) until the worker answers, so a large cluster is held
+once in the parent, as compact bytes, not as objects as well. A feeder thread per worker writes
+the bytes to the worker's inbox pipe (as `multiprocessing.Queue` would, but without pickling them
+again), so the parent never blocks on a busy worker's pipe. Each worker answers on its own pipe (sent
 synchronously, so a result the worker finished is never lost when it dies afterwards), and the
 parent waits on those pipes and on the workers' sentinels together. A worker that dies (a backend
 calling `os._exit`, a native crash, the OOM killer) costs only the cluster it was working on: that
@@ -32,7 +32,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import threading
 from collections import deque
@@ -43,7 +42,8 @@ from typing import Any
 
 from evalsum.errors import EvalsumError
 from evalsum.models import Cluster, Failure
-from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output, without_source_texts
+from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output
+from evalsum.run.inflight import STOP, Feeder, Parcel, pack
 
 POLL_SECONDS = 0.2
 # Each worker is a whole interpreter with the scorer loaded (tens of MB): `--jobs 99999` must not
@@ -56,8 +56,6 @@ def max_jobs() -> int:
 # Workers that die this many times while holding no cluster cannot even start (say, memory): stop
 # instead of restarting forever.
 MAX_IDLE_DEATHS = 3
-# What tells a worker to leave its loop (every other message is a pickled (seq, Cluster)).
-STOP = pickle.dumps(None)
 
 
 def _watch(alive: Any) -> None:
@@ -124,66 +122,12 @@ class Starting:
     label: str
 
 
-@dataclass(frozen=True)
-class _Parcel:
-    """One cluster in flight as the parent holds it: the pickled (seq, cluster) it sends, and the
-    cluster without its source texts (what a failed result names). A worker that dies leaves the
-    same bytes to be sent to its replacement, never a second pickling or a Cluster in full."""
-
-    seq: int
-    blob: bytes
-    light: Cluster
-
-    @staticmethod
-    def of(seq: int, cluster: Cluster) -> _Parcel:
-        return _Parcel(seq, pickle.dumps((seq, cluster)), without_source_texts(cluster))
-
-
-def _pack(seq: int, clusters: Iterator[Cluster]) -> _Parcel | None:
-    """The next cluster pickled (None when there is none). Only this frame holds the `Cluster`,
-    so it goes as soon as this returns (a generator or `enumerate` would keep the last one alive)."""
-    cluster = next(clusters, None)
-    return None if cluster is None else _Parcel.of(seq, cluster)
-
-
-class _Feeder:
-    """Writes bytes to one worker's inbox pipe from a thread of its own. Written from the parent's
-    loop, a cluster larger than the pipe's buffer would block it until a busy worker read it, and
-    a worker blocked on sending its result to that parent would never read: a deadlock. The queue
-    holds the very bytes the parent holds, so nothing is copied."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.todo: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._feed, daemon=True, name="evalsum-feeder")
-        self.thread.start()
-
-    def put(self, blob: bytes) -> None:
-        self.todo.put(blob)
-
-    def _feed(self) -> None:
-        while (blob := self.todo.get()) is not None:
-            try:
-                self.conn.send_bytes(blob)
-            except OSError:  # the worker is gone: the parent sends what it held to the replacement
-                return
-            del blob
-
-    def close(self, timeout: float) -> None:
-        """End the thread, then close the pipe. Once the worker is gone a write fails at once, so
-        the thread ends; should it not, the pipe is left open, never closed under its write."""
-        self.todo.put(None)
-        self.thread.join(timeout)
-        if not self.thread.is_alive():
-            self.conn.close()
-
-
 @dataclass
 class _Worker:
     process: Any
-    inbox: _Feeder
+    inbox: Feeder
     results: Any
-    held: deque[_Parcel] = field(default_factory=deque)  # sent to its inbox, in order
+    held: deque[Parcel] = field(default_factory=deque)  # sent to its inbox, in order
     running: str | None = None  # the system it last said it started on its first held cluster
 
 
@@ -232,13 +176,13 @@ class _Pool:
                                "workers is gone or the system is out of resources; rerun, or use --jobs 1") from None
         results_w.close()  # the worker holds the writer now: a dead worker reads as end-of-file
         inbox_r.close()  # and the only reader: writing to a dead worker fails instead of blocking
-        return _Worker(process, _Feeder(inbox_w), results_r)
+        return _Worker(process, Feeder(inbox_w), results_r)
 
-    def send(self, parcel: _Parcel) -> None:
+    def send(self, parcel: Parcel) -> None:
         self.send_to(min(self.workers, key=lambda w: len(w.held)), parcel)
 
     @staticmethod
-    def send_to(worker: _Worker, parcel: _Parcel) -> None:
+    def send_to(worker: _Worker, parcel: Parcel) -> None:
         worker.held.append(parcel)
         worker.inbox.put(parcel.blob)
 
@@ -246,7 +190,7 @@ class _Pool:
         """Send up to `room` more clusters, numbered from `first`; returns how many (fewer: the
         clusters ran out). Their bytes live on only in the workers' `held`."""
         for n in range(room):
-            parcel = _pack(first + n, clusters)
+            parcel = pack(first + n, clusters)
             if parcel is None:
                 return n
             self.send(parcel)
