@@ -7,11 +7,14 @@ chat-completions server on 127.0.0.1 that answers deterministically from the pro
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import shutil
 import threading
-from collections.abc import Iterator
+import weakref
+from collections import deque
+from collections.abc import Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,9 @@ from typing import Any
 import pytest
 
 from evalsum.gold import dataset, synthetic
-from evalsum.run import registry, runner
+from evalsum.models import Cluster, Settings
+from evalsum.run import parallel, registry, runner
+from evalsum.run.cluster import WorkSpec
 from evalsum.run.plan import Paths, RunPlan, SystemSpec
 from evalsum.store.records import load_record, record_paths
 from tests import plugins
@@ -141,3 +146,47 @@ def test_workers_resolve_relative_paths_from_the_callers_folder(
     assert cli("run", "-s", "files", "-o", "path=ext", "--dataset", str(jsonl), "--results", "r", "--jobs", "2") == 0
     [path] = record_paths(second / "r" / "runs")
     assert all(r.status == "ok" for s in load_record(path).systems for r in s.results)
+
+
+class Tracked:
+    """Hands out clusters one at a time, keeping only a weak reference to each it handed out."""
+
+    def __init__(self, clusters: Iterable[Cluster]) -> None:
+        self.todo = deque(clusters)
+        self.sent: list[weakref.ref[Cluster]] = []
+
+    def __iter__(self) -> Tracked:
+        return self
+
+    def __next__(self) -> Cluster:
+        if not self.todo:
+            raise StopIteration
+        cluster = self.todo.popleft()
+        self.sent.append(weakref.ref(cluster))
+        return cluster
+
+
+def test_the_parent_holds_clusters_in_flight_as_bytes_and_resends_them_after_a_death(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cluster is pickled once and let go (none is alive in the parent while results come
+    back); the worker that dies on cluster 1 held clusters 3 and 5 (one of them larger than a
+    pipe's buffer), and its replacement gets their bytes: only cluster 1 fails, in input order."""
+    plugins.register(monkeypatch)
+    made = [dataset.to_cluster(c, "test") for c in synthetic.clusters(6, seed=5)]
+    ids = [c.id for c in made]
+    big = made[3].documents[0]
+    made[3] = made[3].model_copy(update={"documents": [big.model_copy(update={"text": (big.text + "\n\n") * 400}),
+                                                       *made[3].documents[1:]]})
+    assert len(made[3].documents[0].text) > 4 * 2**16  # a pipe buffer is 64 KiB on Linux
+    feed = Tracked(made)
+    del made, big
+    built = runner.build_systems([SystemSpec(backend="lead3"), SystemSpec(backend="exits", options={"only": ids[1]})])
+    spec = WorkSpec(systems=tuple(b for b, _ in built), settings=Settings(), cache_dir=tmp_path / "cache",
+                    use_cache=False, refresh_cache=False, engine="python", timeout=None)
+    got = []
+    for out in parallel.run(spec, feed, 2):
+        gc.collect()
+        assert len(feed.sent) == 6 and [r() for r in feed.sent] == [None] * 6  # all sent, none held
+        got.append([(line.result.cluster_id, line.result.status) for line in out.lines])
+    assert got == [[(c, "failed" if c == ids[1] else "ok")] * 2 for c in ids]
+    assert [p for p in multiprocessing.active_children() if p.name == "evalsum-worker"] == []

@@ -5,17 +5,22 @@ its stem cache, summary cache) from a typed `WorkSpec` once, as a local variable
 its own inbox. There is no module-level state and no pool initializer. A cluster is the unit of
 work because its gold is tokenised once and shared by every system.
 
-The parent sends each cluster to the worker with the fewest in flight and remembers which worker
-holds which clusters. Each worker answers on its own pipe (sent synchronously, so a result the
-worker finished is never lost when it dies afterwards), and the parent waits on those pipes and on
-the workers' sentinels together. A worker that dies (a backend calling `os._exit`, a native crash,
-the OOM killer) costs only the cluster it was working on: that cluster is recorded as failed with
-kind "bug" for every system, the one the worker said it was running named as the cause and the
-others as lost with it; a new worker takes the dead one's place and its queued clusters, and the
-run goes on. At most `window` clusters are sent but not yet yielded, so memory stays bounded;
-results are yielded strictly in input order, so a record is identical to a `--jobs 1` record apart
-from timings. Workers start with `forkserver` (or `spawn`) rather than `fork`, so a thread in the
-parent (the progress bar) can never leave a worker holding a lock.
+The parent pickles each cluster once (`inflight`), lets go of the `Cluster` object, and sends the
+bytes to the worker with the fewest in flight; it holds those bytes (and the cluster with its
+source texts emptied, for a failed result) until the worker answers, so a large cluster is held
+once in the parent, as compact bytes, not as objects as well. A feeder thread per worker writes
+the bytes to the worker's inbox pipe (as `multiprocessing.Queue` would, but without pickling them
+again), so the parent never blocks on a busy worker's pipe. Each worker answers on its own pipe (sent
+synchronously, so a result the worker finished is never lost when it dies afterwards), and the
+parent waits on those pipes and on the workers' sentinels together. A worker that dies (a backend
+calling `os._exit`, a native crash, the OOM killer) costs only the cluster it was working on: that
+cluster is recorded as failed with kind "bug" for every system, the one the worker said it was
+running named as the cause and the others as lost with it; a new worker takes the dead one's place
+and is sent the same bytes of its queued clusters, and the run goes on. At most `window` clusters
+are sent but not yet yielded, so memory stays bounded; results are yielded strictly in input
+order, so a record is identical to a `--jobs 1` record apart from timings. Workers start with
+`forkserver` (or `spawn`) rather than `fork`, so a thread in the parent (the progress bar, the
+feeders) can never leave a worker holding a lock.
 
 Workers die with their parent: each holds the read end of an "alive" pipe whose only writer is the
 parent, and a watchdog thread ends the worker when that pipe reaches end-of-file, which the kernel
@@ -37,7 +42,8 @@ from typing import Any
 
 from evalsum.errors import EvalsumError
 from evalsum.models import Cluster, Failure
-from evalsum.run.cluster import ClusterOutput, WorkSpec, failed_output
+from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output
+from evalsum.run.inflight import STOP, Feeder, Parcel, pack
 
 POLL_SECONDS = 0.2
 # Each worker is a whole interpreter with the scorer loaded (tens of MB): `--jobs 99999` must not
@@ -62,8 +68,9 @@ def _watch(alive: Any) -> None:
 
 
 def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
-    """A worker's whole life: build the work state, then answer (seq, cluster) until None.
-    An exception (bad gold data, say) goes back to the parent, which raises it as `--jobs 1` would."""
+    """A worker's whole life: build the work state, then answer each pickled (seq, cluster) from
+    its inbox pipe until STOP. An exception (bad gold data, say) goes back to the parent, which
+    raises it as `--jobs 1` would."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threading.Thread(target=_watch, args=(alive,), daemon=True, name="evalsum-parent-watch").start()
     try:
@@ -72,29 +79,40 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
         outbox.send((-1, e))
         return
     labels = [s.label for s in spec.systems]
-    while True:
-        item = inbox.get()
-        if item is None:
-            return
-        seq, cluster = item
+    while _answer(work, labels, inbox, outbox):
+        pass
 
-        def starting(label: str, seq: int = seq) -> None:
-            outbox.send((seq, Starting(label)))  # so a death is put down to the system that was running
 
-        try:
-            payload: object = work.run(cluster, starting)
-        except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
-            payload = e
-        try:
-            blob = pickle.dumps((seq, payload))
-        except Exception as e:  # a result that cannot cross fails its cluster only
-            failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
-                              f"({type(e).__name__}: {e})")
-            blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
-        try:
-            outbox.send_bytes(blob)
-        except OSError:  # the parent is gone (or closed the pipe): nothing to answer, leave quietly
-            return
+def _answer(work: ClusterWork, labels: list[str], inbox: Any, outbox: Any) -> bool:
+    """Read one cluster, run it and send its result; False once told to stop or the parent is
+    gone. A function of its own so that nothing of this cluster is held while the next arrives."""
+    try:
+        item = pickle.loads(inbox.recv_bytes())  # the bytes go as soon as they are read
+    except (EOFError, OSError):  # the parent is gone: nobody to answer
+        return False
+    if item is None:
+        return False
+    seq, cluster = item
+    del item
+
+    def starting(label: str) -> None:
+        outbox.send((seq, Starting(label)))  # so a death is put down to the system that was running
+
+    try:
+        payload: object = work.run(cluster, starting)
+    except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
+        payload = e
+    try:
+        blob = pickle.dumps((seq, payload))
+    except Exception as e:  # a result that cannot cross fails its cluster only
+        failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
+                          f"({type(e).__name__}: {e})")
+        blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
+    try:
+        outbox.send_bytes(blob)
+    except OSError:  # the parent is gone (or closed the pipe): nothing to answer, leave quietly
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -107,9 +125,9 @@ class Starting:
 @dataclass
 class _Worker:
     process: Any
-    inbox: Any
+    inbox: Feeder
     results: Any
-    held: deque[tuple[int, Cluster]] = field(default_factory=deque)  # in its inbox, in order
+    held: deque[Parcel] = field(default_factory=deque)  # sent to its inbox, in order
     running: str | None = None  # the system it last said it started on its first held cluster
 
 
@@ -145,29 +163,44 @@ class _Pool:
         self.idle_deaths = 0
 
     def start(self) -> _Worker:
-        inbox = self.ctx.Queue()
+        inbox_r, inbox_w = self.ctx.Pipe(duplex=False)
         results_r, results_w = self.ctx.Pipe(duplex=False)
-        process = self.ctx.Process(target=_serve, args=(self.spec, inbox, results_w, self.alive_r), daemon=True,
+        process = self.ctx.Process(target=_serve, args=(self.spec, inbox_r, results_w, self.alive_r), daemon=True,
                                    name="evalsum-worker")
         try:
             process.start()
         except OSError as e:  # the forkserver was killed (a backend signalled its parent, the OOM killer)
+            for conn in (inbox_r, inbox_w, results_r, results_w):
+                conn.close()
             raise EvalsumError(f"cannot start a worker process ({e.strerror or e}): the helper process that starts "
                                "workers is gone or the system is out of resources; rerun, or use --jobs 1") from None
         results_w.close()  # the worker holds the writer now: a dead worker reads as end-of-file
-        return _Worker(process, inbox, results_r)
+        inbox_r.close()  # and the only reader: writing to a dead worker fails instead of blocking
+        return _Worker(process, Feeder(inbox_w), results_r)
 
-    def send(self, seq: int, cluster: Cluster) -> None:
-        target = min(self.workers, key=lambda w: len(w.held))
-        target.held.append((seq, cluster))
-        target.inbox.put((seq, cluster))
+    def send(self, parcel: Parcel) -> None:
+        self.send_to(min(self.workers, key=lambda w: len(w.held)), parcel)
+
+    @staticmethod
+    def send_to(worker: _Worker, parcel: Parcel) -> None:
+        worker.held.append(parcel)
+        worker.inbox.put(parcel.blob)
+
+    def fill(self, clusters: Iterator[Cluster], first: int, room: int) -> int:
+        """Send up to `room` more clusters, numbered from `first`; returns how many (fewer: the
+        clusters ran out). Their bytes live on only in the workers' `held`."""
+        for n in range(room):
+            parcel = pack(first + n, clusters)
+            if parcel is None:
+                return n
+            self.send(parcel)
+        return room
 
     def replace(self, dead: _Worker) -> tuple[int, ClusterOutput] | None:
         """A dead worker's first cluster fails; its queued ones go to the new worker in its place."""
         dead.process.join(timeout=1)
         code = dead.process.exitcode
-        dead.inbox.cancel_join_thread()
-        dead.inbox.close()
+        dead.inbox.close(timeout=1)
         dead.results.close()
         fresh = self.start()
         self.workers[self.workers.index(dead)] = fresh
@@ -177,12 +210,11 @@ class _Pool:
                 raise EvalsumError(f"worker processes keep dying before they take a cluster (exit code {code}): "
                                    "out of memory or killed; rerun with fewer --jobs or --jobs 1")
             return None
-        seq, cluster = dead.held.popleft()
-        for s, c in dead.held:
-            fresh.held.append((s, c))
-            fresh.inbox.put((s, c))
+        lost = dead.held.popleft()
+        for parcel in dead.held:
+            self.send_to(fresh, parcel)
         labels = [s.label for s in self.spec.systems]
-        return seq, _died_output(labels, cluster, code, dead.running)
+        return lost.seq, _died_output(labels, lost.light, code, dead.running)
 
     def answers(self) -> list[tuple[int, object]]:
         """Whatever arrived within POLL_SECONDS: (seq, ClusterOutput or exception) pairs, including
@@ -200,7 +232,7 @@ class _Pool:
                     if isinstance(payload, Starting):
                         w.running = payload.label
                         continue
-                    if w.held and w.held[0][0] == seq:
+                    if w.held and w.held[0].seq == seq:
                         w.held.popleft()
                     w.running = None
                     got.append((seq, payload))
@@ -219,15 +251,14 @@ class _Pool:
         reading): terminate them, and never wait on a pipe nobody reads."""
         for w in self.workers:
             if clean and w.process.is_alive():
-                w.inbox.put(None)
-            else:
-                w.inbox.cancel_join_thread()
+                w.inbox.put(STOP)
         for w in self.workers:
             w.process.join(timeout=5 if clean else 0.1)
             if w.process.is_alive():
                 w.process.terminate()
                 w.process.join(timeout=5)
-            w.inbox.close()
+            w.held.clear()
+            w.inbox.close(timeout=1)
             w.results.close()
         self.alive_w.close()
         self.alive_r.close()
@@ -243,13 +274,11 @@ def run(spec: WorkSpec, clusters: Iterable[Cluster], jobs: int, window: int | No
     exhausted = clean = False
     try:
         while True:
-            while not exhausted and sent - yielded < window:
-                cluster = next(todo, None)
-                if cluster is None:
-                    exhausted = True
-                    break
-                pool.send(sent, cluster)
-                sent += 1
+            if not exhausted and sent - yielded < window:
+                room = window - (sent - yielded)
+                n = pool.fill(todo, sent, room)
+                sent += n
+                exhausted = n < room
             while yielded in done:
                 yield done.pop(yielded)
                 yielded += 1
