@@ -165,7 +165,8 @@ class ClusterWork:
         is put down to the backend that was running)."""
         return self._run(cluster, prepare_cluster(cluster), starting)
 
-    def run_next(self, clusters: Iterator[Cluster]) -> ClusterOutput | None:
+    def run_next(self, clusters: Iterator[Cluster], starting: Callable[[str], None] | None = None
+                 ) -> ClusterOutput | None:
         """`run` on the next cluster (None when there is none), which only this call holds: once
         it is prepared its source texts are dropped, since the backends and the scorer read the
         prepared cluster, so a large source is not held twice over while the systems run."""
@@ -174,7 +175,7 @@ class ClusterWork:
             return None
         prepared = prepare_cluster(cluster)
         cluster = without_source_texts(cluster)
-        return self._run(cluster, prepared)
+        return self._run(cluster, prepared, starting)
 
     def _run(self, cluster: Cluster, prepared: Prepared, starting: Callable[[str], None] | None = None
              ) -> ClusterOutput:

@@ -74,3 +74,10 @@ class Feeder:
         self.thread.join(timeout)
         if not self.thread.is_alive():
             self.conn.close()
+
+
+def taking(box: list[Cluster]) -> Iterator[Cluster]:
+    """The box's cluster, handed over: once taken, neither the box nor this generator holds it,
+    so a worker can drop the source texts once the cluster is prepared (`ClusterWork.run_next`)."""
+    while box:
+        yield box.pop()

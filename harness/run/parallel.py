@@ -42,8 +42,8 @@ from typing import Any
 
 from evalsum.errors import EvalsumError
 from evalsum.models import Cluster, Failure
-from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output
-from evalsum.run.inflight import STOP, Feeder, Parcel, pack
+from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output, without_source_texts
+from evalsum.run.inflight import STOP, Feeder, Parcel, pack, taking
 
 POLL_SECONDS = 0.2
 # Each worker is a whole interpreter with the scorer loaded (tens of MB): `--jobs 99999` must not
@@ -94,12 +94,15 @@ def _answer(work: ClusterWork, labels: list[str], inbox: Any, outbox: Any) -> bo
         return False
     seq, cluster = item
     del item
+    shell = without_source_texts(cluster)  # names the cluster in a failed result
+    box = [cluster]
+    del cluster  # from here only `run_next` holds it, and drops its texts once it is prepared
 
     def starting(label: str) -> None:
         outbox.send((seq, Starting(label)))  # so a death is put down to the system that was running
 
     try:
-        payload: object = work.run(cluster, starting)
+        payload: object = work.run_next(taking(box), starting)
     except BaseException as e:  # sent to the parent, which raises it as --jobs 1 would
         payload = e
     try:
@@ -107,7 +110,7 @@ def _answer(work: ClusterWork, labels: list[str], inbox: Any, outbox: Any) -> bo
     except Exception as e:  # a result that cannot cross fails its cluster only
         failure = Failure(kind="bug", message=f"the result cannot be sent back from its worker process "
                           f"({type(e).__name__}: {e})")
-        blob = pickle.dumps((seq, failed_output(labels, cluster, failure)))
+        blob = pickle.dumps((seq, failed_output(labels, shell, failure)))
     try:
         outbox.send_bytes(blob)
     except OSError:  # the parent is gone (or closed the pipe): nothing to answer, leave quietly
