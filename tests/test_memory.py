@@ -182,7 +182,7 @@ def test_faithfulness_stream_is_the_joined_sentences(docs: list[list[str]]) -> N
     norm = Normaliser()
     analysed = [[norm.analyse(s) for s in d] for d in docs]
     got = faithfulness.index_sources((None, iter(a)) for a in analysed)
-    assert got.stream == " " + " | ".join(" ".join(a.tokens) for d in analysed for a in d) + " "
+    assert got.stream.decode() == " " + " | ".join(" ".join(a.tokens) for d in analysed for a in d) + " "
 
 
 def old_copied_runs(sources: list[str], refs: list[str], n: int) -> list[set[tuple[str, ...]]]:
@@ -268,3 +268,14 @@ def test_benchmark_builds_a_seeded_cluster_with_one_big_source(tmp_path: Path) -
     big = refs / bench_memory.CLUSTER / "sources" / bench_memory.BIG_SOURCE
     assert len(big.read_text("utf-8")) == bench_memory.MB
     assert corpus.load_cluster(refs / bench_memory.CLUSTER).id == CLUSTER.id
+
+
+def test_word_ids_widen_past_65535_words_and_never_equal_the_boundary() -> None:
+    words = [f"w{i}" for i in range(70_000)]
+    docs = [[" ".join(words[:40_000])], [" ".join(words[40_000:]) + " w0 w1 w2"]]
+    source = style.index_sources(docs)
+    assert source.ids.typecode == "i" and source.ids.count(style.BOUNDARY) == 1
+    assert len(set(source.vocabulary.values())) == 70_000 and style.BOUNDARY not in source.vocabulary.values()
+    summary = "w39999 w40000 w65534 w65535 w65536 w0 w1 w2".split()
+    got = style.fragments(summary, source)
+    assert [(f.summary, f.source, f.length) for f in got] == old_fragments(summary, docs)

@@ -55,9 +55,11 @@ class Claim:
 
 @dataclass(frozen=True)
 class SourceFacts:
-    """What the cleaned sources state, indexed once per cluster."""
+    """What the cleaned sources state, indexed once per cluster. `stream` is the UTF-8 bytes the
+    index grew in place: decoding them would hold a second copy of the sources' size at once, and a
+    substring of valid UTF-8 matches in the bytes exactly where it matches in the text. Read-only."""
 
-    stream: str
+    stream: bytearray
     numbers: frozenset[str]
     dates: tuple[DateMention, ...]
     capitalised: frozenset[str]  # words written capitalised mid-sentence: names, not openers
@@ -95,8 +97,8 @@ def _numbers(text: str, number_words: dict[str, str]) -> list[tuple[int, int, st
 def index_sources(documents: Iterable[tuple[dt.date | None, Iterable[Normalised]]]) -> SourceFacts:
     """Index each document's cleaned sentences (with its header date) for support lookups, reading
     them one at a time (the caller may analyse them lazily)."""
-    # " " + " | ".join(tokens of each sentence) + " ", grown in place rather than from a list of
-    # every sentence's string (the tokens are ASCII, so the bytes decode to the same text).
+    # " " + " | ".join(tokens of each sentence) + " " as UTF-8, grown in place rather than from a
+    # list of every sentence's string.
     stream = bytearray(b" ")
     joined = 0
     numbers: set[str] = set()
@@ -124,7 +126,7 @@ def index_sources(documents: Iterable[tuple[dt.date | None, Iterable[Normalised]
             numbers.update(k for _, _, k in _numbers(_mask(s, [(d.start, d.end) for d in found]), words_of_numbers))
             capital.update(_mid_sentence_capitals(s))
     stream += b" "
-    return SourceFacts(stream=stream.decode(), numbers=frozenset(numbers), dates=tuple(dates.values()),
+    return SourceFacts(stream=stream, numbers=frozenset(numbers), dates=tuple(dates.values()),
                        capitalised=frozenset(capital))
 
 
@@ -217,7 +219,7 @@ def is_supported(claim: Claim, source: SourceFacts) -> bool:
         return claim.key in source.numbers
     if claim.date is not None:
         return any(claim.date.supported_by(d) for d in source.dates)
-    return f" {claim.key} " in source.stream
+    return f" {claim.key} ".encode() in source.stream
 
 
 def unsupported(sentences: Sequence[Normalised], source: SourceFacts, norm: Normaliser) -> Unsupported:

@@ -8,6 +8,7 @@ sentence once per cluster.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from evalsum.metrics import faithfulness, style
@@ -35,7 +36,7 @@ class SourceGold:
 
     facts: faithfulness.SourceFacts
     text: style.SourceText
-    vocabulary: frozenset[str]
+    vocabulary: AbstractSet[str]  # the set as built: a frozen copy would hold it twice at once
 
 
 def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
@@ -51,7 +52,7 @@ def prepare_sources(prepared: Prepared, norm: Normaliser) -> SourceGold:
 
     facts = faithfulness.index_sources((d.date, analysed(d)) for d in prepared.documents)
     text = style.index_sources(d.sentences.texts() for d in prepared.documents)
-    return SourceGold(facts=facts, text=text, vocabulary=frozenset(vocabulary))
+    return SourceGold(facts=facts, text=text, vocabulary=vocabulary)
 
 
 def score(sentences: Sequence[Normalised], gold: SourceGold, norm: Normaliser) -> Quality:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,12 +50,12 @@ class OffTopic:
     overlap: float
 
 
-def overlap(content: Sequence[str], vocabulary: frozenset[str]) -> float | None:
+def overlap(content: Sequence[str], vocabulary: AbstractSet[str]) -> float | None:
     """Share of a sentence's content tokens that occur in the sources; None when it has none."""
     return sum(t in vocabulary for t in content) / len(content) if content else None
 
 
-def off_topic(sentences: Sequence[str], content: Sequence[Sequence[str]], vocabulary: frozenset[str],
+def off_topic(sentences: Sequence[str], content: Sequence[Sequence[str]], vocabulary: AbstractSet[str],
               min_overlap: float = OFF_TOPIC_MIN_OVERLAP) -> list[OffTopic]:
     """Sentences that are page furniture or off the cluster's subject, with the reason."""
     out = []
@@ -95,17 +96,18 @@ def redundancy(content: Sequence[Sequence[str]]) -> Redundancy:
 
 
 # A document boundary in `SourceText.ids`, and a summary word no source uses: neither equals any
-# word's id, so a fragment never crosses a boundary and never takes in a new word.
-BOUNDARY = -1
+# word's id (ids skip BOUNDARY), so a fragment never crosses a boundary and never takes in a new word.
+BOUNDARY = 0xFFFF
 UNSEEN = -2
 
 
 @dataclass(frozen=True)
 class SourceText:
     """The concatenated sources as word ids (BOUNDARY between documents) and each distinct word's
-    id. Compact on purpose: an id is 4 bytes in an array where a token was a Python string (about
-    55 bytes) and a position a Python int (36), so a 10 MB source indexes in about 7 MB instead
-    of about 140 MB. Positions are found per summary, for its own words only (`_positions`)."""
+    id. Compact on purpose: an id is 2 bytes (4 once the sources hold 65,535 distinct words) in an
+    array where a token was a Python string (about 55 bytes) and a position a Python int (36), so
+    a 10 MB source holds about 3 MB of ids instead of about 140 MB. Positions are found per summary,
+    for its own words only (`_positions`)."""
 
     ids: array[int]
     vocabulary: dict[str, int]
@@ -114,7 +116,7 @@ class SourceText:
 
 def index_sources(documents: Iterable[Iterable[str]]) -> SourceText:
     """Index each document's cleaned sentences once per cluster, reading them one at a time."""
-    ids: array[int] = array("i")
+    ids: array[int] = array("H")
     vocabulary: dict[str, int] = {}
     for doc in documents:
         if ids:
@@ -123,7 +125,10 @@ def index_sources(documents: Iterable[Iterable[str]]) -> SourceText:
             for w in lower_words(s):
                 k = vocabulary.get(w)
                 if k is None:
-                    k = vocabulary[w] = len(vocabulary)
+                    k = len(vocabulary)
+                    k = vocabulary[w] = k if k < BOUNDARY else k + 1
+                    if k > BOUNDARY and ids.typecode == "H":
+                        ids = array("i", ids)  # once, past 65,535 words: BOUNDARY keeps its value
                 ids.append(k)
     return SourceText(ids, vocabulary, len(ids) - ids.count(BOUNDARY))
 
@@ -131,9 +136,9 @@ def index_sources(documents: Iterable[Iterable[str]]) -> SourceText:
 def _positions(source: SourceText, wanted: Iterable[int]) -> dict[int, memoryview]:
     """Where each wanted word id occurs in the sources, ascending: one vectorised scan per word
     (its temporaries are a mask of a byte per source word and the positions found), kept as
-    4-byte integers (ids are 4-byte too, so a position fits) that become Python ints only as they
-    are read (a common word occurs in a tenth of a large source)."""
-    ids = np.frombuffer(source.ids, dtype=np.intc) if len(source.ids) else np.zeros(0, dtype=np.intc)
+    4-byte integers that become Python ints only as they are read (a common word occurs in a
+    tenth of a large source)."""
+    ids = np.frombuffer(source.ids, dtype=source.ids.typecode) if len(source.ids) else np.zeros(0, dtype=np.intc)
     return {k: np.flatnonzero(ids == k).astype(np.intc).data for k in sorted(set(wanted))}
 
 

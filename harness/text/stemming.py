@@ -31,6 +31,8 @@ class Stemmer:
             s = cache.get(w)
             if s is None:
                 s = self._porter.stem(w) if len(w) > 3 else w
+                if s == w:
+                    s = w  # nltk returns a copy of an unchanged word: keep one string, not two
                 cache[w] = s
             if _VALID.match(s):
                 out.append(s)
