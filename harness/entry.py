@@ -18,7 +18,6 @@ from __future__ import annotations
 import signal
 import sys
 
-from evalsum.process import one_malloc_arena
 from evalsum.stops import install
 
 # After a SIGKILL of the parent, multiprocessing's resource tracker (a helper process of
@@ -30,7 +29,6 @@ QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 def main() -> None:
     handler = install()
-    one_malloc_arena()  # before any thread starts: see evalsum.process
     if QUIET_TRACKER not in sys.warnoptions:
         sys.warnoptions.append(QUIET_TRACKER)  # the process is the CLI's: no library caller is affected
     from evalsum.cli import main as cli_main  # the heavy imports, now under the handler

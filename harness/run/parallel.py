@@ -42,7 +42,6 @@ from typing import Any
 
 from evalsum.errors import EvalsumError
 from evalsum.models import Cluster, Failure
-from evalsum.process import one_malloc_arena
 from evalsum.run.cluster import ClusterOutput, ClusterWork, WorkSpec, failed_output, without_source_texts
 from evalsum.run.inflight import STOP, Feeder, Parcel, pack, taking
 
@@ -73,7 +72,6 @@ def _serve(spec: WorkSpec, inbox: Any, outbox: Any, alive: Any) -> None:
     its inbox pipe until STOP. An exception (bad gold data, say) goes back to the parent, which
     raises it as `--jobs 1` would."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    one_malloc_arena()  # a worker runs backends in threads too (evalsum.process)
     threading.Thread(target=_watch, args=(alive,), daemon=True, name="evalsum-parent-watch").start()
     try:
         work = spec.build()
