@@ -12,8 +12,8 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 from nltk.stem.porter import PorterStemmer
@@ -66,19 +66,26 @@ class TermMatrix:
     cols: np.ndarray  # int32
     vals: np.ndarray  # float64
     chunk: int = CHUNK
+    chunks: list[tuple[int, int, int, int]] = field(init=False)
 
-    def row_chunks(self) -> Iterator[tuple[int, int, int, int]]:
-        """(first row, end row, first non-zero, end non-zero) of about `chunk` non-zeros each; a row
-        is never split, so a per-row sum sees its terms in the same order as one over everything."""
+    def __post_init__(self) -> None:
+        """Every product walks the same chunks: (first row, end row, first non-zero, end non-zero)
+        of about `chunk` non-zeros each. A row is never split, so a per-row sum sees its terms in
+        the same order as one over everything."""
+        self.chunks = []
         r0 = 0
         while r0 < self.n:
             r1 = min(max(int(np.searchsorted(self.indptr, self.indptr[r0] + self.chunk)), r0 + 1), self.n)
-            yield r0, r1, int(self.indptr[r0]), int(self.indptr[r1])
+            self.chunks.append((r0, r1, int(self.indptr[r0]), int(self.indptr[r1])))
             r0 = r1
+
+    def row_lengths(self, r0: int, r1: int) -> np.ndarray:
+        """How many non-zeros each of rows [r0, r1) holds."""
+        return np.diff(self.indptr[r0:r1 + 1])
 
     def local_rows(self, r0: int, r1: int) -> np.ndarray:
         """Row numbers (from 0 at r0) of the non-zeros of rows [r0, r1)."""
-        return np.repeat(np.arange(r1 - r0), np.diff(self.indptr[r0:r1 + 1]))
+        return np.repeat(np.arange(r1 - r0), self.row_lengths(r0, r1))
 
     def row_index(self) -> np.ndarray:
         """Each non-zero's row, for checks against the plain COO computation (not used to rank)."""
@@ -88,7 +95,7 @@ class TermMatrix:
         """Per row, the sum of vals * per_value[cols] (or of vals squared when per_value is None);
         bit for bit `np.bincount(rows, weights=...)`."""
         out = np.empty(self.n, dtype=np.float64 if per_value is None else np.result_type(per_value, self.vals))
-        for r0, r1, a, b in self.row_chunks():
+        for r0, r1, a, b in self.chunks:
             vals = self.vals[a:b]
             w = vals * vals if per_value is None else per_value[self.cols[a:b]].astype(out.dtype, copy=False)
             if per_value is not None:
@@ -104,8 +111,8 @@ class TermMatrix:
         """X.T @ vec, vec over sentences. `np.add.at` adds in order into one output, so chunks give
         what one `np.bincount(cols, weights=vec[rows] * vals)` over everything gives."""
         out = np.zeros(self.v, dtype=np.result_type(vec, self.vals))
-        for r0, r1, a, b in self.row_chunks():
-            w = np.repeat(vec[r0:r1], np.diff(self.indptr[r0:r1 + 1])).astype(out.dtype, copy=False)
+        for r0, r1, a, b in self.chunks:
+            w = np.repeat(vec[r0:r1], self.row_lengths(r0, r1)).astype(out.dtype, copy=False)
             w *= self.vals[a:b]
             np.add.at(out, self.cols[a:b], w)
         return out
@@ -150,16 +157,16 @@ class TermMatrixBuilder:
                        chunk=self._chunk)
         x.vals.flags.writeable = True  # the buffer is ours; frombuffer marks it read-only
         df = np.zeros(v, dtype=np.int64)
-        for _, _, a, b in x.row_chunks():
+        for _, _, a, b in x.chunks:
             df += np.bincount(x.cols[a:b], minlength=v)
         idf = np.log1p(n / np.maximum(df.astype(float), 1.0))
         del df
-        for _, _, a, b in x.row_chunks():
+        for _, _, a, b in x.chunks:
             x.vals[a:b] *= idf[x.cols[a:b]]
         norms = np.sqrt(x.row_sums())
         safe = np.where(norms > 0, norms, 1.0)
-        for r0, r1, a, b in x.row_chunks():
-            x.vals[a:b] /= np.repeat(safe[r0:r1], np.diff(x.indptr[r0:r1 + 1]))
+        for r0, r1, a, b in x.chunks:
+            x.vals[a:b] /= np.repeat(safe[r0:r1], x.row_lengths(r0, r1))
         return x
 
 
